@@ -1,0 +1,108 @@
+# hpml — GNU make build.
+#
+#   make               lib/libhpml.a, lib/libhpml.so, bin/hpml
+#   make test          every test, plain and under ASan+UBSan; ends "N passed, N failed"
+#   make demo          builds and runs the main job on generated data
+#   make bench         benchmarks against the anchors (bench/)
+#   make fuzz          libFuzzer harness for the CSV reader (clang)
+#   make install PREFIX=/usr/local
+#   make clean
+#
+# Dependencies (Debian packages) are installed by scripts/install-deps.sh, which
+# make runs once (stamp file build/.deps).
+
+CC      ?= gcc
+PREFIX  ?= /usr/local
+OPT     ?= -O2
+CFLAGS_BASE := -std=c11 -g -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
+               -Wno-unused-parameter -fopenmp -fPIC -fvisibility=hidden \
+               -D_POSIX_C_SOURCE=200809L -Iinclude -Isrc
+CFLAGS  ?= $(OPT)
+LIBS    := -lz -lm -lpthread
+SAN     := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+
+LIB_SRC  := $(sort $(wildcard src/*/*.c))
+CLI_SRC  := $(sort $(wildcard cli/*.c))
+TEST_SRC := $(sort $(wildcard tests/unit/test_*.c))
+
+OBJ      := $(LIB_SRC:%.c=build/obj/%.o)
+CLI_OBJ  := $(CLI_SRC:%.c=build/obj/%.o)
+SAN_OBJ  := $(LIB_SRC:%.c=build/san/%.o)
+SAN_CLI  := $(CLI_SRC:%.c=build/san/%.o)
+TESTS    := $(TEST_SRC:tests/unit/%.c=build/tests/%)
+SAN_TESTS:= $(TEST_SRC:tests/unit/%.c=build/san/tests/%)
+
+DEPS_STAMP := build/.deps
+
+.PHONY: all test test-plain test-san demo bench fuzz install clean deps
+all: lib/libhpml.a lib/libhpml.so bin/hpml
+
+deps: $(DEPS_STAMP)
+$(DEPS_STAMP): scripts/install-deps.sh
+	@mkdir -p build
+	scripts/install-deps.sh
+	@touch $@
+
+# Objects: public API symbols are exported from the shared library by
+# HPML_API (default visibility); everything else stays hidden.
+build/obj/%.o: %.c | $(DEPS_STAMP)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_BASE) $(CFLAGS) -MMD -MP -c $< -o $@
+build/san/%.o: %.c | $(DEPS_STAMP)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_BASE) -O1 $(SAN) -MMD -MP -c $< -o $@
+
+lib/libhpml.a: $(OBJ)
+	@mkdir -p lib
+	rm -f $@
+	ar rcs $@ $^
+lib/libhpml.so: $(OBJ)
+	@mkdir -p lib
+	$(CC) -shared -fopenmp -Wl,-soname,libhpml.so.0 -o $@ $^ $(LIBS)
+bin/hpml: $(CLI_OBJ) lib/libhpml.a
+	@mkdir -p bin
+	$(CC) -fopenmp -o $@ $(CLI_OBJ) lib/libhpml.a $(LIBS)
+
+build/san/libhpml.a: $(SAN_OBJ)
+	rm -f $@
+	ar rcs $@ $^
+build/san/hpml: $(SAN_CLI) build/san/libhpml.a
+	$(CC) -fopenmp $(SAN) -o $@ $(SAN_CLI) build/san/libhpml.a $(LIBS)
+
+build/tests/%: tests/unit/%.c lib/libhpml.a tests/unit/check.h
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_BASE) $(CFLAGS) -o $@ $< lib/libhpml.a $(LIBS)
+build/san/tests/%: tests/unit/%.c build/san/libhpml.a tests/unit/check.h
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_BASE) -O1 $(SAN) -o $@ $< build/san/libhpml.a $(LIBS)
+
+test: all $(TESTS) build/san/hpml $(SAN_TESTS)
+	@tests/run.sh
+
+demo: all
+	@scripts/demo.sh
+
+bench: all
+	@bench/run.sh
+
+fuzz: | $(DEPS_STAMP)
+	@mkdir -p build/fuzz
+	clang -std=c11 -g -O1 -fsanitize=fuzzer,address,undefined -fopenmp -Iinclude -Isrc \
+	    -D_POSIX_C_SOURCE=200809L -o build/fuzz/fuzz_csv tests/fuzz/fuzz_csv.c $(LIB_SRC) $(LIBS)
+	build/fuzz/fuzz_csv -max_total_time=$${FUZZ_SECONDS:-60} -max_len=4096 \
+	    build/fuzz/corpus tests/fuzz/corpus
+
+install: all
+	install -d $(DESTDIR)$(PREFIX)/include $(DESTDIR)$(PREFIX)/lib/pkgconfig $(DESTDIR)$(PREFIX)/bin
+	install -m 644 include/hpml.h $(DESTDIR)$(PREFIX)/include/
+	install -m 644 lib/libhpml.a $(DESTDIR)$(PREFIX)/lib/
+	install -m 755 lib/libhpml.so $(DESTDIR)$(PREFIX)/lib/libhpml.so.0
+	ln -sf libhpml.so.0 $(DESTDIR)$(PREFIX)/lib/libhpml.so
+	install -m 755 bin/hpml $(DESTDIR)$(PREFIX)/bin/
+	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@VERSION@|'"$$(sed -n 's/^#define HPML_VERSION_STRING "\(.*\)"/\1/p' include/hpml.h)"'|' \
+	    hpml.pc.in > $(DESTDIR)$(PREFIX)/lib/pkgconfig/hpml.pc
+
+clean:
+	rm -rf build/obj build/san build/tests build/fuzz lib bin
+
+-include $(OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(SAN_OBJ:.o=.d) $(SAN_CLI:.o=.d)

@@ -1,0 +1,112 @@
+/* load.c — CSV options and dataset options shared by the subcommands. */
+#include "load.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static int char_option(const cli_args *a, const char *name, char *out)
+{
+    const char *v = cli_get(a, name);
+    if (!v)
+        return 0;
+    if (strcmp(v, "tab") == 0 || strcmp(v, "\\t") == 0)
+        *out = '\t';
+    else if (strcmp(v, "none") == 0)
+        *out = 0;
+    else if (strlen(v) == 1)
+        *out = v[0];
+    else {
+        fprintf(stderr, "hpml: option --%s: expected one character (or 'tab', 'none'), got '%s'\n",
+                name, v);
+        return 1;
+    }
+    return 0;
+}
+
+int cli_read_table(const cli_args *a, const char *path, hpml_table **t)
+{
+    hpml_csv_options opt;
+    hpml_csv_options_init(&opt);
+    if (char_option(a, "delimiter", &opt.delimiter) || char_option(a, "quote", &opt.quote) ||
+        char_option(a, "decimal", &opt.decimal) ||
+        cli_get_int(a, "threads", 0, 0, 256, &opt.threads))
+        return 1;
+    if (cli_get(a, "delimiter") && opt.delimiter == 0) {
+        fprintf(stderr, "hpml: option --delimiter: 'none' is not a delimiter\n");
+        return 1;
+    }
+    opt.na_tokens = cli_get(a, "na");
+    cli_list num, cat;
+    if (cli_list_split(cli_get(a, "numeric"), &num))
+        return 3;
+    if (cli_list_split(cli_get(a, "categorical"), &cat)) {
+        cli_list_free(&num);
+        return 3;
+    }
+    int n = num.n + cat.n, rc = 0;
+    const char **names = calloc((size_t)n + 1, sizeof *names);
+    hpml_coltype_hint *hints = calloc((size_t)n + 1, sizeof *hints);
+    if (!names || !hints) {
+        fprintf(stderr, "hpml: out of memory\n");
+        rc = 3;
+        goto out;
+    }
+    for (int i = 0; i < num.n; i++) {
+        names[i] = num.item[i];
+        hints[i] = HPML_HINT_NUMERIC;
+    }
+    for (int i = 0; i < cat.n; i++) {
+        names[num.n + i] = cat.item[i];
+        hints[num.n + i] = HPML_HINT_CATEGORICAL;
+    }
+    opt.hint_names = names;
+    opt.hints = hints;
+    opt.n_hints = n;
+    hpml_status s = hpml_table_read_csv(path, &opt, t);
+    if (s != HPML_OK)
+        rc = cli_fail(s);
+out:
+    free(names);
+    free(hints);
+    cli_list_free(&num);
+    cli_list_free(&cat);
+    return rc;
+}
+
+int cli_make_dataset(const cli_args *a, const hpml_table *t, hpml_dataset **d)
+{
+    hpml_dataset_spec spec;
+    hpml_dataset_spec_init(&spec);
+    spec.target = cli_get(a, "target");
+    spec.drop_missing_target = cli_get(a, "drop-missing-target") != NULL;
+    const char *task = cli_get(a, "task");
+    if (task) {
+        if (strcmp(task, "regression") == 0 || strcmp(task, "reg:squarederror") == 0)
+            spec.task = HPML_TASK_REGRESSION;
+        else if (strcmp(task, "binary") == 0 || strcmp(task, "binary:logistic") == 0)
+            spec.task = HPML_TASK_BINARY;
+        else if (strcmp(task, "multiclass") == 0 || strcmp(task, "multi:softprob") == 0)
+            spec.task = HPML_TASK_MULTICLASS;
+        else if (strcmp(task, "auto") != 0) {
+            fprintf(stderr, "hpml: option --task: expected regression, binary, multiclass or "
+                            "auto, got '%s'\n", task);
+            return 1;
+        }
+    }
+    cli_list feat, ign;
+    if (cli_list_split(cli_get(a, "features"), &feat))
+        return 3;
+    if (cli_list_split(cli_get(a, "ignore"), &ign)) {
+        cli_list_free(&feat);
+        return 3;
+    }
+    spec.features = (const char *const *)feat.item;
+    spec.n_features = feat.n;
+    spec.ignore = (const char *const *)ign.item;
+    spec.n_ignore = ign.n;
+    hpml_status s = hpml_dataset_create(t, &spec, d);
+    cli_list_free(&feat);
+    cli_list_free(&ign);
+    return s == HPML_OK ? 0 : cli_fail(s);
+}

@@ -1,0 +1,29 @@
+/* load.h — reading a table and making a dataset from the common options. */
+#ifndef HPML_CLI_LOAD_H
+#define HPML_CLI_LOAD_H
+
+#include "opts.h"
+
+/* The options every data-reading command accepts (spread into its spec). */
+#define CLI_READ_OPTS                                                                         \
+    {"delimiter", "sep", 0, "field delimiter: , tab ; (default: detected)"},                  \
+    {"quote", NULL, 0, "quote character: '\"' (default), \"'\" or none"},                     \
+    {"decimal", NULL, 0, "decimal mark: . (default) or ,"},                                   \
+    {"na", "na-values", 0, "comma-separated missing-value tokens (default: ,NA,N/A,NaN,nan,null,NULL,?)"}, \
+    {"threads", "nthread", 0, "threads (default: all cores)"},                                \
+    {"numeric", NULL, 0, "comma-separated columns that must be numeric"},                     \
+    {"categorical", NULL, 0, "comma-separated columns to keep as text categories"}
+
+#define CLI_DATASET_OPTS                                                                      \
+    {"target", "label", 0, "target column"},                                                  \
+    {"features", NULL, 0, "comma-separated feature columns (default: all but the target)"},   \
+    {"ignore", NULL, 0, "comma-separated columns to leave out of the features"},              \
+    {"task", "objective", 0, "regression, binary or multiclass (default: inferred)"},         \
+    {"drop-missing-target", NULL, 1, "drop rows whose target is missing (they are counted)"}
+
+/* Reads the CSV at path with the read options; returns an exit code. */
+int cli_read_table(const cli_args *a, const char *path, hpml_table **t);
+/* Dataset of t from the dataset options; returns an exit code. */
+int cli_make_dataset(const cli_args *a, const hpml_table *t, hpml_dataset **d);
+
+#endif

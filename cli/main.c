@@ -1,0 +1,48 @@
+/* main.c — `hpml <command> [options]`: dispatch to one file per subcommand. */
+#include <stdio.h>
+#include <string.h>
+
+#include "hpml.h"
+
+int cmd_info(int argc, char **argv);
+
+typedef struct command {
+    const char *name;
+    int (*run)(int argc, char **argv);
+    const char *help;
+} command;
+
+static const command commands[] = {
+    {"info", cmd_info, "rows, columns, types, missing values; task and classes of a target"},
+};
+
+static void usage(FILE *f)
+{
+    fprintf(f, "Usage: hpml <command> [options]   (hpml <command> --help for its options)\n\n"
+               "Commands:\n");
+    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+        fprintf(f, "  %-10s %s\n", commands[i].name, commands[i].help);
+    fprintf(f, "\nExit codes: 0 success, 1 usage, 2 bad input data, 3 internal error.\n");
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2) {
+        usage(stderr);
+        return 1;
+    }
+    if (strcmp(argv[1], "--version") == 0 || strcmp(argv[1], "version") == 0) {
+        printf("hpml %s (MPI: no)\n", hpml_version());
+        return 0;
+    }
+    if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "help") == 0) {
+        usage(stdout);
+        return 0;
+    }
+    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+        if (strcmp(argv[1], commands[i].name) == 0)
+            return commands[i].run(argc, argv);
+    fprintf(stderr, "hpml: unknown command '%s'\n", argv[1]);
+    usage(stderr);
+    return 1;
+}

@@ -1,0 +1,314 @@
+/*
+ * hpml.h — the whole public API of hpml (the contract).
+ *
+ * Conventions (see DESIGN.md):
+ *  - Every name starts with hpml_. Types are opaque handles with create/free
+ *    pairs; every *_free(NULL) is a no-op.
+ *  - Functions return hpml_status (HPML_OK == 0). On failure the message of the
+ *    failure is hpml_last_error() on the calling thread; data errors carry
+ *    "file:line:column: " in front.
+ *  - The library never exits, aborts or prints to stdout. Diagnostics go
+ *    through the logging hook (hpml_set_log_hook), stderr by default.
+ *  - Ownership is written above each function that takes or returns memory.
+ *    "Borrowed" pointers stay valid until the handle they came from is freed.
+ *  - Row indices are uint32_t: a table holds at most 4,294,967,294 rows.
+ */
+#ifndef HPML_H
+#define HPML_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#if defined(__GNUC__)
+#define HPML_API __attribute__((visibility("default")))
+#else
+#define HPML_API
+#endif
+
+/* ---------------------------------------------------------------- version */
+
+#define HPML_VERSION_MAJOR 0
+#define HPML_VERSION_MINOR 1
+#define HPML_VERSION_PATCH 0
+#define HPML_VERSION_STRING "0.1.0"
+
+/* "0.1.0" — the version of the library linked, which may differ from the
+ * header's HPML_VERSION_STRING. Static storage. */
+HPML_API const char *hpml_version(void);
+
+/* ------------------------------------------------------- status and errors */
+
+typedef enum hpml_status {
+    HPML_OK = 0,
+    HPML_ERR_ARG = 1,      /* invalid argument or parameter value */
+    HPML_ERR_IO = 2,       /* a file could not be opened, read or written */
+    HPML_ERR_PARSE = 3,    /* malformed input data (the message says where) */
+    HPML_ERR_DATA = 4,     /* well-formed data that cannot be used as asked */
+    HPML_ERR_NOMEM = 5,    /* an allocation failed */
+    HPML_ERR_INTERNAL = 6  /* a bug in hpml: please report it */
+} hpml_status;
+
+/* Short name of a status ("ok", "bad argument", ...). Static storage. */
+HPML_API const char *hpml_status_name(hpml_status s);
+
+/* Message of the last failure on this thread ("" if none). Thread-local
+ * storage, valid until the next hpml call on this thread fails. */
+HPML_API const char *hpml_last_error(void);
+
+/* ----------------------------------------------------------------- logging */
+
+typedef enum hpml_log_level {
+    HPML_LOG_ERROR = 0,
+    HPML_LOG_WARN = 1,
+    HPML_LOG_INFO = 2,
+    HPML_LOG_DEBUG = 3
+} hpml_log_level;
+
+/* Called for each log line (no trailing newline) at or below the set level.
+ * May be called from any thread the library runs on; must be thread-safe. */
+typedef void (*hpml_log_fn)(hpml_log_level level, const char *msg, void *user);
+
+/* Replaces the logging hook (NULL restores the default, which writes
+ * "hpml: LEVEL: msg" lines to stderr) and sets the level (default WARN).
+ * The one piece of process-global state in hpml. */
+HPML_API void hpml_set_log_hook(hpml_log_fn fn, void *user, hpml_log_level level);
+
+/* ------------------------------------------------------------------ tables */
+
+/* A table: columns read from a CSV file. Numeric columns hold float32 values
+ * with NaN for missing; categorical columns hold int32 codes (-1 = missing)
+ * into a dictionary of distinct strings in order of first appearance. */
+typedef struct hpml_table hpml_table;
+
+typedef enum hpml_coltype {
+    HPML_COL_NUMERIC = 0,
+    HPML_COL_CATEGORICAL = 1
+} hpml_coltype;
+
+/* Column type forced by the caller instead of inferred. */
+typedef enum hpml_coltype_hint {
+    HPML_HINT_AUTO = 0,
+    HPML_HINT_NUMERIC,     /* every non-missing value must parse as a number */
+    HPML_HINT_CATEGORICAL  /* keep the text even if it looks numeric */
+} hpml_coltype_hint;
+
+typedef struct hpml_csv_options {
+    char delimiter;        /* 0: detect among ',' '\t' ';' (default) */
+    char quote;            /* '"' (default); 0 disables quoting */
+    char decimal;          /* '.' (default) or ',' */
+    int threads;           /* parser threads; 0: all cores (default) */
+    /* Comma-separated NA tokens; NULL means the default
+     * ",NA,N/A,NaN,nan,null,NULL,?" (the leading empty token: empty fields are
+     * missing). Copied during the call. */
+    const char *na_tokens;
+    /* Optional per-column type overrides by name (n_hints entries; borrowed
+     * for the duration of the call). */
+    const char *const *hint_names;
+    const hpml_coltype_hint *hints;
+    int n_hints;
+} hpml_csv_options;
+
+/* Fills *opt with the defaults above. */
+HPML_API void hpml_csv_options_init(hpml_csv_options *opt);
+
+/* Reads a CSV/TSV file (plain or gzip, detected from its first bytes) into a
+ * new table. On success *out is owned by the caller (free with
+ * hpml_table_free). On failure *out is NULL and hpml_last_error() says
+ * "path:line:column: what was wrong". opt may be NULL for defaults. */
+HPML_API hpml_status hpml_table_read_csv(const char *path, const hpml_csv_options *opt,
+                                hpml_table **out);
+
+/* Same, from a memory buffer (not copied; borrowed for the call). `name` is
+ * used in messages in place of a path. gzip data is not accepted here. */
+HPML_API hpml_status hpml_table_read_csv_buffer(const char *data, size_t len, const char *name,
+                                       const hpml_csv_options *opt, hpml_table **out);
+
+HPML_API void hpml_table_free(hpml_table *t);
+
+HPML_API size_t hpml_table_n_rows(const hpml_table *t);
+HPML_API int hpml_table_n_cols(const hpml_table *t);
+/* Column name (borrowed); NULL if col is out of range. */
+HPML_API const char *hpml_table_col_name(const hpml_table *t, int col);
+/* Index of the column with this name, or -1. */
+HPML_API int hpml_table_find_col(const hpml_table *t, const char *name);
+HPML_API hpml_coltype hpml_table_col_type(const hpml_table *t, int col);
+/* Numeric values (n_rows, NaN = missing), borrowed; NULL if not numeric. */
+HPML_API const float *hpml_table_col_values(const hpml_table *t, int col);
+/* Categorical codes (n_rows, -1 = missing), borrowed; NULL if not categorical. */
+HPML_API const int32_t *hpml_table_col_codes(const hpml_table *t, int col);
+/* Number of categories (0 for numeric columns). */
+HPML_API int32_t hpml_table_col_n_categories(const hpml_table *t, int col);
+/* Text of a category (borrowed, NUL-terminated); NULL if out of range. */
+HPML_API const char *hpml_table_col_category(const hpml_table *t, int col, int32_t code);
+/* Number of missing values in the column. */
+HPML_API size_t hpml_table_col_n_missing(const hpml_table *t, int col);
+/* Bytes held by the table (column storage, dictionaries, names). */
+HPML_API size_t hpml_table_memory_bytes(const hpml_table *t);
+/* Source name given at read time (path or buffer name), borrowed. */
+HPML_API const char *hpml_table_source(const hpml_table *t);
+/* 1-based line in the source file where data row `row` (0-based) starts. */
+HPML_API uint64_t hpml_table_row_line(const hpml_table *t, size_t row);
+/* The delimiter that was used (given or detected). */
+HPML_API char hpml_table_delimiter(const hpml_table *t);
+
+/* Summary statistics of a numeric column over its non-missing values
+ * (min = max = mean = NaN when every value is missing). */
+typedef struct hpml_col_stats {
+    size_t n_missing;
+    double min, max, mean, sd;
+} hpml_col_stats;
+HPML_API hpml_status hpml_table_col_stats(const hpml_table *t, int col, hpml_col_stats *out);
+
+/* ---------------------------------------------------------------- datasets */
+
+/* A dataset is a view over a table: one target column, feature columns and a
+ * selection of rows. It never copies the feature data; learners read features
+ * through it, so later a view may join several tables without materialising
+ * the join. */
+typedef struct hpml_dataset hpml_dataset;
+
+typedef enum hpml_task {
+    HPML_TASK_AUTO = 0,
+    HPML_TASK_REGRESSION,
+    HPML_TASK_BINARY,
+    HPML_TASK_MULTICLASS
+} hpml_task;
+
+/* Lower-case name ("regression", ...), static storage; "auto" for AUTO. */
+HPML_API const char *hpml_task_name(hpml_task task);
+
+typedef struct hpml_dataset_spec {
+    const char *target;             /* target column name (required) */
+    const char *const *features;    /* feature names, or NULL: every other column */
+    int n_features;
+    const char *const *ignore;      /* names left out of the features */
+    int n_ignore;
+    hpml_task task;                 /* HPML_TASK_AUTO: inferred from the target */
+    int drop_missing_target;        /* nonzero: drop rows whose target is missing
+                                       (counted in hpml_dataset_n_dropped) instead
+                                       of failing */
+} hpml_dataset_spec;
+
+HPML_API void hpml_dataset_spec_init(hpml_dataset_spec *spec);
+
+/* Creates a view of table t (borrowed: t must outlive the dataset). Unknown
+ * column names fail with a suggestion of the closest name; a missing target
+ * value fails with the count and the line of the first, unless
+ * drop_missing_target. *out is owned by the caller. */
+HPML_API hpml_status hpml_dataset_create(const hpml_table *t, const hpml_dataset_spec *spec,
+                                hpml_dataset **out);
+HPML_API void hpml_dataset_free(hpml_dataset *d);
+
+HPML_API size_t hpml_dataset_n_rows(const hpml_dataset *d);
+/* Name of the target column (borrowed). */
+HPML_API const char *hpml_dataset_target_name(const hpml_dataset *d);
+/* Rows dropped because the target was missing. */
+HPML_API size_t hpml_dataset_n_dropped(const hpml_dataset *d);
+HPML_API int hpml_dataset_n_features(const hpml_dataset *d);
+HPML_API const char *hpml_dataset_feature_name(const hpml_dataset *d, int j);
+HPML_API hpml_coltype hpml_dataset_feature_type(const hpml_dataset *d, int j);
+/* Categories of a categorical feature (0 for numeric). */
+HPML_API int32_t hpml_dataset_feature_n_categories(const hpml_dataset *d, int j);
+HPML_API hpml_task hpml_dataset_task(const hpml_dataset *d);
+/* One line saying why the task was chosen, borrowed. */
+HPML_API const char *hpml_dataset_task_reason(const hpml_dataset *d);
+/* Target per dataset row (n_rows), borrowed: the value for regression, the
+ * class index 0..n_classes-1 for classification. */
+HPML_API const float *hpml_dataset_target(const hpml_dataset *d);
+/* Number of classes (0 for regression). Classes are sorted: numerically for
+ * a numeric target, by bytes for a categorical one. */
+HPML_API int hpml_dataset_n_classes(const hpml_dataset *d);
+/* Label of class k as text (borrowed), NULL if out of range. */
+HPML_API const char *hpml_dataset_class_label(const hpml_dataset *d, int k);
+/* Rows of class k. */
+HPML_API size_t hpml_dataset_class_count(const hpml_dataset *d, int k);
+/* Table row of dataset row i. */
+HPML_API size_t hpml_dataset_table_row(const hpml_dataset *d, size_t i);
+
+/* Gathers feature j for dataset rows rows[0..n) into out[0..n): numeric
+ * values as they are (NaN missing); categorical codes converted to float
+ * (-1 → NaN). rows == NULL means rows 0..n-1. */
+HPML_API hpml_status hpml_dataset_gather(const hpml_dataset *d, int j, const uint32_t *rows,
+                                size_t n, float *out);
+
+/* ------------------------------------------------------------------ splits */
+
+/* A split of dataset rows into train / valid / test index arrays (sorted
+ * ascending), or into k folds. All splits are reproducible from the seed. */
+typedef struct hpml_split hpml_split;
+
+typedef enum hpml_split_part {
+    HPML_PART_TRAIN = 0,
+    HPML_PART_VALID = 1,
+    HPML_PART_TEST = 2
+} hpml_split_part;
+
+typedef enum hpml_split_kind {
+    HPML_SPLIT_AUTO = 0,       /* stratified for classification, else random */
+    HPML_SPLIT_RANDOM,
+    HPML_SPLIT_STRATIFIED,
+    HPML_SPLIT_GROUP           /* no group value in two parts */
+} hpml_split_kind;
+
+typedef struct hpml_split_spec {
+    hpml_split_kind kind;
+    double test_size;          /* fraction of rows (of groups, for GROUP) */
+    double valid_size;         /* fraction, may be 0 */
+    int folds;                 /* 0: a train/valid/test split; k >= 2: k folds */
+    const char *group_col;     /* column of the table holding group labels */
+    uint64_t seed;
+} hpml_split_spec;
+
+HPML_API void hpml_split_spec_init(hpml_split_spec *spec);
+
+/* Splits the rows of d. *out is owned by the caller. Too few rows or groups
+ * for the sizes asked, or a class too small to stratify, fail with a
+ * message. */
+HPML_API hpml_status hpml_split_create(const hpml_dataset *d, const hpml_split_spec *spec,
+                              hpml_split **out);
+HPML_API void hpml_split_free(hpml_split *s);
+
+/* Number of folds (1 for a train/valid/test split). */
+HPML_API int hpml_split_n_folds(const hpml_split *s);
+/* Indices (dataset rows, sorted) of one part of fold f, borrowed; *n gets the
+ * count. For k folds, TEST is fold f and TRAIN every other fold (VALID is
+ * empty). */
+HPML_API const uint32_t *hpml_split_rows(const hpml_split *s, int fold, hpml_split_part part,
+                                size_t *n);
+
+/* ----------------------------------------------------------------- metrics */
+
+/* Regression metrics of predictions p against truth y (n values each). All
+ * fail with HPML_ERR_ARG on n == 0 or a non-finite input. */
+HPML_API hpml_status hpml_metric_rmse(const float *y, const float *p, size_t n, double *out);
+HPML_API hpml_status hpml_metric_mae(const float *y, const float *p, size_t n, double *out);
+HPML_API hpml_status hpml_metric_r2(const float *y, const float *p, size_t n, double *out);
+HPML_API hpml_status hpml_metric_pearson(const float *y, const float *p, size_t n, double *out);
+/* Spearman rank correlation; ties get their average rank. */
+HPML_API hpml_status hpml_metric_spearman(const float *y, const float *p, size_t n, double *out);
+
+/* Classification metrics. y holds class indices 0..k-1 (as float). prob is
+ * n x k row-major class probabilities; for binary tasks k may be 1, prob then
+ * being P(class 1). */
+/* ROC AUC (ties count one half). Multiclass: macro average of one-vs-rest. */
+HPML_API hpml_status hpml_metric_auc(const float *y, const float *prob, size_t n, int k, double *out);
+/* Mean negative log-likelihood; probabilities are clipped to [1e-15, 1-1e-15]. */
+HPML_API hpml_status hpml_metric_logloss(const float *y, const float *prob, size_t n, int k,
+                                double *out);
+/* Fraction of rows whose most probable class (first on ties; p >= 0.5 for
+ * k == 1) is y. */
+HPML_API hpml_status hpml_metric_accuracy(const float *y, const float *prob, size_t n, int k,
+                                 double *out);
+/* Unweighted mean over classes of F1 (a class never predicted nor present
+ * counts 0, as scikit-learn does). Binary tasks average both classes. */
+HPML_API hpml_status hpml_metric_macro_f1(const float *y, const float *prob, size_t n, int k,
+                                 double *out);
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* HPML_H */

@@ -1,0 +1,891 @@
+/* csv_read.c — reading a CSV file into a table: blocks, threads, types.
+ *
+ * The input streams through one block buffer (threads x 4 MiB, grown only for
+ * records longer than that), so memory stays at the table plus a few blocks
+ * whatever the file size. For each block:
+ *   1. find the last record boundary (quote-aware: a newline ends a record
+ *      when an even number of quotes precede it in the block);
+ *   2. cut [0, boundary) into one range per thread at record boundaries;
+ *   3. parse the ranges in parallel (csv_parse.c) into column-major cells;
+ *   4. merge: categorical codes are remapped into the table's dictionaries in
+ *      range order, so codes follow first appearance in the file for any
+ *      thread count; cells are copied to the columns;
+ *   5. carry the incomplete tail to the front of the buffer.
+ * Types: the first 1000 records decide which columns are numeric. A numeric
+ * column that later holds text is "bumped": parsing it stops, and a second
+ * pass over the file re-reads only the bumped columns as categorical.
+ * Quote parity breaks only when a quote sits inside an unquoted field; the
+ * parser reports that as an error at a position before any range the broken
+ * parity could have cut wrongly, so the first error in file order is exact.
+ */
+#include <math.h>
+#include <omp.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "core/alloc.h"
+#include "core/error.h"
+#include "core/log.h"
+#include "core/suggest.h"
+#include "data/csv_parse.h"
+#include "data/numparse.h"
+#include "data/source.h"
+#include "data/table.h"
+
+#define CHUNK_BYTES ((size_t)4 << 20)
+#define MAX_RECORD_BYTES ((size_t)256 << 20)
+#define SAMPLE_ROWS 1000
+#define DEFAULT_NA ",NA,N/A,NaN,nan,null,NULL,?"
+
+void hpml_csv_options_init(hpml_csv_options *opt)
+{
+    memset(opt, 0, sizeof *opt);
+    opt->quote = '"';
+    opt->decimal = '.';
+}
+
+typedef struct csv_reader {
+    const char *name;
+    hpml_source src;
+    csv_dialect dia;
+    char *na_copy;          /* backing store of dia.na */
+    int threads;
+
+    char *buf;              /* block buffer, buf_cap bytes (hpml_big_alloc) */
+    size_t buf_cap, len;
+    int eof;
+
+    int n_cols;
+    char **names;
+    uint8_t *kinds;         /* this pass's kind per column */
+    uint8_t *bumped;        /* numeric columns found to hold text */
+    int any_bumped;
+    uint64_t header_bytes;  /* BOM + blank lines + header record */
+    uint64_t data_line0;    /* line of the first byte after the header */
+
+    csv_chunk *chunks;      /* threads */
+    int n_chunks_init;
+    hpml_table *t;
+    int32_t **remap;        /* per thread: local code -> table code */
+    size_t *remap_cap;
+} csv_reader;
+
+/* ------------------------------------------------------------ small helpers */
+
+static hpml_status fill(csv_reader *r)
+{
+    while (!r->eof && r->len < r->buf_cap) {
+        size_t got;
+        hpml_status s = hpml_source_read(&r->src, r->buf + r->len, r->buf_cap - r->len, &got);
+        if (s != HPML_OK)
+            return s;
+        if (got == 0)
+            r->eof = 1;
+        r->len += got;
+    }
+    return HPML_OK;
+}
+
+static hpml_status grow_buffer(csv_reader *r)
+{
+    if (r->buf_cap >= MAX_RECORD_BYTES)
+        return HPML_ERR_DATA; /* caller words the message */
+    size_t cap = r->buf_cap * 2;
+    char *b = hpml_big_realloc(r->buf, r->buf_cap, cap);
+    if (!b)
+        return HPML_ERR_NOMEM;
+    r->buf = b;
+    r->buf_cap = cap;
+    return HPML_OK;
+}
+
+static void consume(csv_reader *r, size_t n)
+{
+    memmove(r->buf, r->buf + n, r->len - n);
+    r->len -= n;
+}
+
+/* 1-based line and character column of pos, given that rec starts at line
+ * rec_line (and at the start of a line). */
+static void locate(const char *rec, uint64_t rec_line, const char *pos, uint64_t *line,
+                   uint64_t *col)
+{
+    const char *ls = rec;
+    uint64_t l = rec_line;
+    for (const char *p = rec; p < pos; p++)
+        if (*p == '\n') {
+            l++;
+            ls = p + 1;
+        }
+    uint64_t c = 1;
+    for (const char *p = ls; p < pos; p++)
+        c += ((unsigned char)*p & 0xC0) != 0x80; /* count UTF-8 characters */
+    *line = l;
+    *col = c;
+}
+
+static size_t count_quotes(const char *p, size_t n, char quote)
+{
+    size_t k = 0;
+    const char *end = p + n;
+    while ((p = memchr(p, quote, (size_t)(end - p))) != NULL) {
+        k++;
+        p++;
+    }
+    return k;
+}
+
+/* End of the last complete record in buf[0..n): one past a newline preceded
+ * by an even number of quotes; 0 if there is none. */
+static size_t last_boundary(const char *buf, size_t n, char quote)
+{
+    int q = quote ? (int)(count_quotes(buf, n, quote) & 1) : 0;
+    for (size_t i = n; i-- > 0;) {
+        if (quote && buf[i] == quote)
+            q ^= 1;
+        else if (buf[i] == '\n' && !q)
+            return i + 1;
+    }
+    return 0;
+}
+
+/* First record boundary at or after `from`, given the quote parity there. */
+static size_t next_boundary(const char *buf, size_t n, size_t from, int q, char quote)
+{
+    if (!q) {
+        const char *nl = memchr(buf + from, '\n', n - from);
+        if (nl && (!quote || !memchr(buf + from, quote, (size_t)(nl - (buf + from)))))
+            return (size_t)(nl - buf) + 1;
+    }
+    for (size_t i = from; i < n; i++) {
+        if (quote && buf[i] == quote)
+            q ^= 1;
+        else if (buf[i] == '\n' && !q)
+            return i + 1;
+    }
+    return n;
+}
+
+/* --------------------------------------------------------- dialect, header */
+
+static hpml_status set_na_tokens(csv_reader *r, const char *spec)
+{
+    csv_dialect *d = &r->dia;
+    r->na_copy = hpml_strdup(spec ? spec : DEFAULT_NA);
+    if (!r->na_copy)
+        return HPML_ERR_NOMEM;
+    int n = 1;
+    for (const char *p = r->na_copy; *p; p++)
+        n += *p == ',';
+    d->na = hpml_calloc((size_t)n, sizeof *d->na);
+    d->na_len = hpml_calloc((size_t)n, sizeof *d->na_len);
+    if (!d->na || !d->na_len)
+        return HPML_ERR_NOMEM;
+    char *tok = r->na_copy;
+    for (int i = 0; i < n; i++) {
+        char *comma = strchr(tok, ',');
+        if (comma)
+            *comma = '\0';
+        size_t len = strlen(tok);
+        if (len == 0) {
+            d->na_empty = 1;
+        } else {
+            double v;
+            d->na[d->n_na] = tok;
+            d->na_len[d->n_na++] = len;
+            if (len > d->na_max)
+                d->na_max = len;
+            if (hpml_parse_number(tok, len, d->decimal, &v))
+                d->na_numeric = 1;
+        }
+        if (comma)
+            tok = comma + 1;
+    }
+    return HPML_OK;
+}
+
+/* Picks the delimiter among , \t ; from up to 20 lines of buf: the one that
+ * appears the same nonzero number of times on every line, the most often;
+ * else the one most frequent on the first line; else ','. */
+static char detect_delimiter(const char *buf, size_t n, char quote)
+{
+    static const char cand[3] = {',', '\t', ';'};
+    size_t cnt[20][3];
+    int lines = 0, inq = 0;
+    memset(cnt, 0, sizeof cnt);
+    for (size_t i = 0; i < n && lines < 20; i++) {
+        char x = buf[i];
+        if (quote && x == quote)
+            inq = !inq;
+        else if (!inq && x == '\n')
+            lines++;
+        else if (!inq)
+            for (int k = 0; k < 3; k++)
+                cnt[lines][k] += x == cand[k];
+    }
+    if (lines == 0)
+        lines = 1; /* a single line without newline */
+    char best = 0;
+    size_t best_n = 0;
+    for (int k = 0; k < 3; k++) {
+        int same = cnt[0][k] > 0;
+        for (int l = 1; l < lines && same; l++)
+            same = cnt[l][k] == cnt[0][k];
+        if (same && cnt[0][k] > best_n) {
+            best = cand[k];
+            best_n = cnt[0][k];
+        }
+    }
+    if (best)
+        return best;
+    for (int k = 0; k < 3; k++)
+        if (cnt[0][k] > best_n) {
+            best = cand[k];
+            best_n = cnt[0][k];
+        }
+    return best ? best : ',';
+}
+
+/* Splits the header record at buf[0..n) into names. Returns HPML_OK and sets
+ * *rec_len, or HPML_ERR_DATA (internal signal) when the record is cut by the
+ * end of the buffer and more input may complete it. */
+static hpml_status parse_header(csv_reader *r, const char *buf, size_t n, uint64_t line0,
+                                size_t *rec_len, uint64_t *rec_lines)
+{
+    const csv_dialect *d = &r->dia;
+    const char *p = buf, *end = buf + n;
+    size_t cap = 0;
+    const char **starts = NULL;
+    uint64_t lines = 0;
+    hpml_status s = HPML_OK;
+    for (;;) {
+        if (r->n_cols == (int)cap) {
+            cap = cap ? cap * 2 : 64;
+            char **nn = hpml_realloc_array(r->names, cap, sizeof *nn);
+            if (!nn)
+                goto nomem;
+            r->names = nn;
+            const char **ns = hpml_realloc_array(starts, cap, sizeof *ns);
+            if (!ns)
+                goto nomem;
+            starts = ns;
+        }
+        const char *fs = p;
+        char *name;
+        if (d->quote && p < end && *p == d->quote) {
+            size_t len = 0;
+            name = hpml_malloc((size_t)(end - p));
+            if (!name)
+                goto nomem;
+            p++;
+            for (;;) {
+                if (p >= end) {
+                    hpml_free(name);
+                    if (!r->eof)
+                        goto incomplete;
+                    uint64_t l, c;
+                    locate(buf, line0, fs, &l, &c);
+                    s = hpml_fail_at(HPML_ERR_PARSE, r->name, l, c,
+                                     "unterminated quote in the header: the quoted name that "
+                                     "starts here never closes");
+                    goto out;
+                }
+                if (*p == d->quote) {
+                    if (p + 1 < end && p[1] == d->quote) {
+                        name[len++] = d->quote;
+                        p += 2;
+                        continue;
+                    }
+                    if (p + 1 == end && !r->eof) {
+                        hpml_free(name);
+                        goto incomplete;
+                    }
+                    p++;
+                    break;
+                }
+                if (*p == '\n')
+                    lines++;
+                name[len++] = *p++;
+            }
+            name[len] = '\0';
+        } else {
+            while (p < end && *p != d->delim && *p != '\n' &&
+                   !(*p == '\r' && (p + 1 == end || p[1] == '\n')))
+                p++;
+            name = hpml_strndup(fs, (size_t)(p - fs));
+            if (!name)
+                goto nomem;
+        }
+        starts[r->n_cols] = fs;
+        r->names[r->n_cols++] = name;
+        if (p < end && *p == d->delim) {
+            p++;
+            continue;
+        }
+        if (p == end && !r->eof)
+            goto incomplete;
+        if (p < end && *p == '\r')
+            p++;
+        if (p < end && *p == '\n') {
+            p++;
+            lines++;
+        } else if (p < end) {
+            uint64_t l, c;
+            locate(buf, line0, p, &l, &c);
+            s = hpml_fail_at(HPML_ERR_PARSE, r->name, l, c,
+                             "unexpected '%c' after a quoted column name", *p);
+            goto out;
+        }
+        break;
+    }
+    *rec_len = (size_t)(p - buf);
+    *rec_lines = lines;
+    /* Names must be non-empty and distinct. O(n^2) compares would hurt on
+     * 12,626 columns only mildly, but a dictionary makes it linear. */
+    hpml_dict seen;
+    hpml_dict_init(&seen);
+    for (int c = 0; c < r->n_cols && s == HPML_OK; c++) {
+        uint64_t l = 0, col = 0;
+        size_t len = strlen(r->names[c]);
+        if (len == 0 || hpml_dict_find(&seen, r->names[c], len) >= 0)
+            locate(buf, line0, starts[c], &l, &col); /* only on error: it scans from buf */
+        if (len == 0) {
+            s = hpml_fail_at(HPML_ERR_PARSE, r->name, l, col,
+                             "column %d of the header has an empty name", c + 1);
+            break;
+        }
+        int32_t code;
+        if (hpml_dict_intern(&seen, r->names[c], len, &code) != HPML_OK) {
+            s = HPML_ERR_NOMEM;
+            break;
+        }
+        if (code != seen.n - 1) {
+            int first = 0;
+            while (strcmp(r->names[first], r->names[c]) != 0)
+                first++;
+            s = hpml_fail_at(HPML_ERR_PARSE, r->name, l, col,
+                             "duplicate column name '%s' (columns %d and %d)", r->names[c],
+                             first + 1, c + 1);
+        }
+    }
+    hpml_dict_free(&seen);
+    goto out;
+incomplete:
+    s = HPML_ERR_DATA;
+    goto out;
+nomem:
+    s = HPML_ERR_NOMEM;
+out:
+    hpml_free(starts);
+    return s;
+}
+
+/* Reads BOM, blank lines and the header; leaves the buffer at the first data byte. */
+static hpml_status read_header(csv_reader *r, const hpml_csv_options *opt)
+{
+    hpml_status s;
+    for (;;) {
+        if ((s = fill(r)) != HPML_OK)
+            return s;
+        size_t off = 0;
+        uint64_t line = 1;
+        if (r->len >= 3 && memcmp(r->buf, "\xEF\xBB\xBF", 3) == 0)
+            off = 3;
+        while (off < r->len && (r->buf[off] == '\n' || r->buf[off] == '\r')) {
+            line += r->buf[off] == '\n';
+            off++;
+        }
+        if (off == r->len && r->eof)
+            return hpml_fail_at(HPML_ERR_PARSE, r->name, 1, 1,
+                                "the file is empty: expected a header row of column names");
+        if (off < r->len) {
+            if (!opt->delimiter)
+                r->dia.delim = detect_delimiter(r->buf + off, r->len - off, r->dia.quote);
+            size_t rec_len = 0;
+            uint64_t rec_lines = 0;
+            s = parse_header(r, r->buf + off, r->len - off, line, &rec_len, &rec_lines);
+            if (s == HPML_OK) {
+                r->header_bytes = off + rec_len;
+                r->data_line0 = line + rec_lines;
+                consume(r, off + rec_len);
+                return HPML_OK;
+            }
+            if (s != HPML_ERR_DATA)
+                return s;
+            for (int c = 0; c < r->n_cols; c++)
+                hpml_free(r->names[c]);
+            r->n_cols = 0;
+        }
+        s = grow_buffer(r);
+        if (s == HPML_ERR_DATA)
+            return hpml_fail_at(HPML_ERR_PARSE, r->name, line, 1,
+                                "the header row is longer than %zu MiB (unterminated quote?)",
+                                MAX_RECORD_BYTES >> 20);
+        if (s != HPML_OK)
+            return s;
+    }
+}
+
+/* ----------------------------------------------------------------- passes */
+
+/* The message of the first failed range, located in the file. */
+static hpml_status range_error(csv_reader *r, const csv_chunk *ch, uint64_t line0)
+{
+    if (ch->status == HPML_ERR_NOMEM)
+        return hpml_fail(HPML_ERR_NOMEM, "%s: %s", r->name, ch->err_msg);
+    uint64_t line, col;
+    locate(ch->err_rec, line0 + ch->err_rec_line, ch->err_pos, &line, &col);
+    return hpml_fail_at(ch->status, r->name, line, col, "%s", ch->err_msg);
+}
+
+static hpml_status note_bumps(csv_reader *r, const csv_chunk *ch, uint64_t line0)
+{
+    for (size_t i = 0; i < ch->n_bumps; i++) {
+        const csv_bump *b = &ch->bumps[i];
+        if (r->bumped[b->col])
+            continue;
+        r->bumped[b->col] = 1;
+        r->any_bumped = 1;
+        r->kinds[b->col] = CSV_SKIP;
+        if (hpml_log_enabled(HPML_LOG_INFO)) {
+            uint64_t line, col;
+            locate(b->rec, line0 + b->rec_line, b->pos, &line, &col);
+            size_t n = 0;
+            while (b->pos + n < ch->end && n < 40 && b->pos[n] != r->dia.delim &&
+                   b->pos[n] != '\n' && b->pos[n] != '\r')
+                n++;
+            hpml_log(HPML_LOG_INFO,
+                     "%s:%llu:%llu: column '%s' looked numeric but holds text ('%.*s'): "
+                     "reading it as categorical",
+                     r->name, (unsigned long long)line, (unsigned long long)col,
+                     r->names[b->col], (int)n, b->pos);
+        }
+    }
+    return HPML_OK;
+}
+
+/* Copies the cells of ranges[0..n) into table rows row0.. of the columns
+ * whose kind (for this block) is not SKIP. Parallel over columns; within a
+ * column, ranges are merged in order so dictionary codes are deterministic. */
+static hpml_status merge_block(csv_reader *r, int n, const uint8_t *kinds, size_t row0)
+{
+    hpml_table *t = r->t;
+    int failed = 0;
+#pragma omp parallel for schedule(dynamic, 8) num_threads(r->threads) reduction(| : failed)
+    for (int c = 0; c < r->n_cols; c++) {
+        if (kinds[c] == CSV_SKIP || failed)
+            continue;
+        int tid = omp_get_thread_num();
+        size_t row = row0;
+        for (int k = 0; k < n; k++) {
+            const csv_chunk *ch = &r->chunks[k];
+            const uint32_t *src = ch->cells + (size_t)c * ch->cap_rows;
+            t->cols[c].n_missing += ch->n_missing[c];
+            if (kinds[c] != CSV_CATEGORICAL) {
+                memcpy(table_f32(t, c) + row, src, ch->n_rows * 4);
+            } else {
+                const hpml_dict *ld = &ch->dicts[c];
+                if ((size_t)ld->n > r->remap_cap[tid]) {
+                    int32_t *m = hpml_realloc_array(r->remap[tid], (size_t)ld->n, sizeof *m);
+                    if (!m) {
+                        failed = 1;
+                        break;
+                    }
+                    r->remap[tid] = m;
+                    r->remap_cap[tid] = (size_t)ld->n;
+                }
+                int32_t *map = r->remap[tid];
+                for (int32_t i = 0; i < ld->n && !failed; i++)
+                    failed = hpml_dict_intern(&t->cols[c].dict, hpml_dict_str(ld, i), ld->len[i],
+                                              &map[i]) != HPML_OK;
+                const int32_t *in = (const int32_t *)src;
+                int32_t *out = table_i32(t, c) + row;
+                for (size_t i = 0; i < ch->n_rows; i++)
+                    out[i] = in[i] < 0 ? -1 : map[in[i]];
+            }
+            row += ch->n_rows;
+        }
+    }
+    return failed ? hpml_fail(HPML_ERR_NOMEM, "%s: out of memory while storing columns", r->name)
+                  : HPML_OK;
+}
+
+/* Line anchors of the block: where records span lines or blank lines were skipped. */
+static hpml_status add_anchors(csv_reader *r, int n, size_t row0, uint64_t line0)
+{
+    hpml_table *t = r->t;
+    size_t row = row0;
+    uint64_t line = line0;
+    for (int k = 0; k < n; k++) {
+        const csv_chunk *ch = &r->chunks[k];
+        uint64_t base = line - t->data_line0 - row;
+        if (table_add_anchor(t, row, base) != HPML_OK)
+            return HPML_ERR_NOMEM;
+        for (size_t i = 0; i < ch->n_anchors; i++)
+            if (ch->anchors[i].row < ch->n_rows &&
+                table_add_anchor(t, row + ch->anchors[i].row, base + ch->anchors[i].extra) != HPML_OK)
+                return HPML_ERR_NOMEM;
+        row += ch->n_rows;
+        line += ch->n_lines;
+        t->n_blank_lines += ch->n_blank;
+    }
+    return HPML_OK;
+}
+
+/* Cuts buf[0..bound) into up to `threads` ranges at record boundaries. */
+static int cut_ranges(csv_reader *r, size_t bound, size_t *cuts)
+{
+    int n = r->threads;
+    size_t per = bound / (size_t)n;
+    if (per < (64u << 10))
+        n = (int)(bound / (64u << 10)) + 1;
+    if (n > r->threads)
+        n = r->threads;
+    cuts[0] = 0;
+    size_t prev_at = 0;
+    int parity = 0;
+    for (int k = 1; k < n; k++) {
+        size_t at = bound * (size_t)k / (size_t)n;
+        if (at < cuts[k - 1])
+            at = cuts[k - 1];
+        if (r->dia.quote)
+            parity ^= (int)(count_quotes(r->buf + prev_at, at - prev_at, r->dia.quote) & 1);
+        prev_at = at;
+        cuts[k] = next_boundary(r->buf, bound, at, parity, r->dia.quote);
+    }
+    cuts[n] = bound;
+    return n;
+}
+
+static hpml_status parse_block(csv_reader *r, int n, const size_t *cuts, int final_last)
+{
+#pragma omp parallel for schedule(static, 1) num_threads(n)
+    for (int k = 0; k < n; k++) {
+        csv_chunk *ch = &r->chunks[k];
+        memcpy(ch->kinds, r->kinds, (size_t)r->n_cols);
+        ch->begin = r->buf + cuts[k];
+        ch->end = r->buf + cuts[k + 1];
+        ch->final = k == n - 1 ? final_last : 1;
+        ch->max_rows = 0;
+        csv_parse_range(&r->dia, r->n_cols, ch);
+    }
+    return HPML_OK;
+}
+
+/* Reserves column storage after the first block from its density. */
+static hpml_status reserve_estimate(csv_reader *r, size_t rows, size_t bytes)
+{
+    uint64_t size = r->src.size;
+    if (r->src.is_gzip)
+        size *= 4; /* a guess; columns grow without copying anyway */
+    double est = rows;
+    if (bytes && size > r->header_bytes)
+        est = (double)(size - r->header_bytes) * (double)rows / (double)bytes * 1.05 + 64;
+    if (est > 4294967294.0)
+        est = 4294967294.0;
+    return table_reserve(r->t, (size_t)est > rows ? (size_t)est : rows);
+}
+
+/* One pass over the data records: pass 1 reads every column by r->kinds;
+ * pass 2 re-reads the bumped columns only. */
+static hpml_status read_pass(csv_reader *r, int pass)
+{
+    hpml_table *t = r->t;
+    size_t row = 0;
+    uint64_t line = r->data_line0;
+    size_t cuts[257];
+    uint8_t *kinds = hpml_malloc((size_t)r->n_cols);
+    if (!kinds)
+        return HPML_ERR_NOMEM;
+    hpml_status s = HPML_OK;
+    int first = 1;
+    for (;;) {
+        if ((s = fill(r)) != HPML_OK)
+            goto out;
+        if (r->len == 0)
+            break;
+        size_t bound = r->eof ? r->len : last_boundary(r->buf, r->len, r->dia.quote);
+        int n;
+        memcpy(kinds, r->kinds, (size_t)r->n_cols);
+        if (bound == 0) {
+            /* No boundary found by quote parity: a record longer than the
+             * buffer, or a stray quote. Parse sequentially to tell which. */
+            cuts[0] = 0;
+            cuts[1] = r->len;
+            parse_block(r, 1, cuts, 0);
+            csv_chunk *ch = &r->chunks[0];
+            if (ch->status != HPML_OK) {
+                s = range_error(r, ch, line);
+                goto out;
+            }
+            if (ch->stop == r->buf) {
+                s = grow_buffer(r);
+                if (s == HPML_ERR_DATA)
+                    s = hpml_fail_at(HPML_ERR_PARSE, r->name, line, 1,
+                                     "a record longer than %zu MiB starts here (unterminated "
+                                     "quote?)",
+                                     MAX_RECORD_BYTES >> 20);
+                if (s != HPML_OK)
+                    goto out;
+                continue;
+            }
+            bound = (size_t)(ch->stop - r->buf);
+            n = 1;
+        } else {
+            n = cut_ranges(r, bound, cuts);
+            parse_block(r, n, cuts, r->eof);
+            for (int k = 0; k < n; k++)
+                if (r->chunks[k].status != HPML_OK) {
+                    uint64_t l = line;
+                    for (int j = 0; j < k; j++)
+                        l += r->chunks[j].n_lines;
+                    s = range_error(r, &r->chunks[k], l);
+                    goto out;
+                }
+        }
+        size_t block_rows = 0;
+        uint64_t block_lines = 0;
+        for (int k = 0; k < n; k++) {
+            if (pass == 1)
+                note_bumps(r, &r->chunks[k], line + block_lines);
+            block_rows += r->chunks[k].n_rows;
+            block_lines += r->chunks[k].n_lines;
+        }
+        if (row + block_rows > 4294967294u) {
+            s = hpml_fail_at(HPML_ERR_DATA, r->name, line, 1,
+                             "more than 4,294,967,294 rows: split the file");
+            goto out;
+        }
+        if (pass == 1) {
+            s = first ? reserve_estimate(r, block_rows, bound) : table_reserve(t, row + block_rows);
+            if (s == HPML_OK)
+                s = add_anchors(r, n, row, line);
+            if (s != HPML_OK)
+                goto out;
+        } else if (row + block_rows > t->n_rows) {
+            s = hpml_fail(HPML_ERR_IO, "%s: the file changed while it was being read", r->name);
+            goto out;
+        }
+        if ((s = merge_block(r, n, kinds, row)) != HPML_OK)
+            goto out;
+        first = 0;
+        row += block_rows;
+        line += block_lines;
+        if (pass == 1)
+            t->n_rows = row;
+        consume(r, bound);
+        if (r->eof && r->len == 0)
+            break;
+    }
+    if (pass == 2 && row != t->n_rows)
+        s = hpml_fail(HPML_ERR_IO, "%s: the file changed while it was being read", r->name);
+out:
+    hpml_free(kinds);
+    return s;
+}
+
+/* Guesses the column types from the first SAMPLE_ROWS records in the buffer. */
+static void infer_types(csv_reader *r)
+{
+    csv_chunk *ch = &r->chunks[0];
+    memcpy(ch->kinds, r->kinds, (size_t)r->n_cols);
+    ch->begin = r->buf;
+    ch->end = r->buf + r->len;
+    ch->final = r->eof;
+    ch->max_rows = SAMPLE_ROWS;
+    csv_parse_range(&r->dia, r->n_cols, ch);
+    /* A malformed record in the sample is reported by the real pass. */
+    for (size_t i = 0; i < ch->n_bumps; i++)
+        r->kinds[ch->bumps[i].col] = CSV_CATEGORICAL;
+}
+
+static hpml_status apply_hints(csv_reader *r, const hpml_csv_options *opt)
+{
+    for (int c = 0; c < r->n_cols; c++)
+        r->kinds[c] = CSV_NUMERIC;
+    for (int i = 0; i < opt->n_hints; i++) {
+        int c = 0;
+        while (c < r->n_cols && strcmp(r->names[c], opt->hint_names[i]) != 0)
+            c++;
+        if (c == r->n_cols) {
+            int k = hpml_closest_name(opt->hint_names[i], (const char *const *)r->names, r->n_cols);
+            return hpml_fail_at(HPML_ERR_DATA, r->name, 1, 1,
+                                "no column named '%s' in the header%s%s%s", opt->hint_names[i],
+                                k >= 0 ? "; did you mean '" : "", k >= 0 ? r->names[k] : "",
+                                k >= 0 ? "'?" : "");
+        }
+        if (opt->hints[i] == HPML_HINT_NUMERIC)
+            r->kinds[c] = CSV_NUMERIC_FORCED;
+        else if (opt->hints[i] == HPML_HINT_CATEGORICAL)
+            r->kinds[c] = CSV_CATEGORICAL;
+    }
+    return HPML_OK;
+}
+
+static void reader_free(csv_reader *r)
+{
+    hpml_source_close(&r->src);
+    hpml_big_free(r->buf, r->buf_cap);
+    for (int c = 0; r->names && c < r->n_cols; c++)
+        hpml_free(r->names[c]);
+    hpml_free(r->names);
+    hpml_free(r->kinds);
+    hpml_free(r->bumped);
+    for (int k = 0; r->chunks && k < r->n_chunks_init; k++)
+        csv_chunk_free(&r->chunks[k], r->n_cols);
+    hpml_free(r->chunks);
+    for (int k = 0; r->remap && k < r->threads; k++)
+        hpml_free(r->remap[k]);
+    hpml_free(r->remap);
+    hpml_free(r->remap_cap);
+    hpml_free(r->dia.na);
+    hpml_free(r->dia.na_len);
+    hpml_free(r->na_copy);
+}
+
+static hpml_status validate_options(const hpml_csv_options *opt, const char *name)
+{
+    const char *ok = ",\t;|: ";
+    if (opt->delimiter && (!strchr(ok, opt->delimiter) || opt->delimiter == '\0'))
+        return hpml_fail(HPML_ERR_ARG, "%s: delimiter must be one of , tab ; | : space", name);
+    if (opt->quote && opt->quote != '"' && opt->quote != '\'')
+        return hpml_fail(HPML_ERR_ARG, "%s: quote must be '\"', '\\'' or none", name);
+    if (opt->decimal != '.' && opt->decimal != ',')
+        return hpml_fail(HPML_ERR_ARG, "%s: decimal mark must be '.' or ','", name);
+    if (opt->decimal == opt->delimiter)
+        return hpml_fail(HPML_ERR_ARG, "%s: the decimal mark cannot also be the delimiter", name);
+    if (opt->threads < 0 || opt->threads > 256)
+        return hpml_fail(HPML_ERR_ARG, "%s: threads must be between 0 (all cores) and 256, got %d",
+                         name, opt->threads);
+    if (opt->n_hints < 0 || (opt->n_hints && (!opt->hint_names || !opt->hints)))
+        return hpml_fail(HPML_ERR_ARG, "%s: column type hints given without names", name);
+    return HPML_OK;
+}
+
+static hpml_status read_csv(hpml_source *src, const char *name, const hpml_csv_options *opt_in,
+                            hpml_table **out)
+{
+    hpml_csv_options defaults;
+    hpml_csv_options_init(&defaults);
+    const hpml_csv_options *opt = opt_in ? opt_in : &defaults;
+    csv_reader r;
+    memset(&r, 0, sizeof r);
+    r.src = *src;
+    r.name = name;
+    hpml_status s = validate_options(opt, name);
+    if (s != HPML_OK)
+        goto out;
+    r.dia.delim = opt->delimiter ? opt->delimiter : ',';
+    r.dia.quote = opt->quote;
+    r.dia.decimal = opt->decimal;
+    r.threads = opt->threads ? opt->threads : omp_get_max_threads();
+    if (r.threads > 256)
+        r.threads = 256;
+    if ((s = set_na_tokens(&r, opt->na_tokens)) != HPML_OK)
+        goto out;
+    r.buf_cap = CHUNK_BYTES * (size_t)r.threads;
+    r.buf = hpml_big_alloc(r.buf_cap);
+    if (!r.buf) {
+        s = HPML_ERR_NOMEM;
+        goto out;
+    }
+    if ((s = read_header(&r, opt)) != HPML_OK)
+        goto out;
+    if (r.dia.decimal == r.dia.delim) {
+        s = hpml_fail(HPML_ERR_ARG, "%s: the delimiter is '%c', so the decimal mark cannot be",
+                      name, r.dia.delim);
+        goto out;
+    }
+    r.kinds = hpml_malloc((size_t)r.n_cols);
+    r.bumped = hpml_calloc((size_t)r.n_cols, 1);
+    r.chunks = hpml_calloc((size_t)r.threads, sizeof *r.chunks);
+    r.remap = hpml_calloc((size_t)r.threads, sizeof *r.remap);
+    r.remap_cap = hpml_calloc((size_t)r.threads, sizeof *r.remap_cap);
+    if (!r.kinds || !r.bumped || !r.chunks || !r.remap || !r.remap_cap) {
+        s = HPML_ERR_NOMEM;
+        goto out;
+    }
+    for (; r.n_chunks_init < r.threads; r.n_chunks_init++)
+        if ((s = csv_chunk_init(&r.chunks[r.n_chunks_init], r.n_cols)) != HPML_OK)
+            goto out;
+    if ((s = apply_hints(&r, opt)) != HPML_OK)
+        goto out;
+    infer_types(&r);
+    if ((s = table_create(name, r.n_cols, (const char *const *)r.names, &r.t)) != HPML_OK)
+        goto out;
+    r.t->delimiter = r.dia.delim;
+    r.t->data_line0 = r.data_line0;
+    for (int c = 0; c < r.n_cols; c++)
+        if (r.kinds[c] == CSV_CATEGORICAL)
+            r.t->cols[c].type = HPML_COL_CATEGORICAL;
+
+    if ((s = read_pass(&r, 1)) != HPML_OK)
+        goto out;
+    if (r.t->n_rows == 0) {
+        s = hpml_fail_at(HPML_ERR_PARSE, name, r.data_line0, 1,
+                         "no data rows after the header (the file has only column names)");
+        goto out;
+    }
+    if (r.any_bumped) {
+        for (int c = 0; c < r.n_cols; c++) {
+            r.kinds[c] = r.bumped[c] ? CSV_CATEGORICAL : CSV_SKIP;
+            if (r.bumped[c]) {
+                r.t->cols[c].type = HPML_COL_CATEGORICAL;
+                r.t->cols[c].n_missing = 0;
+            }
+        }
+        r.len = 0;
+        r.eof = 0;
+        if ((s = hpml_source_rewind(&r.src)) != HPML_OK)
+            goto out;
+        for (uint64_t skip = r.header_bytes; skip > 0;) {
+            size_t ask = skip < r.buf_cap ? (size_t)skip : r.buf_cap, got;
+            if ((s = hpml_source_read(&r.src, r.buf, ask, &got)) != HPML_OK)
+                goto out;
+            if (got == 0) {
+                s = hpml_fail(HPML_ERR_IO, "%s: the file changed while it was being read", name);
+                goto out;
+            }
+            skip -= got;
+        }
+        if ((s = read_pass(&r, 2)) != HPML_OK)
+            goto out;
+    }
+    if ((s = table_shrink(r.t)) != HPML_OK)
+        goto out;
+    *out = r.t;
+    r.t = NULL;
+out:
+    if (s == HPML_ERR_NOMEM && !strstr(hpml_last_error(), "memory"))
+        hpml_fail(HPML_ERR_NOMEM, "%s: out of memory", name);
+    hpml_table_free(r.t);
+    reader_free(&r);
+    return s;
+}
+
+hpml_status hpml_table_read_csv(const char *path, const hpml_csv_options *opt, hpml_table **out)
+{
+    if (!out)
+        return hpml_fail(HPML_ERR_ARG, "hpml_table_read_csv: out is NULL");
+    *out = NULL;
+    if (!path)
+        return hpml_fail(HPML_ERR_ARG, "hpml_table_read_csv: path is NULL");
+    hpml_source src;
+    hpml_status s = hpml_source_open_file(&src, path);
+    if (s != HPML_OK)
+        return s;
+    return read_csv(&src, path, opt, out);
+}
+
+hpml_status hpml_table_read_csv_buffer(const char *data, size_t len, const char *name,
+                                       const hpml_csv_options *opt, hpml_table **out)
+{
+    if (!out)
+        return hpml_fail(HPML_ERR_ARG, "hpml_table_read_csv_buffer: out is NULL");
+    *out = NULL;
+    if (!data && len)
+        return hpml_fail(HPML_ERR_ARG, "hpml_table_read_csv_buffer: data is NULL");
+    hpml_source src;
+    hpml_source_open_mem(&src, data ? data : "", len, name ? name : "<buffer>");
+    return read_csv(&src, name ? name : "<buffer>", opt, out);
+}

@@ -1,0 +1,413 @@
+/* dataset.c — a view over a table: target, features, rows, task.
+ *
+ * The view holds column indices and a row selection, never a copy of the
+ * features: learners gather what they need through hpml_dataset_gather. The
+ * target is the one array materialised (float per row: the value, or the
+ * class index for classification), because every learner reads it each round.
+ */
+#include "data/dataset.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/alloc.h"
+#include "core/error.h"
+#include "core/suggest.h"
+#include "data/table.h"
+
+void hpml_dataset_spec_init(hpml_dataset_spec *spec) { memset(spec, 0, sizeof *spec); }
+
+const char *hpml_task_name(hpml_task task)
+{
+    switch (task) {
+    case HPML_TASK_AUTO: return "auto";
+    case HPML_TASK_REGRESSION: return "regression";
+    case HPML_TASK_BINARY: return "binary";
+    case HPML_TASK_MULTICLASS: return "multiclass";
+    }
+    return "unknown";
+}
+
+void hpml_dataset_free(hpml_dataset *d)
+{
+    if (!d)
+        return;
+    for (int k = 0; d->class_labels && k < d->n_classes; k++)
+        hpml_free(d->class_labels[k]);
+    hpml_free(d->class_labels);
+    hpml_free(d->class_counts);
+    hpml_free(d->feat_cols);
+    hpml_free(d->rows);
+    hpml_free(d->target);
+    hpml_free(d);
+}
+
+/* Column index of `name`, or a DATA failure naming `role` and the closest name. */
+static hpml_status find_column(const hpml_table *t, const char *name, const char *role, int *col)
+{
+    *col = hpml_table_find_col(t, name);
+    if (*col >= 0)
+        return HPML_OK;
+    const char **names = hpml_malloc_array((size_t)t->n_cols, sizeof *names);
+    if (!names)
+        return HPML_ERR_NOMEM;
+    for (int c = 0; c < t->n_cols; c++)
+        names[c] = t->cols[c].name;
+    int k = hpml_closest_name(name, names, t->n_cols);
+    hpml_free(names);
+    return hpml_fail_at(HPML_ERR_DATA, t->source, t->data_line0 > 1 ? t->data_line0 - 1 : 1, 1,
+                        "no column named '%s' (%s) in the header%s%s%s", name, role,
+                        k >= 0 ? "; did you mean '" : "", k >= 0 ? t->cols[k].name : "",
+                        k >= 0 ? "'?" : "");
+}
+
+/* Rows whose target is present; fails on missing targets unless dropping. */
+static hpml_status select_rows(hpml_dataset *d, const hpml_dataset_spec *spec)
+{
+    const hpml_table *t = d->t;
+    const table_column *col = &t->cols[d->target_col];
+    size_t n = t->n_rows, missing = col->n_missing;
+    if (missing == n)
+        return hpml_fail_at(HPML_ERR_DATA, t->source, t->data_line0, 1,
+                            "target '%s' is missing in every row", col->name);
+    if (missing == 0) {
+        d->n_rows = n;
+        return HPML_OK;
+    }
+    size_t first = 0;
+    if (col->type == HPML_COL_NUMERIC) {
+        const float *v = table_f32(t, d->target_col);
+        while (!isnan(v[first]))
+            first++;
+    } else {
+        const int32_t *v = table_i32(t, d->target_col);
+        while (v[first] >= 0)
+            first++;
+    }
+    if (!spec->drop_missing_target)
+        return hpml_fail_at(HPML_ERR_DATA, t->source, hpml_table_row_line(t, first), 0,
+                            "target '%s' is missing in %zu row%s (the first is on this line); "
+                            "fill them in, or pass --drop-missing-target to leave those rows out",
+                            col->name, missing, missing == 1 ? "" : "s");
+    d->rows = hpml_malloc_array(n - missing, sizeof *d->rows);
+    if (!d->rows)
+        return HPML_ERR_NOMEM;
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++) {
+        int present = col->type == HPML_COL_NUMERIC ? !isnan(table_f32(t, d->target_col)[i])
+                                                    : table_i32(t, d->target_col)[i] >= 0;
+        if (present)
+            d->rows[k++] = (uint32_t)i;
+    }
+    d->n_rows = k;
+    d->n_dropped = missing;
+    return HPML_OK;
+}
+
+static int cmp_float(const void *a, const void *b)
+{
+    float x = *(const float *)a, y = *(const float *)b;
+    return (x > y) - (x < y);
+}
+
+static int cmp_str_ptr(const void *a, const void *b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* Sets the class labels (sorted) and maps the target to class indices. */
+static hpml_status classes_from_numeric(hpml_dataset *d, const float *sorted, size_t n_distinct)
+{
+    d->n_classes = (int)n_distinct;
+    d->class_labels = hpml_calloc(n_distinct, sizeof *d->class_labels);
+    d->class_counts = hpml_calloc(n_distinct, sizeof *d->class_counts);
+    if (!d->class_labels || !d->class_counts)
+        return HPML_ERR_NOMEM;
+    for (size_t k = 0; k < n_distinct; k++) {
+        char buf[32];
+        snprintf(buf, sizeof buf, "%.9g", (double)sorted[k]);
+        if (!(d->class_labels[k] = hpml_strdup(buf)))
+            return HPML_ERR_NOMEM;
+    }
+    for (size_t i = 0; i < d->n_rows; i++) {
+        float v = d->target[i];
+        size_t lo = 0, hi = n_distinct - 1;
+        while (lo < hi) {
+            size_t mid = (lo + hi) / 2;
+            if (sorted[mid] < v)
+                lo = mid + 1;
+            else
+                hi = mid;
+        }
+        d->target[i] = (float)lo;
+        d->class_counts[lo]++;
+    }
+    return HPML_OK;
+}
+
+static hpml_status task_numeric(hpml_dataset *d, hpml_task asked)
+{
+    const char *name = d->t->cols[d->target_col].name;
+    size_t n = d->n_rows;
+    float *s = hpml_malloc_array(n, sizeof *s);
+    if (!s)
+        return HPML_ERR_NOMEM;
+    memcpy(s, d->target, n * sizeof *s);
+    qsort(s, n, sizeof *s, cmp_float);
+    size_t distinct = 0;
+    int integral = 1;
+    for (size_t i = 0; i < n; i++) {
+        if (i == 0 || s[i] != s[i - 1])
+            s[distinct++] = s[i];
+        integral &= s[i] == floorf(s[i]);
+    }
+    hpml_task task = asked;
+    if (asked == HPML_TASK_AUTO) {
+        if (distinct == 2) {
+            task = HPML_TASK_BINARY;
+            snprintf(d->task_reason, sizeof d->task_reason,
+                     "target '%s' takes two values (%g, %g)", name, (double)s[0], (double)s[1]);
+        } else if (integral && distinct >= 3 && distinct <= 10 && s[0] == 0.0f &&
+                   s[distinct - 1] == (float)(distinct - 1)) {
+            task = HPML_TASK_MULTICLASS;
+            snprintf(d->task_reason, sizeof d->task_reason,
+                     "target '%s' holds the integer labels 0..%zu", name, distinct - 1);
+        } else {
+            task = HPML_TASK_REGRESSION;
+            snprintf(d->task_reason, sizeof d->task_reason,
+                     "target '%s' is numeric with %zu distinct values", name, distinct);
+        }
+    } else {
+        snprintf(d->task_reason, sizeof d->task_reason, "given with --task");
+    }
+    hpml_status st = HPML_OK;
+    if (task == HPML_TASK_BINARY && distinct != 2)
+        st = hpml_fail(HPML_ERR_DATA, "%s: a binary task needs a target with 2 values; '%s' has %zu",
+                       d->t->source, name, distinct);
+    else if (task == HPML_TASK_MULTICLASS && distinct < 2)
+        st = hpml_fail(HPML_ERR_DATA, "%s: a classification target needs 2 or more classes; "
+                       "'%s' has %zu", d->t->source, name, distinct);
+    else if (task == HPML_TASK_MULTICLASS && distinct > 10000)
+        st = hpml_fail(HPML_ERR_DATA, "%s: '%s' has %zu distinct values: too many classes for a "
+                       "multiclass task (is it a regression target?)", d->t->source, name, distinct);
+    if (st == HPML_OK && task != HPML_TASK_REGRESSION)
+        st = classes_from_numeric(d, s, distinct);
+    d->task = task;
+    hpml_free(s);
+    return st;
+}
+
+static hpml_status task_categorical(hpml_dataset *d, hpml_task asked)
+{
+    const hpml_table *t = d->t;
+    const table_column *col = &t->cols[d->target_col];
+    int32_t ncat = col->dict.n;
+    size_t *count = hpml_calloc((size_t)ncat, sizeof *count);
+    int32_t *order = hpml_malloc_array((size_t)ncat, sizeof *order);
+    const char **labels = hpml_malloc_array((size_t)ncat, sizeof *labels);
+    int32_t *code_to_class = hpml_malloc_array((size_t)ncat, sizeof *code_to_class);
+    hpml_status st = HPML_OK;
+    if (!count || !order || !labels || !code_to_class) {
+        st = HPML_ERR_NOMEM;
+        goto out;
+    }
+    for (size_t i = 0; i < d->n_rows; i++)
+        count[(int32_t)d->target[i]]++;
+    /* Classes are the categories present, sorted by their text. */
+    int nc = 0;
+    for (int32_t c = 0; c < ncat; c++)
+        if (count[c])
+            labels[nc++] = hpml_dict_str(&col->dict, c);
+    qsort(labels, (size_t)nc, sizeof *labels, cmp_str_ptr);
+    if (asked == HPML_TASK_REGRESSION) {
+        st = hpml_fail(HPML_ERR_DATA, "%s: target '%s' is categorical (e.g. '%s'): it cannot be "
+                       "a regression target", t->source, col->name, labels[0]);
+        goto out;
+    }
+    if (nc < 2 || (asked == HPML_TASK_BINARY && nc != 2)) {
+        st = hpml_fail(HPML_ERR_DATA, "%s: target '%s' has %d class%s; a %s task needs %s",
+                       t->source, col->name, nc, nc == 1 ? "" : "es",
+                       asked == HPML_TASK_BINARY ? "binary" : "classification",
+                       asked == HPML_TASK_BINARY ? "exactly 2" : "2 or more");
+        goto out;
+    }
+    d->task = asked != HPML_TASK_AUTO ? asked : nc == 2 ? HPML_TASK_BINARY : HPML_TASK_MULTICLASS;
+    if (asked == HPML_TASK_AUTO)
+        snprintf(d->task_reason, sizeof d->task_reason, "target '%s' is categorical with %d classes",
+                 col->name, nc);
+    else
+        snprintf(d->task_reason, sizeof d->task_reason, "given with --task");
+    d->n_classes = nc;
+    d->class_labels = hpml_calloc((size_t)nc, sizeof *d->class_labels);
+    d->class_counts = hpml_calloc((size_t)nc, sizeof *d->class_counts);
+    if (!d->class_labels || !d->class_counts) {
+        st = HPML_ERR_NOMEM;
+        goto out;
+    }
+    for (int k = 0; k < nc; k++) {
+        int32_t code = hpml_dict_find(&col->dict, labels[k], strlen(labels[k]));
+        code_to_class[code] = k;
+        d->class_counts[k] = count[code];
+        if (!(d->class_labels[k] = hpml_strdup(labels[k]))) {
+            st = HPML_ERR_NOMEM;
+            goto out;
+        }
+    }
+    for (size_t i = 0; i < d->n_rows; i++)
+        d->target[i] = (float)code_to_class[(int32_t)d->target[i]];
+out:
+    hpml_free(count);
+    hpml_free(order);
+    hpml_free(labels);
+    hpml_free(code_to_class);
+    return st;
+}
+
+static hpml_status choose_features(hpml_dataset *d, const hpml_dataset_spec *spec)
+{
+    const hpml_table *t = d->t;
+    uint8_t *use = hpml_calloc((size_t)t->n_cols, 1);
+    if (!use)
+        return HPML_ERR_NOMEM;
+    hpml_status st = HPML_OK;
+    int col;
+    if (spec->features && spec->n_features > 0) {
+        for (int i = 0; i < spec->n_features && st == HPML_OK; i++) {
+            if ((st = find_column(t, spec->features[i], "feature", &col)) != HPML_OK)
+                break;
+            if (col == d->target_col)
+                st = hpml_fail(HPML_ERR_ARG, "'%s' is the target: it cannot also be a feature",
+                               spec->features[i]);
+            else if (use[col])
+                st = hpml_fail(HPML_ERR_ARG, "feature '%s' is listed twice", spec->features[i]);
+            use[col] = 1;
+        }
+    } else {
+        memset(use, 1, (size_t)t->n_cols);
+        use[d->target_col] = 0;
+    }
+    for (int i = 0; i < spec->n_ignore && st == HPML_OK; i++) {
+        if ((st = find_column(t, spec->ignore[i], "ignored", &col)) != HPML_OK)
+            break;
+        use[col] = 0;
+    }
+    if (st == HPML_OK) {
+        int n = 0;
+        for (int c = 0; c < t->n_cols; c++)
+            n += use[c];
+        if (n == 0)
+            st = hpml_fail(HPML_ERR_ARG, "%s: no feature columns left (the target is '%s')",
+                           t->source, t->cols[d->target_col].name);
+        else if (!(d->feat_cols = hpml_malloc_array((size_t)n, sizeof *d->feat_cols)))
+            st = HPML_ERR_NOMEM;
+        else
+            for (int c = 0; c < t->n_cols; c++)
+                if (use[c])
+                    d->feat_cols[d->n_features++] = c;
+    }
+    hpml_free(use);
+    return st;
+}
+
+hpml_status hpml_dataset_create(const hpml_table *t, const hpml_dataset_spec *spec,
+                                hpml_dataset **out)
+{
+    if (!out)
+        return hpml_fail(HPML_ERR_ARG, "hpml_dataset_create: out is NULL");
+    *out = NULL;
+    if (!t || !spec || !spec->target)
+        return hpml_fail(HPML_ERR_ARG, "hpml_dataset_create: a table and a target name are needed");
+    if (spec->task < HPML_TASK_AUTO || spec->task > HPML_TASK_MULTICLASS)
+        return hpml_fail(HPML_ERR_ARG, "hpml_dataset_create: unknown task %d", (int)spec->task);
+    hpml_dataset *d = hpml_calloc(1, sizeof *d);
+    if (!d)
+        return HPML_ERR_NOMEM;
+    d->t = t;
+    hpml_status st = find_column(t, spec->target, "target", &d->target_col);
+    if (st == HPML_OK)
+        st = choose_features(d, spec);
+    if (st == HPML_OK)
+        st = select_rows(d, spec);
+    if (st == HPML_OK && !(d->target = hpml_malloc_array(d->n_rows ? d->n_rows : 1, sizeof(float))))
+        st = HPML_ERR_NOMEM;
+    if (st == HPML_OK) {
+        const table_column *col = &t->cols[d->target_col];
+        for (size_t i = 0; i < d->n_rows; i++) {
+            size_t r = d->rows ? d->rows[i] : i;
+            d->target[i] = col->type == HPML_COL_NUMERIC ? table_f32(t, d->target_col)[r]
+                                                         : (float)table_i32(t, d->target_col)[r];
+        }
+        st = col->type == HPML_COL_NUMERIC ? task_numeric(d, spec->task)
+                                           : task_categorical(d, spec->task);
+    }
+    if (st != HPML_OK) {
+        hpml_dataset_free(d);
+        return st;
+    }
+    *out = d;
+    return HPML_OK;
+}
+
+size_t hpml_dataset_n_rows(const hpml_dataset *d) { return d->n_rows; }
+const char *hpml_dataset_target_name(const hpml_dataset *d)
+{
+    return d->t->cols[d->target_col].name;
+}
+size_t hpml_dataset_n_dropped(const hpml_dataset *d) { return d->n_dropped; }
+int hpml_dataset_n_features(const hpml_dataset *d) { return d->n_features; }
+hpml_task hpml_dataset_task(const hpml_dataset *d) { return d->task; }
+const char *hpml_dataset_task_reason(const hpml_dataset *d) { return d->task_reason; }
+const float *hpml_dataset_target(const hpml_dataset *d) { return d->target; }
+int hpml_dataset_n_classes(const hpml_dataset *d) { return d->n_classes; }
+
+const char *hpml_dataset_feature_name(const hpml_dataset *d, int j)
+{
+    return j >= 0 && j < d->n_features ? d->t->cols[d->feat_cols[j]].name : NULL;
+}
+
+hpml_coltype hpml_dataset_feature_type(const hpml_dataset *d, int j)
+{
+    return j >= 0 && j < d->n_features ? d->t->cols[d->feat_cols[j]].type : HPML_COL_NUMERIC;
+}
+
+int32_t hpml_dataset_feature_n_categories(const hpml_dataset *d, int j)
+{
+    return j >= 0 && j < d->n_features ? hpml_table_col_n_categories(d->t, d->feat_cols[j]) : 0;
+}
+
+const char *hpml_dataset_class_label(const hpml_dataset *d, int k)
+{
+    return k >= 0 && k < d->n_classes ? d->class_labels[k] : NULL;
+}
+
+size_t hpml_dataset_class_count(const hpml_dataset *d, int k)
+{
+    return k >= 0 && k < d->n_classes ? d->class_counts[k] : 0;
+}
+
+size_t hpml_dataset_table_row(const hpml_dataset *d, size_t i) { return d->rows ? d->rows[i] : i; }
+
+hpml_status hpml_dataset_gather(const hpml_dataset *d, int j, const uint32_t *rows, size_t n,
+                                float *out)
+{
+    if (j < 0 || j >= d->n_features)
+        return hpml_fail(HPML_ERR_ARG, "feature index %d out of range (dataset has %d)", j,
+                         d->n_features);
+    const table_column *col = &d->t->cols[d->feat_cols[j]];
+    for (size_t i = 0; i < n; i++) {
+        size_t r = rows ? rows[i] : i;
+        if (r >= d->n_rows)
+            return hpml_fail(HPML_ERR_ARG, "row %zu out of range (dataset has %zu rows)", r,
+                             d->n_rows);
+        size_t tr = d->rows ? d->rows[r] : r;
+        if (col->type == HPML_COL_NUMERIC) {
+            out[i] = ((const float *)col->data)[tr];
+        } else {
+            int32_t code = ((const int32_t *)col->data)[tr];
+            out[i] = code < 0 ? NAN : (float)code;
+        }
+    }
+    return HPML_OK;
+}
