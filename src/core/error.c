@@ -51,9 +51,10 @@ void hpml_error_prefix(const char *fmt, ...)
     va_start(ap, fmt);
     int k = vsnprintf(errmsg, sizeof errmsg, fmt, ap);
     va_end(ap);
-    if (k < 0 || (size_t)k >= sizeof errmsg)
+    if (k < 0 || (size_t)k + 2 >= sizeof errmsg)
         return;
-    snprintf(errmsg + k, sizeof errmsg - (size_t)k, ": %s", old);
+    int room = (int)(sizeof errmsg - (size_t)k - 3);
+    snprintf(errmsg + k, sizeof errmsg - (size_t)k, ": %.*s", room, old);
 }
 
 const char *hpml_status_name(hpml_status s)
