@@ -86,7 +86,7 @@ bench: all
 	@bench/run.sh
 
 fuzz: | $(DEPS_STAMP)
-	@mkdir -p build/fuzz
+	@mkdir -p build/fuzz/corpus
 	clang -std=c11 -g -O1 -fsanitize=fuzzer,address,undefined -fopenmp -Iinclude -Isrc \
 	    -D_POSIX_C_SOURCE=200809L -o build/fuzz/fuzz_csv tests/fuzz/fuzz_csv.c $(LIB_SRC) $(LIBS)
 	build/fuzz/fuzz_csv -max_total_time=$${FUZZ_SECONDS:-60} -max_len=4096 \

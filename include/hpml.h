@@ -101,6 +101,9 @@ typedef struct hpml_csv_options {
     char quote;            /* '"' (default); 0 disables quoting */
     char decimal;          /* '.' (default) or ',' */
     int threads;           /* parser threads; 0: all cores (default) */
+    size_t block_bytes;    /* input bytes per thread per block; 0: 4 MiB (default).
+                              Memory use is about threads x 3 x this beyond the
+                              table; tests use tiny blocks to exercise the seams. */
     /* Comma-separated NA tokens; NULL means the default
      * ",NA,N/A,NaN,nan,null,NULL,?" (the leading empty token: empty fields are
      * missing). Copied during the call. */
@@ -183,7 +186,8 @@ HPML_API const char *hpml_task_name(hpml_task task);
 
 typedef struct hpml_dataset_spec {
     const char *target;             /* target column name (required) */
-    const char *const *features;    /* feature names, or NULL: every other column */
+    const char *const *features;    /* feature names in the order the model will use,
+                                       or NULL: every other column in table order */
     int n_features;
     const char *const *ignore;      /* names left out of the features */
     int n_ignore;
@@ -198,7 +202,9 @@ HPML_API void hpml_dataset_spec_init(hpml_dataset_spec *spec);
 /* Creates a view of table t (borrowed: t must outlive the dataset). Unknown
  * column names fail with a suggestion of the closest name; a missing target
  * value fails with the count and the line of the first, unless
- * drop_missing_target. *out is owned by the caller. */
+ * drop_missing_target; an infinite target value fails with its line; a
+ * classification target may have at most 10000 classes. *out is owned by the
+ * caller. */
 HPML_API hpml_status hpml_dataset_create(const hpml_table *t, const hpml_dataset_spec *spec,
                                 hpml_dataset **out);
 HPML_API void hpml_dataset_free(hpml_dataset *d);
@@ -256,6 +262,9 @@ typedef enum hpml_split_kind {
 
 typedef struct hpml_split_spec {
     hpml_split_kind kind;
+    /* Part sizes are round(fraction x n) (halves away from zero), at least 1
+     * for a part asked for; a split leaving no training rows (or groups)
+     * fails with HPML_ERR_DATA. */
     double test_size;          /* fraction of rows (of groups, for GROUP) */
     double valid_size;         /* fraction, may be 0 */
     int folds;                 /* 0: a train/valid/test split; k >= 2: k folds */
@@ -303,8 +312,12 @@ HPML_API hpml_status hpml_metric_logloss(const float *y, const float *prob, size
  * k == 1) is y. */
 HPML_API hpml_status hpml_metric_accuracy(const float *y, const float *prob, size_t n, int k,
                                  double *out);
-/* Unweighted mean over classes of F1 (a class never predicted nor present
- * counts 0, as scikit-learn does). Binary tasks average both classes. */
+/* Unweighted mean of per-class F1 over the classes that occur in y or among
+ * the predicted classes (predicted as for accuracy); a class of 0..k-1 that
+ * occurs in neither is left out of the mean. A class predicted but never true,
+ * or true but never predicted, has F1 0. This is scikit-learn's
+ * f1_score(average='macro', zero_division=0) with its default labels. For
+ * binary tasks (k == 1 or 2) it averages both classes when both occur. */
 HPML_API hpml_status hpml_metric_macro_f1(const float *y, const float *prob, size_t n, int k,
                                  double *out);
 

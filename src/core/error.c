@@ -43,20 +43,6 @@ hpml_status hpml_fail_at(hpml_status s, const char *file, uint64_t line, uint64_
     return s;
 }
 
-void hpml_error_prefix(const char *fmt, ...)
-{
-    char old[HPML_ERRMSG_CAP];
-    memcpy(old, errmsg, sizeof old);
-    va_list ap;
-    va_start(ap, fmt);
-    int k = vsnprintf(errmsg, sizeof errmsg, fmt, ap);
-    va_end(ap);
-    if (k < 0 || (size_t)k + 2 >= sizeof errmsg)
-        return;
-    int room = (int)(sizeof errmsg - (size_t)k - 3);
-    snprintf(errmsg + k, sizeof errmsg - (size_t)k, ": %.*s", room, old);
-}
-
 const char *hpml_status_name(hpml_status s)
 {
     switch (s) {

@@ -18,9 +18,6 @@ hpml_status hpml_fail(hpml_status s, const char *fmt, ...) HPML_PRINTF(2, 3);
 hpml_status hpml_fail_at(hpml_status s, const char *file, uint64_t line, uint64_t col,
                          const char *fmt, ...) HPML_PRINTF(5, 6);
 
-/* Prefixes the current message with "what: " (for context added by callers). */
-void hpml_error_prefix(const char *fmt, ...) HPML_PRINTF(1, 2);
-
 /* Clears this thread's message. */
 void hpml_error_clear(void);
 

@@ -120,9 +120,10 @@ static size_t count_records_bound(const char *p, const char *end)
     return n;
 }
 
-/* Counts the fields of the record from p (just after a delimiter) to its end,
- * for the "too many fields" message. */
-static size_t count_rest_fields(const csv_dialect *d, const char *p, const char *end)
+/* Counts the fields of the record from p (just after a delimiter) to its
+ * end, for the "too many fields" message; 0 if the record runs past `end`
+ * and `end` is not the end of the input (the count would be wrong). */
+static size_t count_rest_fields(const csv_dialect *d, const char *p, const char *end, int final)
 {
     size_t n = 1;
     int inq = 0;
@@ -132,9 +133,9 @@ static size_t count_rest_fields(const csv_dialect *d, const char *p, const char 
         else if (!inq && *p == d->delim)
             n++;
         else if (!inq && *p == '\n')
-            break;
+            return n;
     }
-    return n;
+    return final ? n : 0;
 }
 
 /* Whether p (< end) starts a record terminator: "\n", "\r\n", or "\r" at
@@ -348,7 +349,12 @@ void csv_parse_range(const csv_dialect *d, int n_cols, csv_chunk *ch)
             if (p < end && *p == delim) {
                 p++;
                 if (++c == n_cols) {
-                    size_t nf = (size_t)n_cols + count_rest_fields(d, p, end);
+                    size_t rest = count_rest_fields(d, p, end, final);
+                    if (!rest) {
+                        ch->incomplete = 1;
+                        goto incomplete;
+                    }
+                    size_t nf = (size_t)n_cols + rest;
                     chunk_fail(ch, HPML_ERR_PARSE, p, rec, rec_line,
                                "this row has %zu fields, but the header has %d", nf, n_cols);
                     goto done;

@@ -35,6 +35,7 @@
 #define CHUNK_BYTES ((size_t)4 << 20)
 #define MAX_RECORD_BYTES ((size_t)256 << 20)
 #define SAMPLE_ROWS 1000
+#define DETECT_BYTES ((size_t)64 << 10) /* bytes (after the BOM) that decide the delimiter */
 #define DEFAULT_NA ",NA,N/A,NaN,nan,null,NULL,?"
 
 void hpml_csv_options_init(hpml_csv_options *opt)
@@ -50,6 +51,7 @@ typedef struct csv_reader {
     csv_dialect dia;
     char *na_copy;          /* backing store of dia.na */
     int threads;
+    size_t min_range;       /* smallest range worth a thread */
 
     char *buf;              /* block buffer, buf_cap bytes (hpml_big_alloc) */
     size_t buf_cap, len;
@@ -310,7 +312,7 @@ static hpml_status parse_header(csv_reader *r, const char *buf, size_t n, uint64
             name[len] = '\0';
         } else {
             while (p < end && *p != d->delim && *p != '\n' &&
-                   !(*p == '\r' && (p + 1 == end || p[1] == '\n')))
+                   !(*p == '\r' && (p + 1 == end ? r->eof : p[1] == '\n')))
                 p++;
             name = hpml_strndup(fs, (size_t)(p - fs));
             if (!name)
@@ -398,9 +400,13 @@ static hpml_status read_header(csv_reader *r, const hpml_csv_options *opt)
         if (off == r->len && r->eof)
             return hpml_fail_at(HPML_ERR_PARSE, r->name, 1, 1,
                                 "the file is empty: expected a header row of column names");
-        if (off < r->len) {
-            if (!opt->delimiter)
-                r->dia.delim = detect_delimiter(r->buf + off, r->len - off, r->dia.quote);
+        /* Detection looks at the same bytes whatever the block size. */
+        int need_more = !opt->delimiter && !r->eof && r->len - off < DETECT_BYTES;
+        if (off < r->len && !need_more) {
+            if (!opt->delimiter) {
+                size_t n = r->len - off < DETECT_BYTES ? r->len - off : DETECT_BYTES;
+                r->dia.delim = detect_delimiter(r->buf + off, n, r->dia.quote);
+            }
             size_t rec_len = 0;
             uint64_t rec_lines = 0;
             s = parse_header(r, r->buf + off, r->len - off, line, &rec_len, &rec_lines);
@@ -537,8 +543,8 @@ static int cut_ranges(csv_reader *r, size_t bound, size_t *cuts)
 {
     int n = r->threads;
     size_t per = bound / (size_t)n;
-    if (per < (64u << 10))
-        n = (int)(bound / (64u << 10)) + 1;
+    if (per < r->min_range)
+        n = (int)(bound / r->min_range) + 1;
     if (n > r->threads)
         n = r->threads;
     cuts[0] = 0;
@@ -757,6 +763,8 @@ static hpml_status validate_options(const hpml_csv_options *opt, const char *nam
     if (opt->threads < 0 || opt->threads > 256)
         return hpml_fail(HPML_ERR_ARG, "%s: threads must be between 0 (all cores) and 256, got %d",
                          name, opt->threads);
+    if (opt->block_bytes && (opt->block_bytes < 16 || opt->block_bytes > ((size_t)1 << 30)))
+        return hpml_fail(HPML_ERR_ARG, "%s: block size must be between 16 bytes and 1 GiB", name);
     if (opt->n_hints < 0 || (opt->n_hints && (!opt->hint_names || !opt->hints)))
         return hpml_fail(HPML_ERR_ARG, "%s: column type hints given without names", name);
     return HPML_OK;
@@ -783,7 +791,9 @@ static hpml_status read_csv(hpml_source *src, const char *name, const hpml_csv_o
         r.threads = 256;
     if ((s = set_na_tokens(&r, opt->na_tokens)) != HPML_OK)
         goto out;
-    r.buf_cap = CHUNK_BYTES * (size_t)r.threads;
+    size_t block = opt->block_bytes ? opt->block_bytes : CHUNK_BYTES;
+    r.min_range = block < (64u << 10) ? block : (64u << 10);
+    r.buf_cap = block * (size_t)r.threads;
     r.buf = hpml_big_alloc(r.buf_cap);
     if (!r.buf) {
         s = HPML_ERR_NOMEM;

@@ -17,6 +17,10 @@
 #include "core/suggest.h"
 #include "data/table.h"
 
+/* More classes than this is almost surely a regression target or an
+ * identifier column given as a target, not a classification problem. */
+#define DATASET_MAX_CLASSES 10000
+
 void hpml_dataset_spec_init(hpml_dataset_spec *spec) { memset(spec, 0, sizeof *spec); }
 
 const char *hpml_task_name(hpml_task task)
@@ -106,15 +110,27 @@ static hpml_status select_rows(hpml_dataset *d, const hpml_dataset_spec *spec)
     return HPML_OK;
 }
 
+/* Copies a numeric target into d->target; an infinite value (the reader
+ * accepts "inf") would poison every loss, so it fails with its line. */
+static hpml_status numeric_target(hpml_dataset *d)
+{
+    const float *v = table_f32(d->t, d->target_col);
+    for (size_t i = 0; i < d->n_rows; i++) {
+        size_t r = d->rows ? d->rows[i] : i;
+        if (isinf(v[r]))
+            return hpml_fail_at(HPML_ERR_DATA, d->t->source, hpml_table_row_line(d->t, r), 0,
+                                "target '%s' is %s: a target must be a finite number",
+                                d->t->cols[d->target_col].name,
+                                v[r] > 0 ? "infinite" : "minus infinite");
+        d->target[i] = v[r];
+    }
+    return HPML_OK;
+}
+
 static int cmp_float(const void *a, const void *b)
 {
     float x = *(const float *)a, y = *(const float *)b;
     return (x > y) - (x < y);
-}
-
-static int cmp_str_ptr(const void *a, const void *b)
-{
-    return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
 /* Sets the class labels (sorted) and maps the target to class indices. */
@@ -189,9 +205,10 @@ static hpml_status task_numeric(hpml_dataset *d, hpml_task asked)
     else if (task == HPML_TASK_MULTICLASS && distinct < 2)
         st = hpml_fail(HPML_ERR_DATA, "%s: a classification target needs 2 or more classes; "
                        "'%s' has %zu", d->t->source, name, distinct);
-    else if (task == HPML_TASK_MULTICLASS && distinct > 10000)
+    else if (task == HPML_TASK_MULTICLASS && distinct > DATASET_MAX_CLASSES)
         st = hpml_fail(HPML_ERR_DATA, "%s: '%s' has %zu distinct values: too many classes for a "
-                       "multiclass task (is it a regression target?)", d->t->source, name, distinct);
+                       "multiclass task (at most %d; is it a regression target?)", d->t->source,
+                       name, distinct, DATASET_MAX_CLASSES);
     if (st == HPML_OK && task != HPML_TASK_REGRESSION)
         st = classes_from_numeric(d, s, distinct);
     d->task = task;
@@ -199,31 +216,49 @@ static hpml_status task_numeric(hpml_dataset *d, hpml_task asked)
     return st;
 }
 
+/* A class of a categorical target: its dictionary text and code. */
+typedef struct cat_class {
+    const char *s;
+    uint32_t len;
+    int32_t code;
+} cat_class;
+
+/* By bytes (memcmp, then the shorter first), as the header promises. */
+static int cmp_cat_class(const void *a, const void *b)
+{
+    const cat_class *x = a, *y = b;
+    int c = memcmp(x->s, y->s, x->len < y->len ? x->len : y->len);
+    return c ? c : (x->len > y->len) - (x->len < y->len);
+}
+
+/* Codes are read from the table (not through the float target, which holds
+ * integers exactly only up to 2^24) and mapped to classes by code, so no
+ * category text is looked up again. */
 static hpml_status task_categorical(hpml_dataset *d, hpml_task asked)
 {
     const hpml_table *t = d->t;
     const table_column *col = &t->cols[d->target_col];
+    const int32_t *codes = table_i32(t, d->target_col);
     int32_t ncat = col->dict.n;
     size_t *count = hpml_calloc((size_t)ncat, sizeof *count);
-    int32_t *order = hpml_malloc_array((size_t)ncat, sizeof *order);
-    const char **labels = hpml_malloc_array((size_t)ncat, sizeof *labels);
+    cat_class *cls = hpml_malloc_array((size_t)ncat, sizeof *cls);
     int32_t *code_to_class = hpml_malloc_array((size_t)ncat, sizeof *code_to_class);
     hpml_status st = HPML_OK;
-    if (!count || !order || !labels || !code_to_class) {
+    if (!count || !cls || !code_to_class) {
         st = HPML_ERR_NOMEM;
         goto out;
     }
     for (size_t i = 0; i < d->n_rows; i++)
-        count[(int32_t)d->target[i]]++;
-    /* Classes are the categories present, sorted by their text. */
+        count[codes[d->rows ? d->rows[i] : i]]++;
+    /* Classes are the categories present in the selected rows, sorted by text. */
     int nc = 0;
     for (int32_t c = 0; c < ncat; c++)
         if (count[c])
-            labels[nc++] = hpml_dict_str(&col->dict, c);
-    qsort(labels, (size_t)nc, sizeof *labels, cmp_str_ptr);
+            cls[nc++] = (cat_class){hpml_dict_str(&col->dict, c), col->dict.len[c], c};
+    qsort(cls, (size_t)nc, sizeof *cls, cmp_cat_class);
     if (asked == HPML_TASK_REGRESSION) {
         st = hpml_fail(HPML_ERR_DATA, "%s: target '%s' is categorical (e.g. '%s'): it cannot be "
-                       "a regression target", t->source, col->name, labels[0]);
+                       "a regression target", t->source, col->name, cls[0].s);
         goto out;
     }
     if (nc < 2 || (asked == HPML_TASK_BINARY && nc != 2)) {
@@ -231,6 +266,12 @@ static hpml_status task_categorical(hpml_dataset *d, hpml_task asked)
                        t->source, col->name, nc, nc == 1 ? "" : "es",
                        asked == HPML_TASK_BINARY ? "binary" : "classification",
                        asked == HPML_TASK_BINARY ? "exactly 2" : "2 or more");
+        goto out;
+    }
+    if (nc > DATASET_MAX_CLASSES) {
+        st = hpml_fail(HPML_ERR_DATA, "%s: target '%s' has %d distinct values: too many classes "
+                       "for a classification task (at most %d; is it an identifier column?)",
+                       t->source, col->name, nc, DATASET_MAX_CLASSES);
         goto out;
     }
     d->task = asked != HPML_TASK_AUTO ? asked : nc == 2 ? HPML_TASK_BINARY : HPML_TASK_MULTICLASS;
@@ -247,67 +288,74 @@ static hpml_status task_categorical(hpml_dataset *d, hpml_task asked)
         goto out;
     }
     for (int k = 0; k < nc; k++) {
-        int32_t code = hpml_dict_find(&col->dict, labels[k], strlen(labels[k]));
-        code_to_class[code] = k;
-        d->class_counts[k] = count[code];
-        if (!(d->class_labels[k] = hpml_strdup(labels[k]))) {
+        code_to_class[cls[k].code] = k;
+        d->class_counts[k] = count[cls[k].code];
+        if (!(d->class_labels[k] = hpml_strndup(cls[k].s, cls[k].len))) {
             st = HPML_ERR_NOMEM;
             goto out;
         }
     }
     for (size_t i = 0; i < d->n_rows; i++)
-        d->target[i] = (float)code_to_class[(int32_t)d->target[i]];
+        d->target[i] = (float)code_to_class[codes[d->rows ? d->rows[i] : i]];
 out:
     hpml_free(count);
-    hpml_free(order);
-    hpml_free(labels);
+    hpml_free(cls);
     hpml_free(code_to_class);
     return st;
 }
 
+/* Features in the order listed (so a model's input vector is the order the
+ * user wrote), or every other column in table order; then minus the ignored. */
 static hpml_status choose_features(hpml_dataset *d, const hpml_dataset_spec *spec)
 {
     const hpml_table *t = d->t;
-    uint8_t *use = hpml_calloc((size_t)t->n_cols, 1);
-    if (!use)
-        return HPML_ERR_NOMEM;
+    uint8_t *mark = hpml_calloc((size_t)t->n_cols, 1); /* 1: chosen, 2: ignored */
+    int *order = hpml_malloc_array((size_t)t->n_cols, sizeof *order);
     hpml_status st = HPML_OK;
-    int col;
+    int col, n = 0;
+    if (!mark || !order) {
+        st = HPML_ERR_NOMEM;
+        goto out;
+    }
     if (spec->features && spec->n_features > 0) {
-        for (int i = 0; i < spec->n_features && st == HPML_OK; i++) {
+        for (int i = 0; i < spec->n_features; i++) {
             if ((st = find_column(t, spec->features[i], "feature", &col)) != HPML_OK)
-                break;
-            if (col == d->target_col)
+                goto out;
+            if (col == d->target_col) {
                 st = hpml_fail(HPML_ERR_ARG, "'%s' is the target: it cannot also be a feature",
                                spec->features[i]);
-            else if (use[col])
+                goto out;
+            }
+            if (mark[col]) {
                 st = hpml_fail(HPML_ERR_ARG, "feature '%s' is listed twice", spec->features[i]);
-            use[col] = 1;
+                goto out;
+            }
+            mark[col] = 1;
+            order[n++] = col;
         }
     } else {
-        memset(use, 1, (size_t)t->n_cols);
-        use[d->target_col] = 0;
-    }
-    for (int i = 0; i < spec->n_ignore && st == HPML_OK; i++) {
-        if ((st = find_column(t, spec->ignore[i], "ignored", &col)) != HPML_OK)
-            break;
-        use[col] = 0;
-    }
-    if (st == HPML_OK) {
-        int n = 0;
         for (int c = 0; c < t->n_cols; c++)
-            n += use[c];
-        if (n == 0)
-            st = hpml_fail(HPML_ERR_ARG, "%s: no feature columns left (the target is '%s')",
-                           t->source, t->cols[d->target_col].name);
-        else if (!(d->feat_cols = hpml_malloc_array((size_t)n, sizeof *d->feat_cols)))
-            st = HPML_ERR_NOMEM;
-        else
-            for (int c = 0; c < t->n_cols; c++)
-                if (use[c])
-                    d->feat_cols[d->n_features++] = c;
+            if (c != d->target_col)
+                order[n++] = c;
     }
-    hpml_free(use);
+    for (int i = 0; i < spec->n_ignore; i++) {
+        if ((st = find_column(t, spec->ignore[i], "ignored", &col)) != HPML_OK)
+            goto out;
+        mark[col] = 2;
+    }
+    for (int i = 0; i < n; i++)
+        if (mark[order[i]] != 2)
+            order[d->n_features++] = order[i];
+    if (d->n_features == 0) {
+        st = hpml_fail(HPML_ERR_ARG, "%s: no feature columns left (the target is '%s')",
+                       t->source, t->cols[d->target_col].name);
+        goto out;
+    }
+    d->feat_cols = order;
+    order = NULL;
+out:
+    hpml_free(mark);
+    hpml_free(order);
     return st;
 }
 
@@ -319,6 +367,8 @@ hpml_status hpml_dataset_create(const hpml_table *t, const hpml_dataset_spec *sp
     *out = NULL;
     if (!t || !spec || !spec->target)
         return hpml_fail(HPML_ERR_ARG, "hpml_dataset_create: a table and a target name are needed");
+    if (spec->n_features < 0 || spec->n_ignore < 0 || (spec->n_ignore > 0 && !spec->ignore))
+        return hpml_fail(HPML_ERR_ARG, "hpml_dataset_create: bad feature or ignore list");
     if (spec->task < HPML_TASK_AUTO || spec->task > HPML_TASK_MULTICLASS)
         return hpml_fail(HPML_ERR_ARG, "hpml_dataset_create: unknown task %d", (int)spec->task);
     hpml_dataset *d = hpml_calloc(1, sizeof *d);
@@ -332,16 +382,11 @@ hpml_status hpml_dataset_create(const hpml_table *t, const hpml_dataset_spec *sp
         st = select_rows(d, spec);
     if (st == HPML_OK && !(d->target = hpml_malloc_array(d->n_rows ? d->n_rows : 1, sizeof(float))))
         st = HPML_ERR_NOMEM;
-    if (st == HPML_OK) {
-        const table_column *col = &t->cols[d->target_col];
-        for (size_t i = 0; i < d->n_rows; i++) {
-            size_t r = d->rows ? d->rows[i] : i;
-            d->target[i] = col->type == HPML_COL_NUMERIC ? table_f32(t, d->target_col)[r]
-                                                         : (float)table_i32(t, d->target_col)[r];
-        }
-        st = col->type == HPML_COL_NUMERIC ? task_numeric(d, spec->task)
-                                           : task_categorical(d, spec->task);
-    }
+    if (st == HPML_OK && t->cols[d->target_col].type == HPML_COL_NUMERIC)
+        st = numeric_target(d);
+    if (st == HPML_OK)
+        st = t->cols[d->target_col].type == HPML_COL_NUMERIC ? task_numeric(d, spec->task)
+                                                              : task_categorical(d, spec->task);
     if (st != HPML_OK) {
         hpml_dataset_free(d);
         return st;

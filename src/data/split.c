@@ -102,9 +102,10 @@ static size_t part_size(double frac, size_t n)
     return frac > 0 && k == 0 ? 1 : k;
 }
 
-/* Random split of rows (or of groups: `unit` maps row -> group, n_units groups). */
-static void assign_random(uint8_t *where_unit, size_t n_units, const hpml_split_spec *spec,
-                          hpml_rng *rng, uint32_t *perm)
+/* Random split of n_units rows (or groups); returns the number left for
+ * training, which the rounding of small parts (at least 1 each) can make 0. */
+static size_t assign_random(uint8_t *where_unit, size_t n_units, const hpml_split_spec *spec,
+                            hpml_rng *rng, uint32_t *perm)
 {
     for (size_t i = 0; i < n_units; i++)
         perm[i] = (uint32_t)i;
@@ -112,6 +113,7 @@ static void assign_random(uint8_t *where_unit, size_t n_units, const hpml_split_
     size_t nt = part_size(spec->test_size, n_units), nv = part_size(spec->valid_size, n_units);
     for (size_t i = 0; i < n_units; i++)
         where_unit[perm[i]] = i < nt ? HPML_PART_TEST : i < nt + nv ? HPML_PART_VALID : HPML_PART_TRAIN;
+    return nt + nv < n_units ? n_units - nt - nv : 0;
 }
 
 /* Stratified: per class, a shuffled list; test and valid quotas per class by
@@ -382,11 +384,7 @@ hpml_status hpml_split_create(const hpml_dataset *d, const hpml_split_spec *spec
             if ((st = group_kfold(where_g, gsize, G, spec->folds, &rng, perm)) != HPML_OK)
                 goto out;
         } else {
-            assign_random(where_g, G, spec, &rng, perm);
-            size_t cnt[3] = {0, 0, 0};
-            for (size_t g = 0; g < G; g++)
-                cnt[where_g[g]]++;
-            if (cnt[HPML_PART_TRAIN] == 0) {
+            if (assign_random(where_g, G, spec, &rng, perm) == 0) {
                 st = hpml_fail(HPML_ERR_DATA, "group column '%s' has %zu groups: none left for "
                                "training after the test and validation groups", spec->group_col, G);
                 goto out;
@@ -408,8 +406,10 @@ hpml_status hpml_split_create(const hpml_dataset *d, const hpml_split_spec *spec
     } else if (kind == HPML_SPLIT_STRATIFIED) {
         if ((st = assign_stratified(where, d, spec, &rng)) != HPML_OK)
             goto out;
-    } else {
-        assign_random(where, n, spec, &rng, perm);
+    } else if (assign_random(where, n, spec, &rng, perm) == 0) {
+        st = hpml_fail(HPML_ERR_DATA, "%zu rows are too few for test size %g and valid size %g: "
+                       "no rows left for training", n, spec->test_size, spec->valid_size);
+        goto out;
     }
     st = build_from_labels(s, where, n, spec->folds);
 out:

@@ -189,21 +189,25 @@ hpml_status hpml_table_col_stats(const hpml_table *t, int c, hpml_col_stats *out
         return hpml_fail(HPML_ERR_ARG, "column '%s' is categorical: it has no numeric statistics",
                          t->cols[c].name);
     const float *v = table_f32(t, c);
-    /* Welford's update: stable for large means with small spread. */
-    double mn = INFINITY, mx = -INFINITY, mean = 0, m2 = 0;
+    /* Two passes (sum, then squared deviations from the mean) are as stable
+     * as Welford's update for float32 data accumulated in double, and several
+     * times faster: no division per value. */
+    double mn = INFINITY, mx = -INFINITY, sum = 0, m2 = 0;
     size_t n = 0;
     for (size_t i = 0; i < t->n_rows; i++) {
         double x = v[i];
         if (x != x)
             continue;
         n++;
-        double d = x - mean;
-        mean += d / (double)n;
-        m2 += d * (x - mean);
-        if (x < mn)
-            mn = x;
-        if (x > mx)
-            mx = x;
+        sum += x;
+        mn = x < mn ? x : mn;
+        mx = x > mx ? x : mx;
+    }
+    double mean = n ? sum / (double)n : 0;
+    for (size_t i = 0; i < t->n_rows; i++) {
+        double x = v[i];
+        if (x == x)
+            m2 += (x - mean) * (x - mean);
     }
     out->n_missing = t->n_rows - n;
     if (n == 0) {

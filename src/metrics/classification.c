@@ -62,27 +62,32 @@ static int predicted_class(const float *row, int k)
 /* Mann–Whitney AUC of score column x[i * stride] for "y == cls" against the
  * rest; npos rows are positive. 2U is counted exactly in integers: each
  * positive scores 2 per negative below it and 1 per negative tied with it
- * (2U <= n^2 / 2 fits uint64 for n <= 2^32). */
+ * (2U <= n^2 / 2 fits uint64 for n <= 2^32, which the caller checks). */
 static hpml_status auc_one_vs_rest(const float *y, const float *x, size_t stride, size_t n,
                                    int cls, size_t npos, double *auc)
 {
-    hpml_sorted_row *s;
-    hpml_status st = hpml_metrics_argsort(x, stride, n, &s);
-    if (st)
+    /* The sort carries the label next to the key: the walk then reads one
+     * array in order instead of y at random. */
+    hpml_sorted_row *s = hpml_malloc_array(n, sizeof *s);
+    if (!s)
+        return HPML_ERR_NOMEM;
+    for (size_t i = 0; i < n; i++) {
+        s[i].key = hpml_metrics_float_key(x[i * stride]);
+        s[i].row = (int)y[i] == cls;
+    }
+    hpml_status st = hpml_metrics_sort_rows(s, n);
+    if (st) {
+        hpml_free(s);
         return st;
+    }
     uint64_t neg_below = 0, u2 = 0;
     for (size_t i = 0; i < n;) {
-        uint64_t pos = 0, neg = 0;
-        size_t j = i;
-        for (; j < n && s[j].key == s[i].key; j++) {
-            if ((int)y[s[j].row] == cls)
-                pos++;
-            else
-                neg++;
-        }
-        u2 += pos * (2 * neg_below + neg);
-        neg_below += neg;
-        i = j;
+        uint64_t pos = 0, grp = 0;
+        for (; i + grp < n && s[i + grp].key == s[i].key; grp++)
+            pos += s[i + grp].row;
+        u2 += pos * (2 * neg_below + (grp - pos));
+        neg_below += grp - pos;
+        i += grp;
     }
     hpml_free(s);
     *auc = (double)u2 / (2.0 * (double)npos * (double)(n - npos));
@@ -100,6 +105,26 @@ static hpml_status count_classes(const float *y, size_t n, int nc, size_t **coun
     return HPML_OK;
 }
 
+/* Unweighted mean over the k classes of one-vs-rest AUC; count[c] rows are
+ * of class c. */
+static hpml_status auc_macro_ovr(const float *y, const float *prob, size_t n, int k,
+                                 const size_t *count, double *out)
+{
+    double sum = 0;
+    for (int c = 0; c < k; c++) {
+        double a;
+        if (count[c] == 0)
+            return hpml_fail(HPML_ERR_ARG, "hpml_metric_auc: one-vs-rest AUC is undefined for "
+                                           "class %d: y holds no row of that class", c);
+        hpml_status s = auc_one_vs_rest(y, prob + c, (size_t)k, n, c, count[c], &a);
+        if (s)
+            return s;
+        sum += a;
+    }
+    *out = sum / k;
+    return HPML_OK;
+}
+
 /* Binary: AUC of P(class 1) (column 0 if k == 1, column 1 if k == 2).
  * Multiclass: unweighted mean over classes of one-vs-rest AUC, as sklearn's
  * roc_auc_score(multi_class='ovr', average='macro'); like sklearn it fails if
@@ -109,35 +134,20 @@ hpml_status hpml_metric_auc(const float *y, const float *prob, size_t n, int k, 
     hpml_status s = check_inputs(__func__, y, prob, n, k, out);
     if (s)
         return s;
-    int nc = n_classes(k);
+    if (n > UINT32_MAX)
+        return hpml_fail(HPML_ERR_ARG, "hpml_metric_auc: n = %zu rows: at most %lu are supported",
+                         n, (unsigned long)UINT32_MAX);
     size_t *count;
-    if ((s = count_classes(y, n, nc, &count)))
-        goto fail;
+    if ((s = count_classes(y, n, n_classes(k), &count)))
+        return s;
     int only = (int)y[0];
-    if (count[only] == n) {
-        s = hpml_fail(HPML_ERR_ARG, "AUC is undefined: y holds only class %d", only);
-        goto fail;
-    }
-    if (nc == 2) {
+    if (count[only] == n)
+        s = hpml_fail(HPML_ERR_ARG, "hpml_metric_auc: AUC is undefined: y holds only class %d",
+                      only);
+    else if (k <= 2)
         s = auc_one_vs_rest(y, prob + (k - 1), (size_t)k, n, 1, count[1], out);
-        goto fail;
-    }
-    double sum = 0;
-    for (int c = 0; c < nc; c++) {
-        double a;
-        if (count[c] == 0) {
-            s = hpml_fail(HPML_ERR_ARG, "one-vs-rest AUC is undefined for class %d: y holds no "
-                                        "row of that class", c);
-            goto fail;
-        }
-        if ((s = auc_one_vs_rest(y, prob + c, (size_t)k, n, c, count[c], &a)))
-            goto fail;
-        sum += a;
-    }
-    *out = sum / nc;
-fail:
-    if (s)
-        hpml_error_prefix("hpml_metric_auc");
+    else
+        s = auc_macro_ovr(y, prob, n, k, count, out);
     hpml_free(count);
     return s;
 }
@@ -166,7 +176,7 @@ static double true_class_prob(const float *row, int k, int c)
     return clip_prob(row[c]) / sum;
 }
 
-/* Matches sklearn 1.2 log_loss(y, prob, eps=1e-15, labels=range(k)): rows
+/* Matches sklearn 1.2 log_loss(y, prob, eps=1e-15, labels=0..classes-1): rows
  * need not sum to 1 (they are renormalised) and y need not hold every class. */
 hpml_status hpml_metric_logloss(const float *y, const float *prob, size_t n, int k, double *out)
 {
@@ -215,10 +225,8 @@ hpml_status hpml_metric_macro_f1(const float *y, const float *prob, size_t n, in
     int nc = n_classes(k);
     /* Per class: [0] true positives, [1] predicted, [2] true. */
     size_t (*cnt)[3] = hpml_calloc((size_t)nc, sizeof *cnt);
-    if (!cnt) {
-        hpml_error_prefix("hpml_metric_macro_f1");
+    if (!cnt)
         return HPML_ERR_NOMEM;
-    }
     for (size_t i = 0; i < n; i++) {
         int t = (int)y[i], p = predicted_class(prob + i * (size_t)k, k);
         cnt[t][0] += t == p;

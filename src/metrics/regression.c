@@ -128,7 +128,7 @@ hpml_status hpml_metric_pearson(const float *y, const float *p, size_t n, double
 static hpml_status average_ranks(const float *x, size_t n, double *rank)
 {
     hpml_sorted_row *s;
-    hpml_status st = hpml_metrics_argsort(x, 1, n, &s);
+    hpml_status st = hpml_metrics_argsort("hpml_metric_spearman", x, 1, n, &s);
     if (st)
         return st;
     for (size_t i = 0; i < n;) {
@@ -168,8 +168,6 @@ hpml_status hpml_metric_spearman(const float *y, const float *p, size_t n, doubl
     }
     *out = clamp_corr(sxy, sxx, syy);
 fail:
-    if (s)
-        hpml_error_prefix("hpml_metric_spearman");
     hpml_free(ry);
     hpml_free(rp);
     return s;
