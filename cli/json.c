@@ -26,7 +26,7 @@ void json_str(FILE *f, const char *s)
 void json_num(FILE *f, double x)
 {
     if (isfinite(x))
-        fprintf(f, "%.10g", x);
+        fprintf(f, "%.17g", x); /* round-trips every double */
     else
         fputs("null", f);
 }
