@@ -1,5 +1,6 @@
 /* info.c — `hpml info DATA.csv [--target COL]`: what is in a table. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
 #include <time.h>
@@ -43,7 +44,8 @@ static const char *delim_name(char d)
     return "?";
 }
 
-static void print_text(const hpml_table *t, const hpml_dataset *d, double secs, int threads)
+static void print_text(const hpml_table *t, const hpml_col_stats *stats, const hpml_dataset *d,
+                       double secs, int threads)
 {
     int nc = hpml_table_n_cols(t), ncat = 0;
     for (int c = 0; c < nc; c++)
@@ -70,10 +72,9 @@ static void print_text(const hpml_table *t, const hpml_dataset *d, double secs, 
         const char *name = hpml_table_col_name(t, c);
         size_t miss = hpml_table_col_n_missing(t, c);
         if (hpml_table_col_type(t, c) == HPML_COL_NUMERIC) {
-            hpml_col_stats st;
-            hpml_table_col_stats(t, c, &st);
+            const hpml_col_stats *st = &stats[c];
             printf("%-*s  %-11s  %9zu  %12.6g  %12.6g  %12.6g  %10s\n", (int)w, name, "numeric",
-                   miss, st.min, st.mean, st.max, "");
+                   miss, st->min, st->mean, st->max, "");
         } else {
             printf("%-*s  %-11s  %9zu  %12s  %12s  %12s  %10d\n", (int)w, name, "categorical",
                    miss, "", "", "", hpml_table_col_n_categories(t, c));
@@ -98,7 +99,8 @@ static void print_text(const hpml_table *t, const hpml_dataset *d, double secs, 
     }
 }
 
-static void print_json(const hpml_table *t, const hpml_dataset *d, double secs)
+static void print_json(const hpml_table *t, const hpml_col_stats *stats, const hpml_dataset *d,
+                       double secs)
 {
     int nc = hpml_table_n_cols(t);
     printf("{\"file\": ");
@@ -114,14 +116,12 @@ static void print_json(const hpml_table *t, const hpml_dataset *d, double secs)
         json_str(stdout, hpml_table_col_name(t, c));
         printf(", \"missing\": %zu", hpml_table_col_n_missing(t, c));
         if (hpml_table_col_type(t, c) == HPML_COL_NUMERIC) {
-            hpml_col_stats st;
-            hpml_table_col_stats(t, c, &st);
             printf(", \"type\": \"numeric\", \"min\": ");
-            json_num(stdout, st.min);
+            json_num(stdout, stats[c].min);
             printf(", \"mean\": ");
-            json_num(stdout, st.mean);
+            json_num(stdout, stats[c].mean);
             printf(", \"max\": ");
-            json_num(stdout, st.max);
+            json_num(stdout, stats[c].max);
         } else {
             printf(", \"type\": \"categorical\", \"categories\": %d",
                    hpml_table_col_n_categories(t, c));
@@ -173,12 +173,21 @@ int cmd_info(int argc, char **argv)
     double secs = now_seconds() - t0;
     if (rc == 0 && cli_get(&a, "target"))
         rc = cli_make_dataset(&a, t, &d);
+    hpml_col_stats *stats = NULL;
     if (rc == 0) {
-        if (cli_get(&a, "json"))
-            print_json(t, d, secs);
-        else
-            print_text(t, d, secs, threads);
+        stats = calloc((size_t)hpml_table_n_cols(t), sizeof *stats);
+        if (!stats) {
+            fprintf(stderr, "hpml: out of memory\n");
+            rc = 3;
+        } else if (hpml_table_stats(t, threads, stats) != HPML_OK) {
+            rc = cli_fail(HPML_ERR_INTERNAL);
+        } else if (cli_get(&a, "json")) {
+            print_json(t, stats, d, secs);
+        } else {
+            print_text(t, stats, d, secs, threads);
+        }
     }
+    free(stats);
     hpml_dataset_free(d);
     hpml_table_free(t);
     return rc;

@@ -165,6 +165,11 @@ typedef struct hpml_col_stats {
     double min, max, mean, sd;
 } hpml_col_stats;
 HPML_API hpml_status hpml_table_col_stats(const hpml_table *t, int col, hpml_col_stats *out);
+/* The same for every column at once (out: n_cols entries; a categorical
+ * column gets its missing count and NaN statistics), columns spread over
+ * `threads` threads (0: all cores). Each column is summed in row order, so
+ * the results do not depend on the thread count. */
+HPML_API hpml_status hpml_table_stats(const hpml_table *t, int threads, hpml_col_stats *out);
 
 /* ---------------------------------------------------------------- datasets */
 

@@ -18,6 +18,7 @@
  * parser reports that as an error at a position before any range the broken
  * parity could have cut wrongly, so the first error in file order is exact.
  */
+#define _GNU_SOURCE /* memrchr */
 #include <math.h>
 #include <omp.h>
 #include <stdio.h>
@@ -53,10 +54,6 @@ typedef struct csv_reader {
     int threads;
     size_t min_range;       /* smallest range worth a thread */
 
-    char *buf;              /* block buffer, buf_cap bytes (hpml_big_alloc) */
-    size_t buf_cap, len;
-    int eof;
-
     int n_cols;
     char **names;
     uint8_t *kinds;         /* this pass's kind per column */
@@ -74,37 +71,13 @@ typedef struct csv_reader {
 
 /* ------------------------------------------------------------ small helpers */
 
-static hpml_status fill(csv_reader *r)
+/* For a record longer than the window: widen it, up to MAX_RECORD_BYTES. */
+static hpml_status widen(csv_reader *r)
 {
-    while (!r->eof && r->len < r->buf_cap) {
-        size_t got;
-        hpml_status s = hpml_source_read(&r->src, r->buf + r->len, r->buf_cap - r->len, &got);
-        if (s != HPML_OK)
-            return s;
-        if (got == 0)
-            r->eof = 1;
-        r->len += got;
-    }
-    return HPML_OK;
-}
-
-static hpml_status grow_buffer(csv_reader *r)
-{
-    if (r->buf_cap >= MAX_RECORD_BYTES)
+    if (r->src.len >= MAX_RECORD_BYTES)
         return HPML_ERR_DATA; /* caller words the message */
-    size_t cap = r->buf_cap * 2;
-    char *b = hpml_big_realloc(r->buf, r->buf_cap, cap);
-    if (!b)
-        return HPML_ERR_NOMEM;
-    r->buf = b;
-    r->buf_cap = cap;
+    hpml_source_widen(&r->src);
     return HPML_OK;
-}
-
-static void consume(csv_reader *r, size_t n)
-{
-    memmove(r->buf, r->buf + n, r->len - n);
-    r->len -= n;
 }
 
 /* 1-based line and character column of pos, given that rec starts at line
@@ -139,11 +112,15 @@ static size_t count_quotes(const char *p, size_t n, char quote)
 
 /* End of the last complete record in buf[0..n): one past a newline preceded
  * by an even number of quotes; 0 if there is none. */
-static size_t last_boundary(const char *buf, size_t n, char quote)
+static size_t last_boundary(const char *buf, size_t n, char quote, size_t n_quotes)
 {
-    int q = quote ? (int)(count_quotes(buf, n, quote) & 1) : 0;
+    if (!n_quotes) {
+        const char *nl = memrchr(buf, '\n', n);
+        return nl ? (size_t)(nl - buf) + 1 : 0;
+    }
+    int q = (int)(n_quotes & 1);
     for (size_t i = n; i-- > 0;) {
-        if (quote && buf[i] == quote)
+        if (buf[i] == quote)
             q ^= 1;
         else if (buf[i] == '\n' && !q)
             return i + 1;
@@ -283,7 +260,7 @@ static hpml_status parse_header(csv_reader *r, const char *buf, size_t n, uint64
             for (;;) {
                 if (p >= end) {
                     hpml_free(name);
-                    if (!r->eof)
+                    if (!r->src.eof)
                         goto incomplete;
                     uint64_t l, c;
                     locate(buf, line0, fs, &l, &c);
@@ -298,7 +275,7 @@ static hpml_status parse_header(csv_reader *r, const char *buf, size_t n, uint64
                         p += 2;
                         continue;
                     }
-                    if (p + 1 == end && !r->eof) {
+                    if (p + 1 == end && !r->src.eof) {
                         hpml_free(name);
                         goto incomplete;
                     }
@@ -312,7 +289,7 @@ static hpml_status parse_header(csv_reader *r, const char *buf, size_t n, uint64
             name[len] = '\0';
         } else {
             while (p < end && *p != d->delim && *p != '\n' &&
-                   !(*p == '\r' && (p + 1 == end ? r->eof : p[1] == '\n')))
+                   !(*p == '\r' && (p + 1 == end ? r->src.eof : p[1] == '\n')))
                 p++;
             name = hpml_strndup(fs, (size_t)(p - fs));
             if (!name)
@@ -324,7 +301,7 @@ static hpml_status parse_header(csv_reader *r, const char *buf, size_t n, uint64
             p++;
             continue;
         }
-        if (p == end && !r->eof)
+        if (p == end && !r->src.eof)
             goto incomplete;
         if (p < end && *p == '\r')
             p++;
@@ -387,33 +364,33 @@ static hpml_status read_header(csv_reader *r, const hpml_csv_options *opt)
 {
     hpml_status s;
     for (;;) {
-        if ((s = fill(r)) != HPML_OK)
+        if ((s = hpml_source_fill(&r->src)) != HPML_OK)
             return s;
         size_t off = 0;
         uint64_t line = 1;
-        if (r->len >= 3 && memcmp(r->buf, "\xEF\xBB\xBF", 3) == 0)
+        if (r->src.len >= 3 && memcmp(r->src.data, "\xEF\xBB\xBF", 3) == 0)
             off = 3;
-        while (off < r->len && (r->buf[off] == '\n' || r->buf[off] == '\r')) {
-            line += r->buf[off] == '\n';
+        while (off < r->src.len && (r->src.data[off] == '\n' || r->src.data[off] == '\r')) {
+            line += r->src.data[off] == '\n';
             off++;
         }
-        if (off == r->len && r->eof)
+        if (off == r->src.len && r->src.eof)
             return hpml_fail_at(HPML_ERR_PARSE, r->name, 1, 1,
                                 "the file is empty: expected a header row of column names");
         /* Detection looks at the same bytes whatever the block size. */
-        int need_more = !opt->delimiter && !r->eof && r->len - off < DETECT_BYTES;
-        if (off < r->len && !need_more) {
+        int need_more = !opt->delimiter && !r->src.eof && r->src.len - off < DETECT_BYTES;
+        if (off < r->src.len && !need_more) {
             if (!opt->delimiter) {
-                size_t n = r->len - off < DETECT_BYTES ? r->len - off : DETECT_BYTES;
-                r->dia.delim = detect_delimiter(r->buf + off, n, r->dia.quote);
+                size_t n = r->src.len - off < DETECT_BYTES ? r->src.len - off : DETECT_BYTES;
+                r->dia.delim = detect_delimiter(r->src.data + off, n, r->dia.quote);
             }
             size_t rec_len = 0;
             uint64_t rec_lines = 0;
-            s = parse_header(r, r->buf + off, r->len - off, line, &rec_len, &rec_lines);
+            s = parse_header(r, r->src.data + off, r->src.len - off, line, &rec_len, &rec_lines);
             if (s == HPML_OK) {
                 r->header_bytes = off + rec_len;
                 r->data_line0 = line + rec_lines;
-                consume(r, off + rec_len);
+                hpml_source_consume(&r->src, off + rec_len);
                 return HPML_OK;
             }
             if (s != HPML_ERR_DATA)
@@ -422,7 +399,7 @@ static hpml_status read_header(csv_reader *r, const hpml_csv_options *opt)
                 hpml_free(r->names[c]);
             r->n_cols = 0;
         }
-        s = grow_buffer(r);
+        s = widen(r);
         if (s == HPML_ERR_DATA)
             return hpml_fail_at(HPML_ERR_PARSE, r->name, line, 1,
                                 "the header row is longer than %zu MiB (unterminated quote?)",
@@ -538,8 +515,9 @@ static hpml_status add_anchors(csv_reader *r, int n, size_t row0, uint64_t line0
     return HPML_OK;
 }
 
-/* Cuts buf[0..bound) into up to `threads` ranges at record boundaries. */
-static int cut_ranges(csv_reader *r, size_t bound, size_t *cuts)
+/* Cuts buf[0..bound) into up to `threads` ranges at record boundaries;
+ * n_quotes quote characters lie in buf[0..bound). */
+static int cut_ranges(csv_reader *r, size_t bound, size_t n_quotes, size_t *cuts)
 {
     int n = r->threads;
     size_t per = bound / (size_t)n;
@@ -554,10 +532,10 @@ static int cut_ranges(csv_reader *r, size_t bound, size_t *cuts)
         size_t at = bound * (size_t)k / (size_t)n;
         if (at < cuts[k - 1])
             at = cuts[k - 1];
-        if (r->dia.quote)
-            parity ^= (int)(count_quotes(r->buf + prev_at, at - prev_at, r->dia.quote) & 1);
+        if (n_quotes)
+            parity ^= (int)(count_quotes(r->src.data + prev_at, at - prev_at, r->dia.quote) & 1);
         prev_at = at;
-        cuts[k] = next_boundary(r->buf, bound, at, parity, r->dia.quote);
+        cuts[k] = next_boundary(r->src.data, bound, at, parity, n_quotes ? r->dia.quote : 0);
     }
     cuts[n] = bound;
     return n;
@@ -569,8 +547,8 @@ static hpml_status parse_block(csv_reader *r, int n, const size_t *cuts, int fin
     for (int k = 0; k < n; k++) {
         csv_chunk *ch = &r->chunks[k];
         memcpy(ch->kinds, r->kinds, (size_t)r->n_cols);
-        ch->begin = r->buf + cuts[k];
-        ch->end = r->buf + cuts[k + 1];
+        ch->begin = r->src.data + cuts[k];
+        ch->end = r->src.data + cuts[k + 1];
         ch->final = k == n - 1 ? final_last : 1;
         ch->max_rows = 0;
         csv_parse_range(&r->dia, r->n_cols, ch);
@@ -606,26 +584,30 @@ static hpml_status read_pass(csv_reader *r, int pass)
     hpml_status s = HPML_OK;
     int first = 1;
     for (;;) {
-        if ((s = fill(r)) != HPML_OK)
+        if ((s = hpml_source_fill(&r->src)) != HPML_OK)
             goto out;
-        if (r->len == 0)
+        if (r->src.len == 0)
             break;
-        size_t bound = r->eof ? r->len : last_boundary(r->buf, r->len, r->dia.quote);
+        /* One scan for quotes: most numeric files have none, and then record
+         * boundaries are just newlines. */
+        size_t n_quotes = r->dia.quote ? count_quotes(r->src.data, r->src.len, r->dia.quote) : 0;
+        size_t bound = r->src.eof ? r->src.len
+                                  : last_boundary(r->src.data, r->src.len, r->dia.quote, n_quotes);
         int n;
         memcpy(kinds, r->kinds, (size_t)r->n_cols);
         if (bound == 0) {
             /* No boundary found by quote parity: a record longer than the
              * buffer, or a stray quote. Parse sequentially to tell which. */
             cuts[0] = 0;
-            cuts[1] = r->len;
+            cuts[1] = r->src.len;
             parse_block(r, 1, cuts, 0);
             csv_chunk *ch = &r->chunks[0];
             if (ch->status != HPML_OK) {
                 s = range_error(r, ch, line);
                 goto out;
             }
-            if (ch->stop == r->buf) {
-                s = grow_buffer(r);
+            if (ch->stop == r->src.data) {
+                s = widen(r);
                 if (s == HPML_ERR_DATA)
                     s = hpml_fail_at(HPML_ERR_PARSE, r->name, line, 1,
                                      "a record longer than %zu MiB starts here (unterminated "
@@ -635,11 +617,13 @@ static hpml_status read_pass(csv_reader *r, int pass)
                     goto out;
                 continue;
             }
-            bound = (size_t)(ch->stop - r->buf);
+            bound = (size_t)(ch->stop - r->src.data);
             n = 1;
         } else {
-            n = cut_ranges(r, bound, cuts);
-            parse_block(r, n, cuts, r->eof);
+            if (n_quotes && bound < r->src.len)
+                n_quotes = count_quotes(r->src.data, bound, r->dia.quote);
+            n = cut_ranges(r, bound, n_quotes, cuts);
+            parse_block(r, n, cuts, r->src.eof);
             for (int k = 0; k < n; k++)
                 if (r->chunks[k].status != HPML_OK) {
                     uint64_t l = line;
@@ -679,8 +663,8 @@ static hpml_status read_pass(csv_reader *r, int pass)
         line += block_lines;
         if (pass == 1)
             t->n_rows = row;
-        consume(r, bound);
-        if (r->eof && r->len == 0)
+        hpml_source_consume(&r->src, bound);
+        if (r->src.eof && r->src.len == 0)
             break;
     }
     if (pass == 2 && row != t->n_rows)
@@ -695,9 +679,9 @@ static void infer_types(csv_reader *r)
 {
     csv_chunk *ch = &r->chunks[0];
     memcpy(ch->kinds, r->kinds, (size_t)r->n_cols);
-    ch->begin = r->buf;
-    ch->end = r->buf + r->len;
-    ch->final = r->eof;
+    ch->begin = r->src.data;
+    ch->end = r->src.data + r->src.len;
+    ch->final = r->src.eof;
     ch->max_rows = SAMPLE_ROWS;
     csv_parse_range(&r->dia, r->n_cols, ch);
     /* A malformed record in the sample is reported by the real pass. */
@@ -731,7 +715,6 @@ static hpml_status apply_hints(csv_reader *r, const hpml_csv_options *opt)
 static void reader_free(csv_reader *r)
 {
     hpml_source_close(&r->src);
-    hpml_big_free(r->buf, r->buf_cap);
     for (int c = 0; r->names && c < r->n_cols; c++)
         hpml_free(r->names[c]);
     hpml_free(r->names);
@@ -770,15 +753,16 @@ static hpml_status validate_options(const hpml_csv_options *opt, const char *nam
     return HPML_OK;
 }
 
-static hpml_status read_csv(hpml_source *src, const char *name, const hpml_csv_options *opt_in,
-                            hpml_table **out)
+/* Reads the file at path, or else the buffer mem[0..mem_len). */
+static hpml_status read_csv(const char *path, const char *mem, size_t mem_len, const char *name,
+                            const hpml_csv_options *opt_in, hpml_table **out)
 {
     hpml_csv_options defaults;
     hpml_csv_options_init(&defaults);
     const hpml_csv_options *opt = opt_in ? opt_in : &defaults;
     csv_reader r;
     memset(&r, 0, sizeof r);
-    r.src = *src;
+    r.src.fd = -1;
     r.name = name;
     hpml_status s = validate_options(opt, name);
     if (s != HPML_OK)
@@ -793,12 +777,12 @@ static hpml_status read_csv(hpml_source *src, const char *name, const hpml_csv_o
         goto out;
     size_t block = opt->block_bytes ? opt->block_bytes : CHUNK_BYTES;
     r.min_range = block < (64u << 10) ? block : (64u << 10);
-    r.buf_cap = block * (size_t)r.threads;
-    r.buf = hpml_big_alloc(r.buf_cap);
-    if (!r.buf) {
-        s = HPML_ERR_NOMEM;
+    if (path)
+        s = hpml_source_open_file(&r.src, path, block * (size_t)r.threads);
+    else
+        hpml_source_open_mem(&r.src, mem, mem_len, name, block * (size_t)r.threads);
+    if (s != HPML_OK)
         goto out;
-    }
     if ((s = read_header(&r, opt)) != HPML_OK)
         goto out;
     if (r.dia.decimal == r.dia.delim) {
@@ -844,20 +828,8 @@ static hpml_status read_csv(hpml_source *src, const char *name, const hpml_csv_o
                 r.t->cols[c].n_missing = 0;
             }
         }
-        r.len = 0;
-        r.eof = 0;
-        if ((s = hpml_source_rewind(&r.src)) != HPML_OK)
+        if ((s = hpml_source_restart(&r.src, r.header_bytes)) != HPML_OK)
             goto out;
-        for (uint64_t skip = r.header_bytes; skip > 0;) {
-            size_t ask = skip < r.buf_cap ? (size_t)skip : r.buf_cap, got;
-            if ((s = hpml_source_read(&r.src, r.buf, ask, &got)) != HPML_OK)
-                goto out;
-            if (got == 0) {
-                s = hpml_fail(HPML_ERR_IO, "%s: the file changed while it was being read", name);
-                goto out;
-            }
-            skip -= got;
-        }
         if ((s = read_pass(&r, 2)) != HPML_OK)
             goto out;
     }
@@ -880,11 +852,7 @@ hpml_status hpml_table_read_csv(const char *path, const hpml_csv_options *opt, h
     *out = NULL;
     if (!path)
         return hpml_fail(HPML_ERR_ARG, "hpml_table_read_csv: path is NULL");
-    hpml_source src;
-    hpml_status s = hpml_source_open_file(&src, path);
-    if (s != HPML_OK)
-        return s;
-    return read_csv(&src, path, opt, out);
+    return read_csv(path, NULL, 0, path, opt, out);
 }
 
 hpml_status hpml_table_read_csv_buffer(const char *data, size_t len, const char *name,
@@ -895,7 +863,5 @@ hpml_status hpml_table_read_csv_buffer(const char *data, size_t len, const char 
     *out = NULL;
     if (!data && len)
         return hpml_fail(HPML_ERR_ARG, "hpml_table_read_csv_buffer: data is NULL");
-    hpml_source src;
-    hpml_source_open_mem(&src, data ? data : "", len, name ? name : "<buffer>");
-    return read_csv(&src, name ? name : "<buffer>", opt, out);
+    return read_csv(NULL, data ? data : "", len, name ? name : "<buffer>", opt, out);
 }

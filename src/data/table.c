@@ -2,6 +2,7 @@
 #include "data/table.h"
 
 #include <math.h>
+#include <omp.h>
 #include <string.h>
 
 #include "core/alloc.h"
@@ -217,6 +218,23 @@ hpml_status hpml_table_col_stats(const hpml_table *t, int c, hpml_col_stats *out
         out->max = mx;
         out->mean = mean;
         out->sd = n > 1 ? sqrt(m2 / (double)(n - 1)) : 0.0;
+    }
+    return HPML_OK;
+}
+
+hpml_status hpml_table_stats(const hpml_table *t, int threads, hpml_col_stats *out)
+{
+    if (!t || !out || threads < 0)
+        return hpml_fail(HPML_ERR_ARG, "hpml_table_stats: table and out are required, threads >= 0");
+    int n = threads ? threads : omp_get_max_threads();
+#pragma omp parallel for schedule(dynamic, 1) num_threads(n)
+    for (int c = 0; c < t->n_cols; c++) {
+        if (t->cols[c].type == HPML_COL_NUMERIC) {
+            hpml_table_col_stats(t, c, &out[c]);
+        } else {
+            out[c].n_missing = t->cols[c].n_missing;
+            out[c].min = out[c].max = out[c].mean = out[c].sd = NAN;
+        }
     }
     return HPML_OK;
 }
