@@ -64,7 +64,8 @@ static inline const char *hpml_parse_number_fast(const char *p, const char *end,
         __builtin_memcpy(&v, p, 8);
         int ni = hpml_swar_digits(v, &t);
         if (ni < 8) {
-            uint64_t ip = ni ? hpml_swar_value(t, ni) : 0;
+            /* one integer digit is the usual case ("-0.52", "3.14") */
+            uint64_t ip = ni == 1 ? (t & 0xFF) : ni ? hpml_swar_value(t, ni) : 0;
             const char *q = p + ni;
             if (*q != decimal) {
                 if (!ni)
@@ -131,7 +132,10 @@ exponent:
     if (w == 0)
         v = 0.0;
     else if (w <= ((uint64_t)1 << 53) && exp10 >= -22 && exp10 <= 22)
-        v = exp10 >= 0 ? (double)w * hpml_pow10_exact[exp10] : (double)w / hpml_pow10_exact[-exp10];
+    {
+        double x = (double)(int64_t)w; /* w <= 2^53: the signed conversion is exact and cheaper */
+        v = exp10 >= 0 ? x * hpml_pow10_exact[exp10] : x / hpml_pow10_exact[-exp10];
+    }
     else
         return NULL;
     *out = neg ? -v : v;
