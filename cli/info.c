@@ -13,6 +13,7 @@ static const cli_opt info_opts[] = {
     CLI_READ_OPTS,
     CLI_DATASET_OPTS,
     {"json", NULL, 1, "print one JSON object instead of tables"},
+    {"verbose", NULL, 1, "also report what the reader decided (e.g. columns re-read as text)"},
     {"help", NULL, 1, "show this help"},
 };
 #define N_INFO_OPTS ((int)(sizeof info_opts / sizeof info_opts[0]))
@@ -166,6 +167,8 @@ int cmd_info(int argc, char **argv)
     int threads;
     if (cli_get_int(&a, "threads", 0, 0, 256, &threads))
         return 1;
+    if (cli_get(&a, "verbose"))
+        hpml_set_log_hook(NULL, NULL, HPML_LOG_INFO);
     hpml_table *t = NULL;
     hpml_dataset *d = NULL;
     double t0 = now_seconds();

@@ -34,3 +34,15 @@ expect_error err_bad_task 1 "option --task" info $FIX/small.csv --target respons
 expect_error err_regression_on_categorical 2 "cannot be a regression target" info $FIX/small.csv --target cell --task regression
 expect_error err_no_file 1 "expected one data file" info
 expect_error err_unknown_command 1 "unknown command 'train2'" train2
+
+# A column numeric for its first 1500 rows and text after: read as categorical,
+# every value kept, and --verbose says where the text starts.
+{ echo "a,b"; for i in $(seq 1 1500); do echo "$i,$((i % 7))"; done; echo "x,7"; } >"$TMP/bump.csv"
+run info "$TMP/bump.csv" --verbose
+if [ "$rc" -eq 0 ] && grep -qE '^a +categorical +0 +1501$' "$TMP/out" &&
+    grep -qE '^b +numeric ' "$TMP/out" &&
+    grep -qF "bump.csv:1502:1: column 'a' looked numeric but holds text ('x')" "$TMP/err"; then
+    pass info_type_bump_verbose
+else
+    fail info_type_bump_verbose "bumped column not reported as expected"
+fi
