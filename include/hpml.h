@@ -101,9 +101,10 @@ typedef struct hpml_csv_options {
     char quote;            /* '"' (default); 0 disables quoting */
     char decimal;          /* '.' (default) or ',' */
     int threads;           /* parser threads; 0: all cores (default) */
-    size_t block_bytes;    /* input bytes per thread per block; 0: 4 MiB (default).
-                              Memory use is about threads x 3 x this beyond the
-                              table; tests use tiny blocks to exercise the seams. */
+    size_t block_bytes;    /* input bytes per thread per window; 0: 4 MiB (default).
+                              Memory beyond the table is about threads x 2 x this
+                              (input window + parsed cells); tests use tiny
+                              blocks to put window and range seams everywhere. */
     /* Comma-separated NA tokens; NULL means the default
      * ",NA,N/A,NaN,nan,null,NULL,?" (the leading empty token: empty fields are
      * missing). Copied during the call. */

@@ -36,10 +36,16 @@ run() {
 export ASAN_OPTIONS=detect_leaks=1:abort_on_error=0
 export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 
+# One binary per tests/unit/test_*.c (stale binaries of removed tests are not run).
 for build in build build/san; do
-    for t in "$build"/tests/test_*; do
-        [ -x "$t" ] || continue
-        run "$build ${t##*/}" "$t"
+    for src in tests/unit/test_*.c; do
+        t=$build/tests/$(basename "$src" .c)
+        if [ -x "$t" ]; then
+            run "$build ${t##*/}" "$t"
+        else
+            echo "[$build ${t##*/}] FAIL: not built"
+            fail=$((fail + 1))
+        fi
     done
 done
 for s in tests/e2e/test_*.sh; do

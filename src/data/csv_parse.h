@@ -39,7 +39,8 @@ typedef struct csv_anchor {
 
 typedef struct csv_bump {
     int col;
-    const char *pos, *rec;        /* the text that is not a number, its record */
+    const char *pos, *rec;        /* where the field that is not a number starts in the
+                                     input (its opening quote, if quoted), its record */
     uint64_t rec_line;            /* lines before the record, within the range */
 } csv_bump;
 
@@ -70,6 +71,8 @@ typedef struct csv_chunk {
     const char *stop;     /* where parsing stopped (start of an incomplete record, or end) */
     int incomplete;       /* the range ended inside a record (only when !final) */
     hpml_status status;
+    int err_col;          /* a value too large for float32 in this auto-numeric column
+                             (an error only if no earlier range found text there), or -1 */
     const char *err_pos, *err_rec;
     uint64_t err_rec_line;
     char err_msg[512];

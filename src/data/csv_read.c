@@ -1,18 +1,21 @@
 /* csv_read.c — reading a CSV file into a table: blocks, threads, types.
  *
- * The input streams through one block buffer (threads x 4 MiB, grown only for
- * records longer than that), so memory stays at the table plus a few blocks
- * whatever the file size. For each block:
+ * The input is a sliding window (source.c): a regular file is mapped and
+ * read in place, other input streams through a buffer; either way memory
+ * stays at the table plus a window of threads x block_bytes (4 MiB default)
+ * whatever the file size. For each window:
  *   1. find the last record boundary (quote-aware: a newline ends a record
- *      when an even number of quotes precede it in the block);
+ *      when an even number of quotes precede it in the window);
  *   2. cut [0, boundary) into one range per thread at record boundaries;
  *   3. parse the ranges in parallel (csv_parse.c) into column-major cells;
- *   4. merge: categorical codes are remapped into the table's dictionaries in
+ *   4. settle them in file order: the first error wins, and text found in a
+ *      numeric column ("bumped") applies to the ranges after it;
+ *   5. merge: categorical codes are remapped into the table's dictionaries in
  *      range order, so codes follow first appearance in the file for any
  *      thread count; cells are copied to the columns;
- *   5. carry the incomplete tail to the front of the buffer.
+ *   6. consume the parsed bytes; a record longer than the window widens it.
  * Types: the first 1000 records decide which columns are numeric. A numeric
- * column that later holds text is "bumped": parsing it stops, and a second
+ * column that later holds text is bumped: parsing it stops, and a second
  * pass over the file re-reads only the bumped columns as categorical.
  * Quote parity breaks only when a quote sits inside an unquoted field; the
  * parser reports that as an error at a position before any range the broken
@@ -183,10 +186,11 @@ static hpml_status set_na_tokens(csv_reader *r, const char *spec)
     return HPML_OK;
 }
 
-/* Picks the delimiter among , \t ; from up to 20 lines of buf: the one that
- * appears the same nonzero number of times on every line, the most often;
- * else the one most frequent on the first line; else ','. */
-static char detect_delimiter(const char *buf, size_t n, char quote)
+/* Picks the delimiter among , \t ; (never the decimal mark) from up to 20
+ * lines of buf: the one that appears the same nonzero number of times on
+ * every line, the most often; else the one most frequent on the first line;
+ * else ',' (';' when ',' is the decimal mark). */
+static char detect_delimiter(const char *buf, size_t n, char quote, char decimal)
 {
     static const char cand[3] = {',', '\t', ';'};
     size_t cnt[20][3];
@@ -207,6 +211,8 @@ static char detect_delimiter(const char *buf, size_t n, char quote)
     char best = 0;
     size_t best_n = 0;
     for (int k = 0; k < 3; k++) {
+        if (cand[k] == decimal)
+            continue;
         int same = cnt[0][k] > 0;
         for (int l = 1; l < lines && same; l++)
             same = cnt[l][k] == cnt[0][k];
@@ -218,11 +224,11 @@ static char detect_delimiter(const char *buf, size_t n, char quote)
     if (best)
         return best;
     for (int k = 0; k < 3; k++)
-        if (cnt[0][k] > best_n) {
+        if (cand[k] != decimal && cnt[0][k] > best_n) {
             best = cand[k];
             best_n = cnt[0][k];
         }
-    return best ? best : ',';
+    return best ? best : decimal == ',' ? ';' : ',';
 }
 
 /* Splits the header record at buf[0..n) into names. Returns HPML_OK and sets
@@ -252,14 +258,12 @@ static hpml_status parse_header(csv_reader *r, const char *buf, size_t n, uint64
         const char *fs = p;
         char *name;
         if (d->quote && p < end && *p == d->quote) {
+            /* Find the closing quote first, so the name is allocated at its size. */
+            const char *q = p + 1, *close;
             size_t len = 0;
-            name = hpml_malloc((size_t)(end - p));
-            if (!name)
-                goto nomem;
-            p++;
             for (;;) {
-                if (p >= end) {
-                    hpml_free(name);
+                const char *e = memchr(q, d->quote, (size_t)(end - q));
+                if (!e || (e + 1 == end && !r->src.eof)) {
                     if (!r->src.eof)
                         goto incomplete;
                     uint64_t l, c;
@@ -269,28 +273,39 @@ static hpml_status parse_header(csv_reader *r, const char *buf, size_t n, uint64
                                      "starts here never closes");
                     goto out;
                 }
-                if (*p == d->quote) {
-                    if (p + 1 < end && p[1] == d->quote) {
-                        name[len++] = d->quote;
-                        p += 2;
-                        continue;
-                    }
-                    if (p + 1 == end && !r->src.eof) {
-                        hpml_free(name);
-                        goto incomplete;
-                    }
-                    p++;
-                    break;
+                len += (size_t)(e - q);
+                if (e + 1 < end && e[1] == d->quote) { /* "" is one quote */
+                    len++;
+                    q = e + 2;
+                    continue;
                 }
-                if (*p == '\n')
-                    lines++;
-                name[len++] = *p++;
+                close = e;
+                break;
             }
-            name[len] = '\0';
+            if (!(name = hpml_malloc(len + 1)))
+                goto nomem;
+            size_t k = 0;
+            for (q = p + 1; q < close; q++) {
+                lines += *q == '\n';
+                name[k++] = *q;
+                if (*q == d->quote)
+                    q++; /* the second quote of a pair */
+            }
+            name[k] = '\0';
+            p = close + 1;
         } else {
             while (p < end && *p != d->delim && *p != '\n' &&
-                   !(*p == '\r' && (p + 1 == end ? r->src.eof : p[1] == '\n')))
+                   !(*p == '\r' && (p + 1 == end ? r->src.eof : p[1] == '\n'))) {
+                if (d->quote && *p == d->quote) {
+                    uint64_t l, c;
+                    locate(buf, line0, p, &l, &c);
+                    s = hpml_fail_at(HPML_ERR_PARSE, r->name, l, c,
+                                     "quote character inside an unquoted column name; quote "
+                                     "the whole name or read with --quote none");
+                    goto out;
+                }
                 p++;
+            }
             name = hpml_strndup(fs, (size_t)(p - fs));
             if (!name)
                 goto nomem;
@@ -301,8 +316,8 @@ static hpml_status parse_header(csv_reader *r, const char *buf, size_t n, uint64
             p++;
             continue;
         }
-        if (p == end && !r->src.eof)
-            goto incomplete;
+        if ((p == end || (*p == '\r' && p + 1 == end)) && !r->src.eof)
+            goto incomplete; /* the line end may continue past the window */
         if (p < end && *p == '\r')
             p++;
         if (p < end && *p == '\n') {
@@ -312,7 +327,8 @@ static hpml_status parse_header(csv_reader *r, const char *buf, size_t n, uint64
             uint64_t l, c;
             locate(buf, line0, p, &l, &c);
             s = hpml_fail_at(HPML_ERR_PARSE, r->name, l, c,
-                             "unexpected '%c' after a quoted column name", *p);
+                             "unexpected %s after a quoted column name",
+                             *p == '\r' ? "carriage return" : "character");
             goto out;
         }
         break;
@@ -382,7 +398,7 @@ static hpml_status read_header(csv_reader *r, const hpml_csv_options *opt)
         if (off < r->src.len && !need_more) {
             if (!opt->delimiter) {
                 size_t n = r->src.len - off < DETECT_BYTES ? r->src.len - off : DETECT_BYTES;
-                r->dia.delim = detect_delimiter(r->src.data + off, n, r->dia.quote);
+                r->dia.delim = detect_delimiter(r->src.data + off, n, r->dia.quote, r->dia.decimal);
             }
             size_t rec_len = 0;
             uint64_t rec_lines = 0;
@@ -421,7 +437,7 @@ static hpml_status range_error(csv_reader *r, const csv_chunk *ch, uint64_t line
     return hpml_fail_at(ch->status, r->name, line, col, "%s", ch->err_msg);
 }
 
-static hpml_status note_bumps(csv_reader *r, const csv_chunk *ch, uint64_t line0)
+static void note_bumps(csv_reader *r, const csv_chunk *ch, uint64_t line0)
 {
     for (size_t i = 0; i < ch->n_bumps; i++) {
         const csv_bump *b = &ch->bumps[i];
@@ -444,7 +460,6 @@ static hpml_status note_bumps(csv_reader *r, const csv_chunk *ch, uint64_t line0
                      r->names[b->col], (int)n, b->pos);
         }
     }
-    return HPML_OK;
 }
 
 /* Copies the cells of ranges[0..n) into table rows row0.. of the columns
@@ -481,6 +496,8 @@ static hpml_status merge_block(csv_reader *r, int n, const uint8_t *kinds, size_
                 for (int32_t i = 0; i < ld->n && !failed; i++)
                     failed = hpml_dict_intern(&t->cols[c].dict, hpml_dict_str(ld, i), ld->len[i],
                                               &map[i]) != HPML_OK;
+                if (failed)
+                    break;
                 const int32_t *in = (const int32_t *)src;
                 int32_t *out = table_i32(t, c) + row;
                 for (size_t i = 0; i < ch->n_rows; i++)
@@ -489,6 +506,8 @@ static hpml_status merge_block(csv_reader *r, int n, const uint8_t *kinds, size_
             row += ch->n_rows;
         }
     }
+    /* The dictionaries fail only for memory (or past INT32_MAX categories,
+     * impossible below 2^32 rows of which each adds at most one). */
     return failed ? hpml_fail(HPML_ERR_NOMEM, "%s: out of memory while storing columns", r->name)
                   : HPML_OK;
 }
@@ -541,7 +560,7 @@ static int cut_ranges(csv_reader *r, size_t bound, size_t n_quotes, size_t *cuts
     return n;
 }
 
-static hpml_status parse_block(csv_reader *r, int n, const size_t *cuts, int final_last)
+static void parse_block(csv_reader *r, int n, const size_t *cuts, int final_last)
 {
 #pragma omp parallel for schedule(static, 1) num_threads(n)
     for (int k = 0; k < n; k++) {
@@ -552,6 +571,26 @@ static hpml_status parse_block(csv_reader *r, int n, const size_t *cuts, int fin
         ch->final = k == n - 1 ? final_last : 1;
         ch->max_rows = 0;
         csv_parse_range(&r->dia, r->n_cols, ch);
+    }
+}
+
+/* Checks the ranges of a block in file order, noting their bumps, and
+ * returns the first error. A value too large for float32 in an auto-numeric
+ * column is no error when an earlier range found text in that column (the
+ * column is categorical, the value just text): that range is parsed again
+ * with the column skipped, as a sequential parse would have done. */
+static hpml_status settle_block(csv_reader *r, int n, uint64_t line)
+{
+    for (int k = 0; k < n; k++) {
+        csv_chunk *ch = &r->chunks[k];
+        while (ch->status == HPML_ERR_PARSE && ch->err_col >= 0 && r->bumped[ch->err_col]) {
+            memcpy(ch->kinds, r->kinds, (size_t)r->n_cols);
+            csv_parse_range(&r->dia, r->n_cols, ch);
+        }
+        if (ch->status != HPML_OK)
+            return range_error(r, ch, line);
+        note_bumps(r, ch, line);
+        line += ch->n_lines;
     }
     return HPML_OK;
 }
@@ -602,10 +641,8 @@ static hpml_status read_pass(csv_reader *r, int pass)
             cuts[1] = r->src.len;
             parse_block(r, 1, cuts, 0);
             csv_chunk *ch = &r->chunks[0];
-            if (ch->status != HPML_OK) {
-                s = range_error(r, ch, line);
+            if ((s = settle_block(r, 1, line)) != HPML_OK)
                 goto out;
-            }
             if (ch->stop == r->src.data) {
                 s = widen(r);
                 if (s == HPML_ERR_DATA)
@@ -624,20 +661,12 @@ static hpml_status read_pass(csv_reader *r, int pass)
                 n_quotes = count_quotes(r->src.data, bound, r->dia.quote);
             n = cut_ranges(r, bound, n_quotes, cuts);
             parse_block(r, n, cuts, r->src.eof);
-            for (int k = 0; k < n; k++)
-                if (r->chunks[k].status != HPML_OK) {
-                    uint64_t l = line;
-                    for (int j = 0; j < k; j++)
-                        l += r->chunks[j].n_lines;
-                    s = range_error(r, &r->chunks[k], l);
-                    goto out;
-                }
+            if ((s = settle_block(r, n, line)) != HPML_OK)
+                goto out;
         }
         size_t block_rows = 0;
         uint64_t block_lines = 0;
         for (int k = 0; k < n; k++) {
-            if (pass == 1)
-                note_bumps(r, &r->chunks[k], line + block_lines);
             block_rows += r->chunks[k].n_rows;
             block_lines += r->chunks[k].n_lines;
         }
@@ -735,7 +764,7 @@ static void reader_free(csv_reader *r)
 static hpml_status validate_options(const hpml_csv_options *opt, const char *name)
 {
     const char *ok = ",\t;|: ";
-    if (opt->delimiter && (!strchr(ok, opt->delimiter) || opt->delimiter == '\0'))
+    if (opt->delimiter && !strchr(ok, opt->delimiter))
         return hpml_fail(HPML_ERR_ARG, "%s: delimiter must be one of , tab ; | : space", name);
     if (opt->quote && opt->quote != '"' && opt->quote != '\'')
         return hpml_fail(HPML_ERR_ARG, "%s: quote must be '\"', '\\'' or none", name);
@@ -833,8 +862,7 @@ static hpml_status read_csv(const char *path, const char *mem, size_t mem_len, c
         if ((s = read_pass(&r, 2)) != HPML_OK)
             goto out;
     }
-    if ((s = table_shrink(r.t)) != HPML_OK)
-        goto out;
+    table_shrink(r.t);
     *out = r.t;
     r.t = NULL;
 out:

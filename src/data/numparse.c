@@ -95,3 +95,18 @@ int hpml_parse_number(const char *s, size_t n, char decimal, double *out)
     *out = strtod_l(buf, NULL, c_locale);
     return 1;
 }
+
+int hpml_is_inf_literal(const char *s, size_t n)
+{
+    while (n && is_space(*s)) {
+        s++;
+        n--;
+    }
+    while (n && is_space(s[n - 1]))
+        n--;
+    if (n && (*s == '+' || *s == '-')) {
+        s++;
+        n--;
+    }
+    return (n == 3 && strncasecmp(s, "inf", 3) == 0) || (n == 8 && strncasecmp(s, "infinity", 8) == 0);
+}

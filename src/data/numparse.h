@@ -142,6 +142,10 @@ exponent:
     return p;
 }
 
+/* Whether s[0..n) (a number by hpml_parse_number) spells an infinity
+ * ("inf", "-Infinity", ...) rather than overflowing to one. */
+int hpml_is_inf_literal(const char *s, size_t n);
+
 /* Parses all of s[0..n) as one number (spaces around it allowed; also
  * inf/infinity with a sign). Returns 1 and sets *out on success, else 0. */
 int hpml_parse_number(const char *s, size_t n, char decimal, double *out);

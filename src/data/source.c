@@ -71,8 +71,11 @@ hpml_status hpml_source_open_file(hpml_source *s, const char *path, size_t want)
             r = hpml_fail(HPML_ERR_IO, "%s: cannot open gzip stream", path);
             goto fail;
         }
-        gzbuffer(gz, 1 << 20);
         s->gz = gz;
+        if (gzbuffer(gz, 1 << 20) != 0) {
+            r = hpml_fail(HPML_ERR_IO, "%s: cannot set up the gzip buffer", path);
+            goto fail;
+        }
     } else if (try_map(s)) {
         s->data = s->mem;
     }
@@ -131,14 +134,13 @@ static hpml_status ensure_buffer(hpml_source *s)
 {
     if (s->buf_cap >= s->want)
         return HPML_OK;
-    int moved = s->data == s->buf;
+    size_t at = s->buf && s->data ? (size_t)(s->data - s->buf) : 0;
     char *b = hpml_big_realloc(s->buf, s->buf_cap, s->want);
     if (!b)
         return HPML_ERR_NOMEM;
-    if (moved || !s->data)
-        s->data = b + (s->data ? s->data - s->buf : 0);
     s->buf = b;
     s->buf_cap = s->want;
+    s->data = b + at; /* the window keeps its place in the (moved) buffer */
     return HPML_OK;
 }
 

@@ -39,7 +39,7 @@ void hpml_table_free(hpml_table *t)
         return;
     for (int c = 0; t->cols && c < t->n_cols; c++) {
         hpml_free(t->cols[c].name);
-        hpml_big_free(t->cols[c].data, t->cap_rows * 4);
+        hpml_big_free(t->cols[c].data, t->cols[c].cap_bytes);
         hpml_dict_free(&t->cols[c].dict);
     }
     hpml_free(t->cols);
@@ -48,26 +48,28 @@ void hpml_table_free(hpml_table *t)
     hpml_free(t);
 }
 
+/* Sets every column's storage to `rows` rows. A failure part-way leaves each
+ * column valid at its own size (cap_bytes), so the table frees cleanly. */
 static hpml_status resize_columns(hpml_table *t, size_t rows)
 {
     if (rows > SIZE_MAX / 4)
         return hpml_fail(HPML_ERR_NOMEM, "out of memory (%zu rows)", rows);
+    size_t min_rows = rows;
+    hpml_status st = HPML_OK;
     for (int c = 0; c < t->n_cols; c++) {
-        void *p = hpml_big_realloc(t->cols[c].data, t->cap_rows * 4, rows * 4);
+        table_column *col = &t->cols[c];
+        void *p = hpml_big_realloc(col->data, col->cap_bytes, rows * 4);
         if (!p) {
-            /* Columns before c already have the new size: shrink them back so
-             * cap_rows stays true for every column. */
-            for (int b = 0; b < c; b++) {
-                void *q = hpml_big_realloc(t->cols[b].data, rows * 4, t->cap_rows * 4);
-                if (q)
-                    t->cols[b].data = q;
-            }
-            return HPML_ERR_NOMEM;
+            st = HPML_ERR_NOMEM;
+            if (col->cap_bytes / 4 < min_rows)
+                min_rows = col->cap_bytes / 4;
+            continue;
         }
-        t->cols[c].data = p;
+        col->data = p;
+        col->cap_bytes = rows * 4;
     }
-    t->cap_rows = rows;
-    return HPML_OK;
+    t->cap_rows = min_rows;
+    return st;
 }
 
 hpml_status table_reserve(hpml_table *t, size_t rows)
@@ -78,10 +80,11 @@ hpml_status table_reserve(hpml_table *t, size_t rows)
     return resize_columns(t, rows > grow ? rows : grow);
 }
 
-hpml_status table_shrink(hpml_table *t)
+void table_shrink(hpml_table *t)
 {
     size_t rows = t->n_rows ? t->n_rows : 1;
-    return rows < t->cap_rows ? resize_columns(t, rows) : HPML_OK;
+    if (rows < t->cap_rows && resize_columns(t, rows) != HPML_OK)
+        hpml_error_clear(); /* the table is complete; extra capacity is harmless */
 }
 
 hpml_status table_add_anchor(hpml_table *t, uint64_t row, uint64_t extra)
@@ -176,7 +179,7 @@ size_t hpml_table_memory_bytes(const hpml_table *t)
 {
     size_t b = sizeof *t + strlen(t->source) + 1 + t->cap_anchors * sizeof *t->anchors;
     for (int c = 0; c < t->n_cols; c++)
-        b += sizeof t->cols[c] + strlen(t->cols[c].name) + 1 + t->cap_rows * 4 +
+        b += sizeof t->cols[c] + strlen(t->cols[c].name) + 1 + t->cols[c].cap_bytes +
              hpml_dict_bytes(&t->cols[c].dict);
     return b;
 }

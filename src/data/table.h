@@ -8,7 +8,8 @@
 typedef struct table_column {
     char *name;
     hpml_coltype type;
-    void *data;            /* float[cap] or int32_t[cap]: hpml_big_alloc'd */
+    void *data;            /* float or int32_t, cap_bytes: hpml_big_alloc'd */
+    size_t cap_bytes;
     size_t n_missing;
     hpml_dict dict;        /* categories (categorical columns) */
 } table_column;
@@ -24,7 +25,7 @@ typedef struct line_anchor {
 struct hpml_table {
     char *source;
     char delimiter;
-    size_t n_rows, cap_rows;
+    size_t n_rows, cap_rows;  /* every column holds at least cap_rows rows */
     int n_cols;
     table_column *cols;
     uint64_t data_line0;
@@ -38,8 +39,9 @@ hpml_status table_create(const char *source, int n_cols, const char *const *name
                          hpml_table **out);
 /* Makes room for at least `rows` rows in every column. */
 hpml_status table_reserve(hpml_table *t, size_t rows);
-/* Trims storage to n_rows. */
-hpml_status table_shrink(hpml_table *t);
+/* Trims storage to n_rows (best effort: a column that cannot shrink keeps
+ * its size). */
+void table_shrink(hpml_table *t);
 /* Appends an anchor (row, extra) if extra differs from the current one. */
 hpml_status table_add_anchor(hpml_table *t, uint64_t row, uint64_t extra);
 
