@@ -3,7 +3,6 @@
 
 #include <stdarg.h>
 #include <stdio.h>
-#include <string.h>
 
 /* Long enough for a path, a location and a sentence with a quoted field. */
 #define HPML_ERRMSG_CAP 1024
