@@ -1,0 +1,158 @@
+/* test_bin.c — GBDT feature binning: cuts against hand-computed values, codes,
+ * categorical bins, thread-count independence. */
+#include "check.h"
+#include "gbdt/bin.h"
+
+static void test_cuts_few_distinct(void)
+{
+    float v[] = {3, 1, 2, 2, 3, -0.0f, 0};
+    double cuts[8];
+    int k = gbdt_bin_cuts(v, 7, 8, cuts);
+    CHECK(k == 3 && cuts[0] == 1 && cuts[1] == 2 && cuts[2] == 3); /* 0 | 1 | 2 | 3 */
+    CHECK(gbdt_bin_of(-0.0, cuts, k) == 1 && gbdt_bin_of(0.5, cuts, k) == 1);
+    CHECK(gbdt_bin_of(1, cuts, k) == 2 && gbdt_bin_of(2.5, cuts, k) == 3);
+    CHECK(gbdt_bin_of(3, cuts, k) == 4 && gbdt_bin_of(1e30, cuts, k) == 4);
+    CHECK(gbdt_bin_of(NAN, cuts, k) == 0 && gbdt_bin_of(-1e30, cuts, k) == 1);
+}
+
+static void test_cuts_equal_count(void)
+{
+    float v[1000];
+    for (int i = 0; i < 1000; i++)
+        v[i] = (float)(999 - i);
+    double cuts[10];
+    int k = gbdt_bin_cuts(v, 1000, 10, cuts);
+    CHECK(k == 9);
+    for (int i = 0; i < k; i++)
+        CHECK(cuts[i] == 100.0 * (i + 1));
+}
+
+/* 500 zeros then 1..500, 4 bins: the heavy value takes a bin alone, the
+ * other 500 values split evenly over the 3 left (worked out by hand). */
+static void test_cuts_heavy_value(void)
+{
+    float v[1000];
+    for (int i = 0; i < 500; i++)
+        v[i] = 0;
+    for (int i = 0; i < 500; i++)
+        v[500 + i] = (float)(i + 1);
+    double cuts[4];
+    int k = gbdt_bin_cuts(v, 1000, 4, cuts);
+    CHECK(k == 3 && cuts[0] == 1 && cuts[1] == 168 && cuts[2] == 335);
+}
+
+static hpml_table *table_of(const char *csv)
+{
+    hpml_table *t = NULL;
+    if (hpml_table_read_csv_buffer(csv, strlen(csv), "b.csv", NULL, &t) != HPML_OK)
+        fprintf(stderr, "%s\n", hpml_last_error());
+    return t;
+}
+
+static void test_build_codes(void)
+{
+    hpml_table *t = table_of("x,c,y\n1.5,a,0\n,b,1\n0.5,a,0\n2.5,,1\n1.5,c,0\n");
+    hpml_dataset_spec spec;
+    hpml_dataset_spec_init(&spec);
+    spec.target = "y";
+    hpml_dataset *d = NULL;
+    CHECK_OK(hpml_dataset_create(t, &spec, &d));
+    gbdt_bins b;
+    CHECK_OK(gbdt_bins_build(d, NULL, 5, 255, 1, &b));
+    /* x: distinct 0.5, 1.5, 2.5 -> cuts 1.5, 2.5 */
+    CHECK(b.n_bins[0] == 3 && b.cuts[0][0] == 1.5 && b.cuts[0][1] == 2.5);
+    const uint8_t want_x[5] = {2, 0, 1, 3, 2};
+    CHECK(memcmp(b.codes, want_x, 5) == 0);
+    /* c: categories a, b, c (codes 0, 1, 2) -> bins 1, 2, 3; missing 0 */
+    CHECK(b.categorical[1] && b.n_bins[1] == 3);
+    const uint8_t want_c[5] = {1, 2, 1, 0, 3};
+    CHECK(memcmp(b.codes + 5, want_c, 5) == 0);
+    gbdt_bins_free(&b);
+    /* a row subset */
+    uint32_t rows[2] = {3, 0};
+    CHECK_OK(gbdt_bins_build(d, rows, 2, 255, 1, &b));
+    CHECK(b.n_rows == 2 && b.n_bins[0] == 2 && b.codes[0] == 2 && b.codes[1] == 1);
+    gbdt_bins_free(&b);
+    CHECK_FAILS(gbdt_bins_build(d, NULL, 5, 256, 1, &b), HPML_ERR_ARG, "max_bin");
+    hpml_dataset_free(d);
+    hpml_table_free(t);
+}
+
+/* More categories than bins: the most frequent keep their own bins. */
+static void test_many_categories(void)
+{
+    char csv[4096] = "c,y\n";
+    size_t len = strlen(csv);
+    /* k0 x5, k1 x4, k2 x3, k3 x2, k4 x1 */
+    for (int k = 0; k < 5; k++)
+        for (int r = 0; r < 5 - k; r++)
+            len += (size_t)snprintf(csv + len, sizeof csv - len, "k%d,%d\n", 4 - k, r & 1);
+    hpml_table *t = table_of(csv); /* k4 appears first, so its code is 0 */
+    hpml_dataset_spec spec;
+    hpml_dataset_spec_init(&spec);
+    spec.target = "y";
+    hpml_dataset *d = NULL;
+    CHECK_OK(hpml_dataset_create(t, &spec, &d));
+    gbdt_bins b;
+    CHECK_OK(gbdt_bins_build(d, NULL, hpml_dataset_n_rows(d), 3, 1, &b));
+    CHECK(b.n_bins[0] == 3);
+    /* codes: k4=0 (x5), k3=1 (x4), k2=2 (x3), k1=3 (x2), k0=4 (x1) */
+    CHECK(b.cat_bin[0][0] == 1 && b.cat_bin[0][1] == 2 && b.cat_bin[0][2] == 3 &&
+          b.cat_bin[0][3] == 3 && b.cat_bin[0][4] == 3);
+    gbdt_bins_free(&b);
+    hpml_dataset_free(d);
+    hpml_table_free(t);
+}
+
+/* Codes and cuts do not depend on the thread count (big enough to sample). */
+static void test_threads_identical(void)
+{
+    size_t n = 250000, cap = n * 40 + 64, len = 0;
+    char *csv = malloc(cap);
+    len += (size_t)snprintf(csv, cap, "a,b,c,y\n");
+    uint64_t x = 7;
+    for (size_t i = 0; i < n; i++) {
+        x = x * 6364136223846793005ULL + 1442695040888963407ULL;
+        unsigned r = (unsigned)(x >> 33);
+        len += (size_t)snprintf(csv + len, cap - len, "%u.%u,%s,c%u,%u\n", r % 5000, r % 7,
+                                (r & 15) ? "1.25" : "", r % 300, r & 1);
+    }
+    hpml_table *t = NULL;
+    CHECK_OK(hpml_table_read_csv_buffer(csv, len, "big.csv", NULL, &t));
+    hpml_dataset_spec spec;
+    hpml_dataset_spec_init(&spec);
+    spec.target = "y";
+    hpml_dataset *d = NULL;
+    CHECK_OK(hpml_dataset_create(t, &spec, &d));
+    gbdt_bins b1, b2;
+    CHECK_OK(gbdt_bins_build(d, NULL, n, 255, 1, &b1));
+    CHECK_OK(gbdt_bins_build(d, NULL, n, 255, 2, &b2));
+    CHECK(memcmp(b1.codes, b2.codes, 3 * n) == 0);
+    CHECK(b1.n_bins[0] == 255 && b2.n_bins[0] == 255);
+    CHECK(memcmp(b1.cuts[0], b2.cuts[0], 254 * sizeof(double)) == 0);
+    CHECK(b1.n_bins[1] == 1); /* one value (1.25) and missing */
+    CHECK(b1.n_bins[2] == 255); /* 300 categories, 255 bins */
+    /* every bin of a is used and bins are roughly equal-count (sampled cuts) */
+    size_t count[256] = {0};
+    for (size_t i = 0; i < n; i++)
+        count[b1.codes[i]]++;
+    CHECK(count[0] == 0);
+    for (int k = 1; k <= 255; k++)
+        CHECK(count[k] > n / 255 / 2 && count[k] < n / 255 * 2);
+    gbdt_bins_free(&b1);
+    gbdt_bins_free(&b2);
+    hpml_dataset_free(d);
+    hpml_table_free(t);
+    free(csv);
+}
+
+int main(void)
+{
+    RUN(test_cuts_few_distinct);
+    RUN(test_cuts_equal_count);
+    RUN(test_cuts_heavy_value);
+    RUN(test_build_codes);
+    RUN(test_many_categories);
+    RUN(test_threads_identical);
+    return check_summary();
+}
