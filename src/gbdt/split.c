@@ -1,0 +1,60 @@
+/* split.c — scanning a feature's bins for the best threshold and missing side. */
+#include "gbdt/split.h"
+
+#include <math.h>
+
+static double soft_threshold(double G, double alpha)
+{
+    if (G > alpha)
+        return G - alpha;
+    if (G < -alpha)
+        return G + alpha;
+    return 0.0;
+}
+
+double gbdt_score(double G, double H, const gbdt_split_params *p)
+{
+    double t = soft_threshold(G, p->alpha);
+    return t * t / (H + p->lambda);
+}
+
+double gbdt_leaf_value(double G, double H, const gbdt_split_params *p)
+{
+    return -soft_threshold(G, p->alpha) / (H + p->lambda);
+}
+
+static int child_ok(const gbdt_bin_sum *s, const gbdt_quant *q, const gbdt_split_params *p)
+{
+    return s->n >= p->min_samples_leaf && s->n > 0 &&
+           (double)s->h / q->scale_h >= p->min_child_weight;
+}
+
+void gbdt_split_feature(const gbdt_bin_sum *hj, int n_bins, const gbdt_bin_sum *total,
+                        const gbdt_quant *q, const gbdt_split_params *p, int j, gbdt_split *best)
+{
+    double parent = gbdt_score((double)total->g / q->scale_g, (double)total->h / q->scale_h, p);
+    const gbdt_bin_sum *miss = &hj[0];
+    /* missing right first, then (if there are missing rows) missing left */
+    for (int ml = 0; ml <= (miss->n > 0); ml++) {
+        gbdt_bin_sum left = ml ? *miss : (gbdt_bin_sum){0, 0, 0};
+        for (int b = 1; b < n_bins; b++) { /* bins 1..b left */
+            left.g += hj[b].g;
+            left.h += hj[b].h;
+            left.n += hj[b].n;
+            gbdt_bin_sum right = {total->g - left.g, total->h - left.h, total->n - left.n};
+            if (!child_ok(&left, q, p) || !child_ok(&right, q, p))
+                continue;
+            double gain = gbdt_score((double)left.g / q->scale_g, (double)left.h / q->scale_h, p) +
+                          gbdt_score((double)right.g / q->scale_g, (double)right.h / q->scale_h, p) -
+                          parent;
+            if (gain > best->gain) {
+                best->feature = j;
+                best->bin = b;
+                best->missing_left = ml;
+                best->gain = gain;
+                best->left = left;
+                best->right = right;
+            }
+        }
+    }
+}

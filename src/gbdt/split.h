@@ -1,0 +1,39 @@
+/* split.h — the best split of a node from its histograms (internal).
+ *
+ * Gain as XGBoost computes it (loss_chg, without the 1/2):
+ *   score(G, H) = T(G)^2 / (H + lambda),  T(G) = sign(G) max(|G| - alpha, 0)
+ *   gain = score(G_L, H_L) + score(G_R, H_R) - score(G, H)
+ * A split is kept if gain > gamma, both children have H >= min_child_weight
+ * and at least min_samples_leaf rows. Leaf value: -T(G) / (H + lambda).
+ * G and H are the integer sums divided by the round's scales.
+ * Ties: the lower feature, then the lower bin, then missing-right win, so the
+ * choice is the same everywhere.
+ */
+#ifndef HPML_GBDT_SPLIT_H
+#define HPML_GBDT_SPLIT_H
+
+#include "gbdt/hist.h"
+
+typedef struct gbdt_split_params {
+    double lambda, alpha, gamma, min_child_weight;
+    int64_t min_samples_leaf;
+} gbdt_split_params;
+
+typedef struct gbdt_split {
+    int feature;          /* -1: no split improves the node */
+    int bin;              /* value bins 1..bin go left, bin+1.. go right */
+    int missing_left;     /* where bin 0 (missing) goes */
+    double gain;
+    gbdt_bin_sum left, right;
+} gbdt_split;
+
+double gbdt_score(double G, double H, const gbdt_split_params *p);
+double gbdt_leaf_value(double G, double H, const gbdt_split_params *p);
+
+/* Updates *best with the best split of feature j (histogram hj with n_bins
+ * value bins, node sums `total`) if it beats *best. Initialise best->feature
+ * to -1 and best->gain to the minimum gain (gamma). */
+void gbdt_split_feature(const gbdt_bin_sum *hj, int n_bins, const gbdt_bin_sum *total,
+                        const gbdt_quant *q, const gbdt_split_params *p, int j, gbdt_split *best);
+
+#endif
