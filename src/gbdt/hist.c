@@ -40,12 +40,13 @@ hpml_status gbdt_quantize(const float *g, const float *h, size_t n, uint64_t see
 }
 
 void gbdt_hist_build(const gbdt_bins *b, const uint32_t *rows, size_t n_rows, const int32_t *qg,
-                     const int32_t *qh, gbdt_bin_sum *hist)
+                     const int32_t *qh, int threads, gbdt_bin_sum *hist)
 {
-    memset(hist, 0, (size_t)b->n_features * HIST_BINS * sizeof *hist);
+#pragma omp parallel for schedule(static) num_threads(threads > 0 ? threads : 1) if (n_rows > 4096)
     for (int j = 0; j < b->n_features; j++) {
         const uint8_t *codes = b->codes + (size_t)j * b->n_rows;
         gbdt_bin_sum *hj = hist + (size_t)j * HIST_BINS;
+        memset(hj, 0, HIST_BINS * sizeof *hj);
         for (size_t k = 0; k < n_rows; k++) {
             uint32_t r = rows ? rows[k] : (uint32_t)k;
             gbdt_bin_sum *s = &hj[codes[r]];

@@ -37,9 +37,11 @@ hpml_status gbdt_quantize(const float *g, const float *h, size_t n, uint64_t see
                           int32_t *qg, int32_t *qh, gbdt_quant *q);
 
 /* hist[j * HIST_BINS + b] = sums over rows[0..n_rows) of feature j's bin b
- * (all features). Rows index the binned matrix (b->codes). */
+ * (all features, spread over `threads` threads: each feature's sums are one
+ * thread's, so the result does not depend on the count). Rows index the
+ * binned matrix (b->codes). */
 void gbdt_hist_build(const gbdt_bins *b, const uint32_t *rows, size_t n_rows, const int32_t *qg,
-                     const int32_t *qh, gbdt_bin_sum *hist);
+                     const int32_t *qh, int threads, gbdt_bin_sum *hist);
 
 /* sibling = parent - child, bin by bin (histogram subtraction): exact, so
  * the sibling equals a direct build. */

@@ -1,0 +1,50 @@
+/* tree.h — one regression tree: growth on binned data, prediction on raw values (internal).
+ *
+ * Nodes live in one array; node 0 is the root. A split sends a row left when
+ *   numeric:      x < threshold            (threshold = a cut, a float32 value)
+ *   categorical:  bin(code) <= bin         (bin from the model's category map)
+ *   missing:      missing_left
+ * which on binned data is simply: code == 0 ? missing_left : code <= bin.
+ */
+#ifndef HPML_GBDT_TREE_H
+#define HPML_GBDT_TREE_H
+
+#include "gbdt/split.h"
+
+typedef struct gbdt_node {
+    int32_t feature;        /* -1: leaf */
+    int32_t left, right;    /* children (node indices) */
+    uint8_t bin;            /* codes 1..bin go left */
+    uint8_t missing_left;
+    double threshold;       /* numeric features: x < threshold goes left */
+    double value;           /* leaf: output (learning rate applied) */
+    double gain, cover;     /* split gain; hessian sum of the node */
+} gbdt_node;
+
+typedef struct gbdt_tree {
+    gbdt_node *nodes;
+    int n_nodes, cap;
+} gbdt_tree;
+
+typedef struct gbdt_grow_params {
+    int max_depth;          /* >= 1 */
+    double learning_rate;
+    gbdt_split_params split;
+    int threads;
+} gbdt_grow_params;
+
+/* Grows a tree depth-wise on rows[0..n) of the binned matrix b with
+ * quantized gradients (qg, qh at scales q). rows is reordered: on return each
+ * leaf's rows are contiguous, and leaf_value[k] is the output of rows[k]
+ * (learning rate applied). t must be empty ({0}); free with gbdt_tree_free. */
+hpml_status gbdt_grow_tree(const gbdt_bins *b, uint32_t *rows, size_t n, const int32_t *qg,
+                           const int32_t *qh, const gbdt_quant *q, const gbdt_grow_params *p,
+                           gbdt_tree *t, double *leaf_value);
+void gbdt_tree_free(gbdt_tree *t);
+
+/* Output of the tree for one row of raw values x[j] (NaN missing; categorical
+ * features as codes, mapped to bins through cat_bin[j]). */
+double gbdt_tree_predict(const gbdt_tree *t, const float *x, const uint8_t *const *cat_bin,
+                         const int32_t *n_categories);
+
+#endif
