@@ -116,7 +116,9 @@ hpml_status gbdt_grow_tree(const gbdt_bins *b, uint32_t *rows, size_t n, const i
         n_next = 0;
         for (size_t i = 0; i < n_level; i++) {
             pending *w = &level[i];
-            gbdt_split s = best_split(b, w, q, p, per_feature);
+            /* a level holds at most max_level nodes (2^20 for very deep trees) */
+            gbdt_split s = n_next + 2 <= max_level ? best_split(b, w, q, p, per_feature)
+                                                   : (gbdt_split){.feature = -1};
             if (s.feature < 0) {
                 make_leaf(t, w, q, p, rows, leaf_value);
                 hpml_free(w->hist);

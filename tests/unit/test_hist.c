@@ -45,16 +45,16 @@ static void test_hist_build_and_subtract(void)
     int32_t qg[6] = {10, -20, 30, -40, 50, -60}, qh[6] = {1, 2, 3, 4, 5, 6};
     static gbdt_bin_sum all[2 * HIST_BINS], some[2 * HIST_BINS], rest[2 * HIST_BINS],
         direct[2 * HIST_BINS];
-    gbdt_hist_build(&b, NULL, 6, qg, qh, all);
+    gbdt_hist_build(&b, NULL, 6, qg, qh, 1, all);
     CHECK(all[1].g == -50 && all[1].h == 7 && all[1].n == 2);   /* rows 0, 5 */
     CHECK(all[2].g == 10 && all[2].h == 5 && all[2].n == 2);    /* rows 1, 2 */
     CHECK(all[0].g == -40 && all[3].g == 50);
     CHECK(all[HIST_BINS + 4].g == 40 && all[HIST_BINS + 4].n == 3); /* rows 2, 3, 4 */
     CHECK(all[HIST_BINS + 0].g == -60);
     uint32_t left[2] = {1, 4}, right[4] = {0, 2, 3, 5};
-    gbdt_hist_build(&b, left, 2, qg, qh, some);
+    gbdt_hist_build(&b, left, 2, qg, qh, 2, some);
     gbdt_hist_subtract(all, some, 2, rest);
-    gbdt_hist_build(&b, right, 4, qg, qh, direct);
+    gbdt_hist_build(&b, right, 4, qg, qh, 1, direct);
     CHECK(memcmp(rest, direct, sizeof rest) == 0);
 }
 
