@@ -124,7 +124,13 @@ hpml_status gbdt_bins_build(const hpml_dataset *d, const uint32_t *rows, size_t 
     b->n_categories = hpml_calloc((size_t)nf, sizeof *b->n_categories);
     b->cuts = hpml_calloc((size_t)nf, sizeof *b->cuts);
     b->cat_bin = hpml_calloc((size_t)nf, sizeof *b->cat_bin);
+    /* Binned column by column (one feature per task), then transposed. */
+    uint8_t *cols = hpml_big_alloc((size_t)nf * (n ? n : 1));
     b->codes = hpml_big_alloc((size_t)nf * (n ? n : 1));
+    if (!cols) {
+        hpml_big_free(b->codes, (size_t)nf * (n ? n : 1));
+        b->codes = NULL;
+    }
     if (!b->n_bins || !b->categorical || !b->n_categories || !b->cuts || !b->cat_bin || !b->codes) {
         gbdt_bins_free(b);
         return HPML_ERR_NOMEM;
@@ -133,6 +139,7 @@ hpml_status gbdt_bins_build(const hpml_dataset *d, const uint32_t *rows, size_t 
     size_t stride = n > BIN_SAMPLE ? (n + BIN_SAMPLE - 1) / BIN_SAMPLE : 1, ns = (n + stride - 1) / stride;
     uint32_t *srows = hpml_malloc_array(ns ? ns : 1, sizeof *srows);
     if (!srows) {
+        hpml_big_free(cols, (size_t)nf * (n ? n : 1));
         gbdt_bins_free(b);
         return HPML_ERR_NOMEM;
     }
@@ -172,7 +179,7 @@ hpml_status gbdt_bins_build(const hpml_dataset *d, const uint32_t *rows, size_t 
             if (mine != HPML_OK)
                 continue;
             /* codes of every row, in slices of 4096 gathered values */
-            uint8_t *out = b->codes + (size_t)j * n;
+            uint8_t *out = cols + (size_t)j * n;
             for (size_t at = 0; at < n && mine == HPML_OK; at += 4096) {
                 size_t m = n - at < 4096 ? n - at : 4096;
                 uint32_t idx[4096];
@@ -196,6 +203,16 @@ hpml_status gbdt_bins_build(const hpml_dataset *d, const uint32_t *rows, size_t 
         }
     }
     hpml_free(srows);
+    if (st == HPML_OK) {
+#pragma omp parallel for schedule(static) num_threads(nt)
+        for (size_t i0 = 0; i0 < n; i0 += 1024) { /* transpose in blocks of 1024 rows */
+            size_t i1 = i0 + 1024 < n ? i0 + 1024 : n;
+            for (int j = 0; j < nf; j++)
+                for (size_t i = i0; i < i1; i++)
+                    b->codes[i * (size_t)nf + (size_t)j] = cols[(size_t)j * n + i];
+        }
+    }
+    hpml_big_free(cols, (size_t)nf * (n ? n : 1));
     if (st != HPML_OK) {
         gbdt_bins_free(b);
         return st == HPML_ERR_NOMEM ? hpml_fail(HPML_ERR_NOMEM, "out of memory while binning")

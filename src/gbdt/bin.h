@@ -1,6 +1,8 @@
 /* bin.h — quantile binning of dataset features for histogram GBDT (internal).
  *
- * Every feature value becomes a uint8 bin code, stored column-major:
+ * Every feature value becomes a uint8 bin code, stored row-major (a row's
+ * codes share a cache line, so building a node's histograms touches one line
+ * per row rather than one per feature):
  *   code 0        missing (NaN, or a category the model has not seen)
  *   code 1..n_bins  values; a numeric value x gets 1 + #{cuts c : c <= x}
  * so "code <= b goes left" is the split "x < cuts[b - 1]" (b >= 1), with
@@ -30,7 +32,7 @@ typedef struct gbdt_bins {
     double **cuts;          /* n_features: n_bins - 1 ascending cut values (numeric) */
     uint8_t **cat_bin;      /* n_features: bin of each category code (categorical) */
     int32_t *n_categories;  /* n_features: categories of a categorical feature */
-    uint8_t *codes;         /* n_features x n_rows, column-major */
+    uint8_t *codes;         /* n_rows x n_features, row-major: codes[i * n_features + j] */
 } gbdt_bins;
 
 /* Bins the rows rows[0..n) of d (rows NULL: all), max_bin in [2, 255],

@@ -2,6 +2,7 @@
 #include "gbdt/hist.h"
 
 #include <math.h>
+#include <omp.h>
 #include <string.h>
 
 #include "core/error.h"
@@ -42,17 +43,28 @@ hpml_status gbdt_quantize(const float *g, const float *h, size_t n, uint64_t see
 void gbdt_hist_build(const gbdt_bins *b, const uint32_t *rows, size_t n_rows, const int32_t *qg,
                      const int32_t *qh, int threads, gbdt_bin_sum *hist)
 {
-#pragma omp parallel for schedule(static) num_threads(threads > 0 ? threads : 1) if (n_rows > 4096)
-    for (int j = 0; j < b->n_features; j++) {
-        const uint8_t *codes = b->codes + (size_t)j * b->n_rows;
-        gbdt_bin_sum *hj = hist + (size_t)j * HIST_BINS;
-        memset(hj, 0, HIST_BINS * sizeof *hj);
+    const int nf = b->n_features;
+    const uint8_t *codes = b->codes;
+    int nt = threads > 0 ? threads : 1;
+    if (n_rows < 4096 || nf < 2)
+        nt = 1;
+    /* Each thread owns a contiguous range of features and walks all rows:
+     * one cache line of codes per row, and no two threads add to one bin. */
+#pragma omp parallel num_threads(nt)
+    {
+        int t = nt > 1 ? omp_get_thread_num() : 0;
+        int j0 = nf * t / nt, j1 = nf * (t + 1) / nt;
+        memset(hist + (size_t)j0 * HIST_BINS, 0, (size_t)(j1 - j0) * HIST_BINS * sizeof *hist);
         for (size_t k = 0; k < n_rows; k++) {
             uint32_t r = rows ? rows[k] : (uint32_t)k;
-            gbdt_bin_sum *s = &hj[codes[r]];
-            s->g += qg[r];
-            s->h += qh[r];
-            s->n++;
+            const uint8_t *c = codes + (size_t)r * (size_t)nf;
+            int64_t g = qg[r], h = qh[r];
+            for (int j = j0; j < j1; j++) {
+                gbdt_bin_sum *s = &hist[(size_t)j * HIST_BINS + c[j]];
+                s->g += g;
+                s->h += h;
+                s->n++;
+            }
         }
     }
 }

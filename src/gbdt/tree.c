@@ -73,10 +73,11 @@ static gbdt_split best_split(const gbdt_bins *b, const pending *w, const gbdt_qu
 static size_t partition(const gbdt_bins *b, uint32_t *rows, size_t begin, size_t end,
                         const gbdt_split *s, uint32_t *tmp)
 {
-    const uint8_t *codes = b->codes + (size_t)s->feature * b->n_rows;
+    const uint8_t *codes = b->codes + s->feature;
+    const size_t stride = (size_t)b->n_features;
     size_t l = begin, r = 0;
     for (size_t k = begin; k < end; k++) {
-        uint8_t c = codes[rows[k]];
+        uint8_t c = codes[rows[k] * stride];
         int left = c == 0 ? s->missing_left : c <= s->bin;
         if (left)
             rows[l++] = rows[k];

@@ -38,8 +38,9 @@ static void test_quantize(void)
 /* A hand-made binned matrix: 2 features x 6 rows. */
 static void test_hist_build_and_subtract(void)
 {
-    uint8_t codes[12] = {1, 2, 2, 0, 3, 1, /* feature 0 */
-                         5, 5, 4, 4, 4, 0}; /* feature 1 */
+    /* row-major: (feature 0, feature 1) per row; feature 0 = 1 2 2 0 3 1,
+     * feature 1 = 5 5 4 4 4 0 */
+    uint8_t codes[12] = {1, 5, 2, 5, 2, 4, 0, 4, 3, 4, 1, 0};
     int n_bins[2] = {3, 5};
     gbdt_bins b = {.n_features = 2, .n_rows = 6, .max_bin = 255, .n_bins = n_bins, .codes = codes};
     int32_t qg[6] = {10, -20, 30, -40, 50, -60}, qh[6] = {1, 2, 3, 4, 5, 6};
