@@ -58,7 +58,7 @@ void gbdt_hist_build(const gbdt_bins *b, const uint32_t *rows, size_t n_rows, co
         for (size_t k = 0; k < n_rows; k++) {
             uint32_t r = rows ? rows[k] : (uint32_t)k;
             const uint8_t *c = codes + (size_t)r * (size_t)nf;
-            int64_t g = qg[r], h = qh[r];
+            int64_t g = qg[k], h = qh[k];
             for (int j = j0; j < j1; j++) {
                 gbdt_bin_sum *s = &hist[(size_t)j * HIST_BINS + c[j]];
                 s->g += g;

@@ -39,7 +39,8 @@ hpml_status gbdt_quantize(const float *g, const float *h, size_t n, uint64_t see
 /* hist[j * HIST_BINS + b] = sums over rows[0..n_rows) of feature j's bin b
  * (all features, spread over `threads` threads: each feature's sums are one
  * thread's, so the result does not depend on the count). Rows index the
- * binned matrix (b->codes). */
+ * binned matrix (b->codes); the gradients are in the order of the list:
+ * qg[k], qh[k] belong to rows[k] (read in sequence, not gathered). */
 void gbdt_hist_build(const gbdt_bins *b, const uint32_t *rows, size_t n_rows, const int32_t *qg,
                      const int32_t *qh, int threads, gbdt_bin_sum *hist);
 

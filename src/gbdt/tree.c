@@ -68,10 +68,12 @@ static gbdt_split best_split(const gbdt_bins *b, const pending *w, const gbdt_qu
     return best;
 }
 
-/* Stable partition of rows[begin..end): rows going left first. Returns the
- * end of the left part. */
-static size_t partition(const gbdt_bins *b, uint32_t *rows, size_t begin, size_t end,
-                        const gbdt_split *s, uint32_t *tmp)
+/* Stable partition of rows[begin..end), and of the gradients that travel
+ * with them: rows going left first. Returns the end of the left part. tmp
+ * holds n rows' worth of scratch for each of the three arrays. */
+static size_t partition(const gbdt_bins *b, uint32_t *rows, int32_t *qg, int32_t *qh,
+                        size_t begin, size_t end, const gbdt_split *s, uint32_t *tmp,
+                        int32_t *tmp_g, int32_t *tmp_h)
 {
     const uint8_t *codes = b->codes + s->feature;
     const size_t stride = (size_t)b->n_features;
@@ -79,17 +81,24 @@ static size_t partition(const gbdt_bins *b, uint32_t *rows, size_t begin, size_t
     for (size_t k = begin; k < end; k++) {
         uint8_t c = codes[rows[k] * stride];
         int left = c == 0 ? s->missing_left : c <= s->bin;
-        if (left)
-            rows[l++] = rows[k];
-        else
-            tmp[r++] = rows[k];
+        if (left) {
+            rows[l] = rows[k];
+            qg[l] = qg[k];
+            qh[l++] = qh[k];
+        } else {
+            tmp[r] = rows[k];
+            tmp_g[r] = qg[k];
+            tmp_h[r++] = qh[k];
+        }
     }
     memcpy(rows + l, tmp, r * sizeof *rows);
+    memcpy(qg + l, tmp_g, r * sizeof *qg);
+    memcpy(qh + l, tmp_h, r * sizeof *qh);
     return l;
 }
 
-hpml_status gbdt_grow_tree(const gbdt_bins *b, uint32_t *rows, size_t n, const int32_t *qg,
-                           const int32_t *qh, const gbdt_quant *q, const gbdt_grow_params *p,
+hpml_status gbdt_grow_tree(const gbdt_bins *b, uint32_t *rows, size_t n, int32_t *qg,
+                           int32_t *qh, const gbdt_quant *q, const gbdt_grow_params *p,
                            gbdt_tree *t, double *leaf_value)
 {
     size_t hist_bytes = (size_t)b->n_features * HIST_BINS * sizeof(gbdt_bin_sum);
@@ -98,9 +107,11 @@ hpml_status gbdt_grow_tree(const gbdt_bins *b, uint32_t *rows, size_t n, const i
     pending *next = hpml_calloc(max_level, sizeof *next);
     gbdt_split *per_feature = hpml_malloc_array((size_t)b->n_features, sizeof *per_feature);
     uint32_t *tmp = hpml_malloc_array(n ? n : 1, sizeof *tmp);
+    int32_t *tmp_g = hpml_malloc_array(n ? n : 1, sizeof *tmp_g);
+    int32_t *tmp_h = hpml_malloc_array(n ? n : 1, sizeof *tmp_h);
     hpml_status st = HPML_OK;
     size_t n_level = 0, n_next = 0;
-    if (!level || !next || !per_feature || !tmp)
+    if (!level || !next || !per_feature || !tmp || !tmp_g || !tmp_h)
         goto nomem;
     int root = add_node(t);
     if (root < 0 || !(level[0].hist = hpml_malloc(hist_bytes)))
@@ -138,14 +149,14 @@ hpml_status gbdt_grow_tree(const gbdt_bins *b, uint32_t *rows, size_t n, const i
             nd->threshold = b->categorical[s.feature] ? 0.0 : b->cuts[s.feature][s.bin - 1];
             nd->gain = s.gain;
             nd->cover = (double)w->total.h / q->scale_h;
-            size_t mid = partition(b, rows, w->begin, w->end, &s, tmp);
+            size_t mid = partition(b, rows, qg, qh, w->begin, w->end, &s, tmp, tmp_g, tmp_h);
             pending L = {l, w->begin, mid, NULL, s.left}, R = {r, mid, w->end, NULL, s.right};
             /* build the smaller child, subtract for the larger (reusing the parent's buffer) */
             pending *small = L.total.n <= R.total.n ? &L : &R, *large = small == &L ? &R : &L;
             if (!(small->hist = hpml_malloc(hist_bytes)))
                 goto nomem;
-            gbdt_hist_build(b, rows + small->begin, small->end - small->begin, qg, qh, p->threads,
-                            small->hist);
+            gbdt_hist_build(b, rows + small->begin, small->end - small->begin, qg + small->begin,
+                            qh + small->begin, p->threads, small->hist);
             large->hist = w->hist;
             w->hist = NULL;
             gbdt_hist_subtract(large->hist, small->hist, b->n_features, large->hist);
@@ -176,6 +187,8 @@ out:
     hpml_free(next);
     hpml_free(per_feature);
     hpml_free(tmp);
+    hpml_free(tmp_g);
+    hpml_free(tmp_h);
     return st;
 }
 

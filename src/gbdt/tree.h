@@ -34,11 +34,12 @@ typedef struct gbdt_grow_params {
 } gbdt_grow_params;
 
 /* Grows a tree depth-wise on rows[0..n) of the binned matrix b with
- * quantized gradients (qg, qh at scales q). rows is reordered: on return each
- * leaf's rows are contiguous, and leaf_value[k] is the output of rows[k]
+ * quantized gradients at scales q: qg[k], qh[k] belong to rows[k]. rows, qg
+ * and qh are reordered together: on return each leaf's rows are contiguous
+ * (keeping their relative order), and leaf_value[k] is the output of rows[k]
  * (learning rate applied). t must be empty ({0}); free with gbdt_tree_free. */
-hpml_status gbdt_grow_tree(const gbdt_bins *b, uint32_t *rows, size_t n, const int32_t *qg,
-                           const int32_t *qh, const gbdt_quant *q, const gbdt_grow_params *p,
+hpml_status gbdt_grow_tree(const gbdt_bins *b, uint32_t *rows, size_t n, int32_t *qg,
+                           int32_t *qh, const gbdt_quant *q, const gbdt_grow_params *p,
                            gbdt_tree *t, double *leaf_value);
 void gbdt_tree_free(gbdt_tree *t);
 

@@ -52,10 +52,12 @@ static void test_hist_build_and_subtract(void)
     CHECK(all[0].g == -40 && all[3].g == 50);
     CHECK(all[HIST_BINS + 4].g == 40 && all[HIST_BINS + 4].n == 3); /* rows 2, 3, 4 */
     CHECK(all[HIST_BINS + 0].g == -60);
+    /* gradients travel in the order of the row list */
     uint32_t left[2] = {1, 4}, right[4] = {0, 2, 3, 5};
-    gbdt_hist_build(&b, left, 2, qg, qh, 2, some);
+    int32_t lg[2] = {-20, 50}, lh[2] = {2, 5}, rg[4] = {10, 30, -40, -60}, rh[4] = {1, 3, 4, 6};
+    gbdt_hist_build(&b, left, 2, lg, lh, 2, some);
     gbdt_hist_subtract(all, some, 2, rest);
-    gbdt_hist_build(&b, right, 4, qg, qh, 1, direct);
+    gbdt_hist_build(&b, right, 4, rg, rh, 1, direct);
     CHECK(memcmp(rest, direct, sizeof rest) == 0);
 }
 
