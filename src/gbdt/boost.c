@@ -121,6 +121,7 @@ hpml_status gbdt_train(const hpml_dataset *d, const uint32_t *rows, size_t n, co
                                      p->min_samples_leaf},
                            .threads = threads};
     for (int t = 0; t < p->n_trees; t++) {
+#pragma omp parallel for schedule(static) num_threads(threads)
         for (size_t k = 0; k < n; k++) {
             if (p->objective == GBDT_LOGISTIC) {
                 double pr = sigmoid(F[k]);
@@ -133,11 +134,12 @@ hpml_status gbdt_train(const hpml_dataset *d, const uint32_t *rows, size_t n, co
             idx[k] = (uint32_t)k;
         }
         gbdt_quant q;
-        if ((st = gbdt_quantize(g, h, n, p->seed, t, qg, qh, &q)) != HPML_OK)
+        if ((st = gbdt_quantize(g, h, n, p->seed, t, threads, qg, qh, &q)) != HPML_OK)
             goto out;
         m->n_trees = t + 1; /* counted before growing, so a failure frees it too */
         if ((st = gbdt_grow_tree(&b, idx, n, qg, qh, &q, &gp, &m->trees[t], leaf)) != HPML_OK)
             goto out;
+#pragma omp parallel for schedule(static) num_threads(threads)
         for (size_t k = 0; k < n; k++)
             F[idx[k]] += leaf[k];
     }

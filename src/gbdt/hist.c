@@ -2,6 +2,7 @@
 #include "gbdt/hist.h"
 
 #include <math.h>
+#include <stdint.h>
 #include <omp.h>
 #include <string.h>
 
@@ -18,24 +19,32 @@ static inline double draw(uint64_t seed, int round, size_t row, uint64_t stream)
 }
 
 hpml_status gbdt_quantize(const float *g, const float *h, size_t n, uint64_t seed, int round,
-                          int32_t *qg, int32_t *qh, gbdt_quant *q)
+                          int threads, int32_t *qg, int32_t *qh, gbdt_quant *q)
 {
     double gmax = 0, hmax = 0;
+    size_t bad = SIZE_MAX;
+    /* max and min are exact in any order: the scales do not depend on threads */
+#pragma omp parallel for schedule(static) num_threads(threads > 0 ? threads : 1) \
+    reduction(max : gmax, hmax) reduction(min : bad)
     for (size_t i = 0; i < n; i++) {
         if (!isfinite(g[i]) || !isfinite(h[i]) || h[i] < 0)
-            return hpml_fail(HPML_ERR_DATA,
-                             "round %d: gradient %g / hessian %g of row %zu is not usable "
-                             "(non-finite or negative hessian)",
-                             round, (double)g[i], (double)h[i], i);
+            bad = i < bad ? i : bad;
         double a = fabs(g[i]);
         gmax = a > gmax ? a : gmax;
         hmax = h[i] > hmax ? h[i] : hmax;
     }
+    if (bad != SIZE_MAX)
+        return hpml_fail(HPML_ERR_DATA,
+                         "round %d: gradient %g / hessian %g of row %zu is not usable "
+                         "(non-finite or negative hessian)",
+                         round, (double)g[bad], (double)h[bad], bad);
     q->scale_g = gmax > 0 ? QUANT_MAX / gmax : 1.0;
     q->scale_h = hmax > 0 ? QUANT_MAX / hmax : 1.0;
+    const double sg = q->scale_g, sh = q->scale_h;
+#pragma omp parallel for schedule(static) num_threads(threads > 0 ? threads : 1)
     for (size_t i = 0; i < n; i++) {
-        qg[i] = (int32_t)floor(g[i] * q->scale_g + draw(seed, round, i, 1));
-        qh[i] = (int32_t)floor(h[i] * q->scale_h + draw(seed, round, i, 2));
+        qg[i] = (int32_t)floor(g[i] * sg + draw(seed, round, i, 1));
+        qh[i] = (int32_t)floor(h[i] * sh + draw(seed, round, i, 2));
     }
     return HPML_OK;
 }

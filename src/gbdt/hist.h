@@ -34,7 +34,7 @@ typedef struct gbdt_quant {
 /* Quantizes g[0..n), h[0..n) (rows 0..n-1 of the training set) into qg, qh.
  * Fails if a gradient or hessian is not finite or a hessian is negative. */
 hpml_status gbdt_quantize(const float *g, const float *h, size_t n, uint64_t seed, int round,
-                          int32_t *qg, int32_t *qh, gbdt_quant *q);
+                          int threads, int32_t *qg, int32_t *qh, gbdt_quant *q);
 
 /* hist[j * HIST_BINS + b] = sums over rows[0..n_rows) of feature j's bin b
  * (all features, spread over `threads` threads: each feature's sums are one

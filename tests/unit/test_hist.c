@@ -14,8 +14,8 @@ static void test_quantize(void)
         h[i] = 0.25f;
     }
     gbdt_quant q, q2;
-    CHECK_OK(gbdt_quantize(g, h, N, 42, 7, qg, qh, &q));
-    CHECK_OK(gbdt_quantize(g, h, N, 42, 7, qg2, qh2, &q2));
+    CHECK_OK(gbdt_quantize(g, h, N, 42, 7, 1, qg, qh, &q));
+    CHECK_OK(gbdt_quantize(g, h, N, 42, 7, 2, qg2, qh2, &q2));
     CHECK(memcmp(qg, qg2, sizeof qg) == 0 && memcmp(qh, qh2, sizeof qh) == 0);
     CHECK_NEAR(q.scale_g, QUANT_MAX / 3.0, 1e-9);
     CHECK(qg[200] == QUANT_MAX && qg[0] == -QUANT_MAX && qh[5] == QUANT_MAX);
@@ -27,12 +27,12 @@ static void test_quantize(void)
         CHECK(fabs(qg[i] - g[i] * q.scale_g) < 1.0);
     }
     CHECK(fabs(got - exact) < 4 * sqrt(N * 0.25));
-    CHECK_OK(gbdt_quantize(g, h, N, 42, 8, qg2, qh2, &q2)); /* another round: other draws */
+    CHECK_OK(gbdt_quantize(g, h, N, 42, 8, 2, qg2, qh2, &q2)); /* another round: other draws */
     CHECK(memcmp(qg, qg2, sizeof qg) != 0);
     h[3] = -1;
-    CHECK_FAILS(gbdt_quantize(g, h, N, 42, 7, qg, qh, &q), HPML_ERR_DATA, "row 3");
+    CHECK_FAILS(gbdt_quantize(g, h, N, 42, 7, 1, qg, qh, &q), HPML_ERR_DATA, "row 3");
     h[3] = NAN;
-    CHECK_FAILS(gbdt_quantize(g, h, N, 42, 7, qg, qh, &q), HPML_ERR_DATA, "row 3");
+    CHECK_FAILS(gbdt_quantize(g, h, N, 42, 7, 1, qg, qh, &q), HPML_ERR_DATA, "row 3");
 }
 
 /* A hand-made binned matrix: 2 features x 6 rows. */
