@@ -23,6 +23,7 @@
  */
 #define _GNU_SOURCE /* memrchr */
 #include <math.h>
+#include <stdarg.h>
 #include <omp.h>
 #include <stdio.h>
 #include <string.h>
@@ -231,6 +232,23 @@ static char detect_delimiter(const char *buf, size_t n, char quote, char decimal
     return best ? best : decimal == ',' ? ';' : ',';
 }
 
+/* A PARSE failure at pos in the header, located from the header's start
+ * (buf, on line line0). Only called on errors: locate scans from buf. */
+static hpml_status header_fail(const csv_reader *r, const char *buf, uint64_t line0,
+                               const char *pos, const char *fmt, ...) HPML_PRINTF(5, 6);
+static hpml_status header_fail(const csv_reader *r, const char *buf, uint64_t line0,
+                               const char *pos, const char *fmt, ...)
+{
+    uint64_t l, c;
+    locate(buf, line0, pos, &l, &c);
+    char msg[512];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    return hpml_fail_at(HPML_ERR_PARSE, r->name, l, c, "%s", msg);
+}
+
 /* Splits the header record at buf[0..n) into names. Returns HPML_OK and sets
  * *rec_len, or HPML_ERR_DATA (internal signal) when the record is cut by the
  * end of the buffer and more input may complete it. */
@@ -266,11 +284,9 @@ static hpml_status parse_header(csv_reader *r, const char *buf, size_t n, uint64
                 if (!e || (e + 1 == end && !r->src.eof)) {
                     if (!r->src.eof)
                         goto incomplete;
-                    uint64_t l, c;
-                    locate(buf, line0, fs, &l, &c);
-                    s = hpml_fail_at(HPML_ERR_PARSE, r->name, l, c,
-                                     "unterminated quote in the header: the quoted name that "
-                                     "starts here never closes");
+                    s = header_fail(r, buf, line0, fs,
+                                    "unterminated quote in the header: the quoted name that "
+                                    "starts here never closes");
                     goto out;
                 }
                 len += (size_t)(e - q);
@@ -297,11 +313,9 @@ static hpml_status parse_header(csv_reader *r, const char *buf, size_t n, uint64
             while (p < end && *p != d->delim && *p != '\n' &&
                    !(*p == '\r' && (p + 1 == end ? r->src.eof : p[1] == '\n'))) {
                 if (d->quote && *p == d->quote) {
-                    uint64_t l, c;
-                    locate(buf, line0, p, &l, &c);
-                    s = hpml_fail_at(HPML_ERR_PARSE, r->name, l, c,
-                                     "quote character inside an unquoted column name; quote "
-                                     "the whole name or read with --quote none");
+                    s = header_fail(r, buf, line0, p,
+                                    "quote character inside an unquoted column name; quote "
+                                    "the whole name or read with --quote none");
                     goto out;
                 }
                 p++;
@@ -324,11 +338,8 @@ static hpml_status parse_header(csv_reader *r, const char *buf, size_t n, uint64
             p++;
             lines++;
         } else if (p < end) {
-            uint64_t l, c;
-            locate(buf, line0, p, &l, &c);
-            s = hpml_fail_at(HPML_ERR_PARSE, r->name, l, c,
-                             "unexpected %s after a quoted column name",
-                             *p == '\r' ? "carriage return" : "character");
+            s = header_fail(r, buf, line0, p, "unexpected %s after a quoted column name",
+                            *p == '\r' ? "carriage return" : "character");
             goto out;
         }
         break;
@@ -340,13 +351,10 @@ static hpml_status parse_header(csv_reader *r, const char *buf, size_t n, uint64
     hpml_dict seen;
     hpml_dict_init(&seen);
     for (int c = 0; c < r->n_cols && s == HPML_OK; c++) {
-        uint64_t l = 0, col = 0;
         size_t len = strlen(r->names[c]);
-        if (len == 0 || hpml_dict_find(&seen, r->names[c], len) >= 0)
-            locate(buf, line0, starts[c], &l, &col); /* only on error: it scans from buf */
         if (len == 0) {
-            s = hpml_fail_at(HPML_ERR_PARSE, r->name, l, col,
-                             "column %d of the header has an empty name", c + 1);
+            s = header_fail(r, buf, line0, starts[c], "column %d of the header has an empty name",
+                            c + 1);
             break;
         }
         int32_t code;
@@ -358,9 +366,9 @@ static hpml_status parse_header(csv_reader *r, const char *buf, size_t n, uint64
             int first = 0;
             while (strcmp(r->names[first], r->names[c]) != 0)
                 first++;
-            s = hpml_fail_at(HPML_ERR_PARSE, r->name, l, col,
-                             "duplicate column name '%s' (columns %d and %d)", r->names[c],
-                             first + 1, c + 1);
+            s = header_fail(r, buf, line0, starts[c],
+                            "duplicate column name '%s' (columns %d and %d)", r->names[c],
+                            first + 1, c + 1);
         }
     }
     hpml_dict_free(&seen);
@@ -657,8 +665,8 @@ static hpml_status read_pass(csv_reader *r, int pass)
             bound = (size_t)(ch->stop - r->src.data);
             n = 1;
         } else {
-            if (n_quotes && bound < r->src.len)
-                n_quotes = count_quotes(r->src.data, bound, r->dia.quote);
+            if (n_quotes && bound < r->src.len) /* only the tail past the boundary */
+                n_quotes -= count_quotes(r->src.data + bound, r->src.len - bound, r->dia.quote);
             n = cut_ranges(r, bound, n_quotes, cuts);
             parse_block(r, n, cuts, r->src.eof);
             if ((s = settle_block(r, n, line)) != HPML_OK)
