@@ -73,4 +73,17 @@ static int check_failed_now, check_n_pass, check_n_fail;
 
 static inline int check_summary(void) { return check_n_fail ? 1 : 0; }
 
+/* A table from CSV text named "t.csv", read with `threads` threads; NULL (and
+ * the reason on stderr) if reading fails. */
+static inline hpml_table *check_table(const char *csv, int threads)
+{
+    hpml_csv_options o;
+    hpml_csv_options_init(&o);
+    o.threads = threads;
+    hpml_table *t = NULL;
+    if (hpml_table_read_csv_buffer(csv, strlen(csv), "t.csv", &o, &t) != HPML_OK)
+        fprintf(stderr, "read failed: %s\n", hpml_last_error());
+    return t;
+}
+
 #endif

@@ -41,17 +41,10 @@ static void test_cuts_heavy_value(void)
     CHECK(k == 3 && cuts[0] == 1 && cuts[1] == 168 && cuts[2] == 335);
 }
 
-static hpml_table *table_of(const char *csv)
-{
-    hpml_table *t = NULL;
-    if (hpml_table_read_csv_buffer(csv, strlen(csv), "b.csv", NULL, &t) != HPML_OK)
-        fprintf(stderr, "%s\n", hpml_last_error());
-    return t;
-}
 
 static void test_build_codes(void)
 {
-    hpml_table *t = table_of("x,c,y\n1.5,a,0\n,b,1\n0.5,a,0\n2.5,,1\n1.5,c,0\n");
+    hpml_table *t = check_table("x,c,y\n1.5,a,0\n,b,1\n0.5,a,0\n2.5,,1\n1.5,c,0\n", 1);
     hpml_dataset_spec spec;
     hpml_dataset_spec_init(&spec);
     spec.target = "y";
@@ -89,7 +82,7 @@ static void test_many_categories(void)
     for (int k = 0; k < 5; k++)
         for (int r = 0; r < 5 - k; r++)
             len += (size_t)snprintf(csv + len, sizeof csv - len, "k%d,%d\n", 4 - k, r & 1);
-    hpml_table *t = table_of(csv); /* k4 appears first, so its code is 0 */
+    hpml_table *t = check_table(csv, 1); /* k4 appears first, so its code is 0 */
     hpml_dataset_spec spec;
     hpml_dataset_spec_init(&spec);
     spec.target = "y";

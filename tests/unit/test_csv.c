@@ -8,18 +8,6 @@
 #include "core/alloc.h"
 #include "data/numparse.h"
 
-static hpml_table *read_str(const char *csv, int threads)
-{
-    hpml_csv_options o;
-    hpml_csv_options_init(&o);
-    o.threads = threads;
-    hpml_table *t = NULL;
-    hpml_status s = hpml_table_read_csv_buffer(csv, strlen(csv), "t.csv", &o, &t);
-    if (s != HPML_OK)
-        fprintf(stderr, "read failed: %s\n", hpml_last_error());
-    return t;
-}
-
 /* Reads csv expecting failure; returns the status and leaves the message. */
 static hpml_status read_err(const char *csv, const hpml_csv_options *o)
 {
@@ -37,7 +25,7 @@ static const char *cat(const hpml_table *t, int c, size_t row)
 
 static void test_basic_types(void)
 {
-    hpml_table *t = read_str("id,x,name,flag\n1,0.5,alpha,TRUE\n2,-1e3,beta,FALSE\n3,,alpha,TRUE\n", 1);
+    hpml_table *t = check_table("id,x,name,flag\n1,0.5,alpha,TRUE\n2,-1e3,beta,FALSE\n3,,alpha,TRUE\n", 1);
     CHECK(t != NULL);
     if (!t)
         return;
@@ -70,7 +58,7 @@ static void test_delimiters(void)
                            "a,b,c\n\"1;2\",2,3\n4,5,6\n"};
     const char want[] = {'\t', ';', ','};
     for (int i = 0; i < 3; i++) {
-        hpml_table *t = read_str(texts[i], 1);
+        hpml_table *t = check_table(texts[i], 1);
         CHECK(t && hpml_table_delimiter(t) == want[i] && hpml_table_n_cols(t) == 3 &&
               hpml_table_n_rows(t) == 2);
         hpml_table_free(t);
@@ -85,7 +73,7 @@ static void test_delimiters(void)
     CHECK(t && hpml_table_col_values(t, 0)[0] == 1.5f && hpml_table_col_values(t, 0)[1] == -0.25f);
     hpml_table_free(t);
     /* a single column: no delimiter, blank line = missing value */
-    t = read_str("y\n1\n\n3\n", 1);
+    t = check_table("y\n1\n\n3\n", 1);
     CHECK(t && hpml_table_n_rows(t) == 3 && isnan(hpml_table_col_values(t, 0)[1]));
     hpml_table_free(t);
 }
@@ -97,7 +85,7 @@ static void test_quoting(void)
                       "\"say \"\"hi\"\"\",2\r\n"
                       "\"two\nlines\",3\r\n"
                       "plain,\"4.5\"\r\n";
-    hpml_table *t = read_str(csv, 1);
+    hpml_table *t = check_table(csv, 1);
     CHECK(t != NULL);
     if (!t)
         return;
@@ -116,7 +104,7 @@ static void test_quoting(void)
 
 static void test_blank_lines_and_lines(void)
 {
-    hpml_table *t = read_str("\n\na,b\n1,2\n\n3,4\n\n\n5,6", 1);
+    hpml_table *t = check_table("\n\na,b\n1,2\n\n3,4\n\n\n5,6", 1);
     CHECK(t && hpml_table_n_rows(t) == 3);
     if (!t)
         return;
@@ -129,7 +117,7 @@ static void test_blank_lines_and_lines(void)
 
 static void test_na_tokens(void)
 {
-    hpml_table *t = read_str("a,b\nNA,x\nN/A,NULL\nnan,?\nNaN,null\n1,\n", 1);
+    hpml_table *t = check_table("a,b\nNA,x\nN/A,NULL\nnan,?\nNaN,null\n1,\n", 1);
     CHECK(t != NULL);
     if (!t)
         return;
@@ -184,7 +172,7 @@ static void test_type_bump(void)
         len += (size_t)sprintf(csv + len, "%d,%d.0\n", i, i % 7);
     len += (size_t)sprintf(csv + len, "3000,x7\n3001,\n");
     for (int threads = 1; threads <= 2; threads++) {
-        hpml_table *t = read_str(csv, threads);
+        hpml_table *t = check_table(csv, threads);
         CHECK(t && hpml_table_col_type(t, 1) == HPML_COL_CATEGORICAL);
         if (!t)
             continue;
@@ -341,11 +329,11 @@ static void test_threads_identical(void)
 {
     size_t len, rows = 400000;
     char *csv = make_big_csv(rows, &len); /* ~8 MB: several ranges and blocks at 3+ threads */
-    hpml_table *ref = read_str(csv, 1);
+    hpml_table *ref = check_table(csv, 1);
     CHECK(ref && hpml_table_n_rows(ref) == rows);
     static const int thread_counts[] = {2, 3, 7};
     for (int i = 0; i < 3 && ref; i++) {
-        hpml_table *t = read_str(csv, thread_counts[i]);
+        hpml_table *t = check_table(csv, thread_counts[i]);
         CHECK(t && hpml_table_n_rows(t) == rows);
         if (!t)
             break;

@@ -6,18 +6,6 @@
 #include "check.h"
 #include "core/alloc.h"
 
-/* A table from CSV text, read single-threaded and named "t.csv". */
-static hpml_table *table_of(const char *csv)
-{
-    hpml_csv_options o;
-    hpml_csv_options_init(&o);
-    o.threads = 1;
-    hpml_table *t = NULL;
-    if (hpml_table_read_csv_buffer(csv, strlen(csv), "t.csv", &o, &t) != HPML_OK)
-        fprintf(stderr, "read failed: %s\n", hpml_last_error());
-    return t;
-}
-
 /* A dataset of t with target `target`, task `task`, all other fields default. */
 static hpml_status ds_of(const hpml_table *t, const char *target, hpml_task task, hpml_dataset **d)
 {
@@ -66,7 +54,7 @@ static const char *people = "id,height,weight,label,note\n"
 
 static void test_default_features(void)
 {
-    hpml_table *t = table_of(people);
+    hpml_table *t = check_table(people, 1);
     hpml_dataset *d = NULL;
     CHECK_OK(ds_of(t, "label", HPML_TASK_AUTO, &d));
     if (!d)
@@ -90,7 +78,7 @@ out:
 
 static void test_feature_list_and_ignore(void)
 {
-    hpml_table *t = table_of(people);
+    hpml_table *t = check_table(people, 1);
     hpml_dataset_spec sp;
     hpml_dataset *d = NULL;
 
@@ -139,7 +127,7 @@ static void test_feature_list_and_ignore(void)
 
 static void test_unknown_names(void)
 {
-    hpml_table *t = table_of(people);
+    hpml_table *t = check_table(people, 1);
     hpml_dataset_spec sp;
     hpml_dataset *d = (hpml_dataset *)&sp; /* must be reset to NULL on failure */
 
@@ -178,7 +166,7 @@ static void test_unknown_names(void)
 
 static void test_bad_feature_lists(void)
 {
-    hpml_table *t = table_of(people);
+    hpml_table *t = check_table(people, 1);
     hpml_dataset_spec sp;
     hpml_dataset *d = NULL;
 
@@ -230,7 +218,7 @@ static void test_bad_feature_lists(void)
 static void test_numeric_binary(void)
 {
     /* 9 < 10 numerically though "10" < "9" by bytes. */
-    hpml_table *t = table_of("x,y\n1,10\n2,9\n3,10\n4,10\n");
+    hpml_table *t = check_table("x,y\n1,10\n2,9\n3,10\n4,10\n", 1);
     hpml_dataset *d = NULL;
     CHECK_OK(ds_of(t, "y", HPML_TASK_AUTO, &d));
     if (d) {
@@ -243,7 +231,7 @@ static void test_numeric_binary(void)
     hpml_table_free(t);
 
     d = NULL;
-    t = table_of("x,y\n1,2\n2,-1.5\n3,-1.5\n");
+    t = check_table("x,y\n1,2\n2,-1.5\n3,-1.5\n", 1);
     CHECK_OK(ds_of(t, "y", HPML_TASK_AUTO, &d));
     if (d) {
         CHECK(hpml_dataset_task(d) == HPML_TASK_BINARY);
@@ -256,7 +244,7 @@ static void test_numeric_binary(void)
 
 static void test_numeric_multiclass(void)
 {
-    hpml_table *t = table_of("x,y\n1,0\n2,1\n3,2\n4,2\n5,1\n6,0\n7,2\n");
+    hpml_table *t = check_table("x,y\n1,0\n2,1\n3,2\n4,2\n5,1\n6,0\n7,2\n", 1);
     hpml_dataset *d = NULL;
     CHECK_OK(ds_of(t, "y", HPML_TASK_AUTO, &d));
     if (d) {
@@ -270,7 +258,7 @@ static void test_numeric_multiclass(void)
 
     /* k = 10 is the largest inferred as multiclass; written as 9.0 etc. */
     d = NULL;
-    t = table_of("x,y\n1,9.0\n2,8\n3,7\n4,6\n5,5\n6,4\n7,3\n8,2\n9,1\n10,0\n11,9\n");
+    t = check_table("x,y\n1,9.0\n2,8\n3,7\n4,6\n5,5\n6,4\n7,3\n8,2\n9,1\n10,0\n11,9\n", 1);
     CHECK_OK(ds_of(t, "y", HPML_TASK_AUTO, &d));
     if (d) {
         CHECK(hpml_dataset_task(d) == HPML_TASK_MULTICLASS);
@@ -297,7 +285,7 @@ static void test_numeric_regression(void)
         {"x,y\n1,-1\n2,1\n3,2\n", 3},                                             /* max is k-1 */
     };
     for (size_t c = 0; c < sizeof cases / sizeof *cases; c++) {
-        hpml_table *t = table_of(cases[c].csv);
+        hpml_table *t = check_table(cases[c].csv, 1);
         hpml_dataset *d = NULL;
         CHECK_OK(ds_of(t, "y", HPML_TASK_AUTO, &d));
         if (d) {
@@ -322,7 +310,7 @@ static void test_numeric_regression(void)
 static void test_categorical_classes(void)
 {
     /* Sorted by bytes: 'B' (66) < 'a' (97) < 'ab' < 'b'. */
-    hpml_table *t = table_of("x,y\n1,b\n2,B\n3,a\n4,b\n5,ab\n");
+    hpml_table *t = check_table("x,y\n1,b\n2,B\n3,a\n4,b\n5,ab\n", 1);
     hpml_dataset *d = NULL;
     CHECK_OK(ds_of(t, "y", HPML_TASK_AUTO, &d));
     if (d) {
@@ -335,7 +323,7 @@ static void test_categorical_classes(void)
     hpml_table_free(t);
 
     d = NULL;
-    t = table_of("x,y\n1,yes\n2,no\n3,yes\n");
+    t = check_table("x,y\n1,yes\n2,no\n3,yes\n", 1);
     CHECK_OK(ds_of(t, "y", HPML_TASK_AUTO, &d));
     if (d) {
         CHECK(hpml_dataset_task(d) == HPML_TASK_BINARY);
@@ -348,13 +336,13 @@ static void test_categorical_classes(void)
 
 static void test_task_overrides(void)
 {
-    hpml_table *t01 = table_of("x,y\n1,0\n2,1\n3,1\n");
-    hpml_table *t012 = table_of("x,y\n1,0\n2,1\n3,2\n");
-    hpml_table *thalf = table_of("x,y\n1,2.5\n2,0.5\n3,1.5\n4,0.5\n");
-    hpml_table *tcat3 = table_of("x,y\n1,r\n2,g\n3,b\n");
-    hpml_table *tcat2 = table_of("x,y\n1,r\n2,g\n3,g\n");
-    hpml_table *tone = table_of("x,y\n1,7\n2,7\n");
-    hpml_table *tcat1 = table_of("x,y\n1,z\n2,z\n");
+    hpml_table *t01 = check_table("x,y\n1,0\n2,1\n3,1\n", 1);
+    hpml_table *t012 = check_table("x,y\n1,0\n2,1\n3,2\n", 1);
+    hpml_table *thalf = check_table("x,y\n1,2.5\n2,0.5\n3,1.5\n4,0.5\n", 1);
+    hpml_table *tcat3 = check_table("x,y\n1,r\n2,g\n3,b\n", 1);
+    hpml_table *tcat2 = check_table("x,y\n1,r\n2,g\n3,g\n", 1);
+    hpml_table *tone = check_table("x,y\n1,7\n2,7\n", 1);
+    hpml_table *tcat1 = check_table("x,y\n1,z\n2,z\n", 1);
     hpml_dataset *d = NULL;
 
     CHECK_OK(ds_of(t01, "y", HPML_TASK_REGRESSION, &d));
@@ -435,7 +423,7 @@ static void test_too_many_classes(void)
     p += sprintf(p, "x,num,cat\n");
     for (int i = 0; i < 10001; i++)
         p += sprintf(p, "%d,%d,c%d\n", i, i, i);
-    hpml_table *t = table_of(csv);
+    hpml_table *t = check_table(csv, 1);
     hpml_dataset *d = NULL;
     const char *ignore_cat[] = {"cat"}, *ignore_num[] = {"num"};
     hpml_dataset_spec sp;
@@ -465,7 +453,7 @@ static void test_missing_target_fails(void)
 {
     hpml_dataset *d = NULL;
     /* Rows 2 and 3 lack the target; row 2 is on line 4. */
-    hpml_table *t = table_of("x,y\n1,a\n2,b\n3,\n4,\n5,a\n");
+    hpml_table *t = check_table("x,y\n1,a\n2,b\n3,\n4,\n5,a\n", 1);
     CHECK_FAILS(ds_of(t, "y", HPML_TASK_AUTO, &d), HPML_ERR_DATA,
                 "t.csv:4: target 'y' is missing in 2 rows (the first is on this line)");
     CHECK(strstr(hpml_last_error(), "--drop-missing-target") != NULL);
@@ -473,20 +461,20 @@ static void test_missing_target_fails(void)
 
     /* Line 1 header, line 2 row 0, lines 3-4 row 1 (a quoted field with a
      * newline), line 5 blank, line 6 row 2 with the target missing: 6, not 2+2. */
-    t = table_of("x,y\n1,a\n\"two\nlines\",b\n\n3,\n4,a\n");
+    t = check_table("x,y\n1,a\n\"two\nlines\",b\n\n3,\n4,a\n", 1);
     CHECK(t && hpml_table_n_rows(t) == 4);
     CHECK_FAILS(ds_of(t, "y", HPML_TASK_AUTO, &d), HPML_ERR_DATA,
                 "t.csv:6: target 'y' is missing in 1 row (the first is on this line)");
     hpml_table_free(t);
 
     /* A numeric target, an NA token; blank lines before the first row too. */
-    t = table_of("x,y\n\n\n1,1.5\n2,2\n3,NA\n");
+    t = check_table("x,y\n\n\n1,1.5\n2,2\n3,NA\n", 1);
     CHECK_FAILS(ds_of(t, "y", HPML_TASK_AUTO, &d), HPML_ERR_DATA,
                 "t.csv:6: target 'y' is missing in 1 row");
     hpml_table_free(t);
 
     /* All missing: nothing to drop down to. */
-    t = table_of("x,y,z\n1,,a\n2,,b\n");
+    t = check_table("x,y,z\n1,,a\n2,,b\n", 1);
     CHECK_FAILS(ds_of(t, "y", HPML_TASK_AUTO, &d), HPML_ERR_DATA,
                 "target 'y' is missing in every row");
     hpml_dataset_spec sp;
@@ -501,7 +489,7 @@ static void test_missing_target_fails(void)
 /* An infinite target would poison every loss: refused with its line. */
 static void test_infinite_target(void)
 {
-    hpml_table *t = table_of("x,y\n1,2\n2,3\n3,-inf\n4,inf\n");
+    hpml_table *t = check_table("x,y\n1,2\n2,3\n3,-inf\n4,inf\n", 1);
     hpml_dataset *d = NULL;
     CHECK_FAILS(ds_of(t, "y", HPML_TASK_AUTO, &d), HPML_ERR_DATA,
                 "t.csv:4: target 'y' is minus infinite");
@@ -512,7 +500,7 @@ static void test_infinite_target(void)
 static void test_drop_missing_target(void)
 {
     /* Table rows 1 and 3 lack y; dataset rows 0,1,2 are table rows 0,2,4. */
-    hpml_table *t = table_of("x,y,c\n1,10,p\n2,,q\n3,20,\n4,NA,p\n5,30,r\n");
+    hpml_table *t = check_table("x,y,c\n1,10,p\n2,,q\n3,20,\n4,NA,p\n5,30,r\n", 1);
     hpml_dataset_spec sp;
     hpml_dataset_spec_init(&sp);
     sp.target = "y";
@@ -544,7 +532,7 @@ out:
     hpml_table_free(t);
 
     /* A categorical target: classes and counts over the rows kept. */
-    t = table_of("x,y\n1,a\n2,\n3,c\n4,b\n5,\n6,b\n7,\n");
+    t = check_table("x,y\n1,a\n2,\n3,c\n4,b\n5,\n6,b\n7,\n", 1);
     d = NULL;
     CHECK_OK(hpml_dataset_create(t, &sp, &d));
     if (d) {
@@ -558,7 +546,7 @@ out:
     hpml_table_free(t);
 
     /* Nothing missing: identity mapping, nothing dropped. */
-    t = table_of("x,y\n1,1\n2,2\n3,3\n");
+    t = check_table("x,y\n1,1\n2,2\n3,3\n", 1);
     d = NULL;
     CHECK_OK(hpml_dataset_create(t, &sp, &d));
     CHECK(d && hpml_dataset_n_dropped(d) == 0 && hpml_dataset_table_row(d, 2) == 2);
@@ -570,7 +558,7 @@ out:
 
 static void test_gather(void)
 {
-    hpml_table *t = table_of("n,c,y\n1.5,u,0\n,v,1\n-2,,0\n4,u,1\n");
+    hpml_table *t = check_table("n,c,y\n1.5,u,0\n,v,1\n-2,,0\n4,u,1\n", 1);
     hpml_dataset *d = NULL;
     CHECK_OK(ds_of(t, "y", HPML_TASK_AUTO, &d));
     if (!d)
@@ -609,8 +597,8 @@ out:
  * nothing (ASan). */
 static void test_alloc_failures(void)
 {
-    hpml_table *tn = table_of("a,b,y\n1,x,0\n2,y,\n3,x,2\n4,z,1\n");
-    hpml_table *tc = table_of("a,b,y\n1,x,p\n2,y,\n3,x,q\n4,z,r\n");
+    hpml_table *tn = check_table("a,b,y\n1,x,0\n2,y,\n3,x,2\n4,z,1\n", 1);
+    hpml_table *tc = check_table("a,b,y\n1,x,p\n2,y,\n3,x,q\n4,z,r\n", 1);
     const hpml_table *tables[2] = {tn, tc};
     for (int w = 0; w < 2; w++) {
         hpml_dataset_spec sp;

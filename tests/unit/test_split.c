@@ -6,18 +6,6 @@
 #include "check.h"
 #include "core/alloc.h"
 
-/* A table from CSV text, read single-threaded and named "t.csv". */
-static hpml_table *table_of(const char *csv)
-{
-    hpml_csv_options o;
-    hpml_csv_options_init(&o);
-    o.threads = 1;
-    hpml_table *t = NULL;
-    if (hpml_table_read_csv_buffer(csv, strlen(csv), "t.csv", &o, &t) != HPML_OK)
-        fprintf(stderr, "read failed: %s\n", hpml_last_error());
-    return t;
-}
-
 /* A table and a dataset on it (target `target`, automatic task); both NULL
  * on failure. */
 typedef struct fixture {
@@ -27,7 +15,7 @@ typedef struct fixture {
 
 static fixture fixture_of(const char *csv, const char *target, int drop_missing)
 {
-    fixture f = {table_of(csv), NULL};
+    fixture f = {check_table(csv, 1), NULL};
     hpml_dataset_spec sp;
     hpml_dataset_spec_init(&sp);
     sp.target = target;
