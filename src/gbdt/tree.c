@@ -38,13 +38,12 @@ typedef struct pending {
 } pending;
 
 static void make_leaf(gbdt_tree *t, const pending *w, const gbdt_quant *q,
-                      const gbdt_grow_params *p, const uint32_t *rows, double *leaf_value)
+                      const gbdt_grow_params *p, double *leaf_value)
 {
     double G = (double)w->total.g / q->scale_g, H = (double)w->total.h / q->scale_h;
     double v = p->learning_rate * gbdt_leaf_value(G, H, &p->split);
     t->nodes[w->node].value = v;
     t->nodes[w->node].cover = H;
-    (void)rows;
     for (size_t k = w->begin; k < w->end; k++)
         leaf_value[k] = v;
 }
@@ -132,7 +131,7 @@ hpml_status gbdt_grow_tree(const gbdt_bins *b, uint32_t *rows, size_t n, int32_t
             gbdt_split s = n_next + 2 <= max_level ? best_split(b, w, q, p, per_feature)
                                                    : (gbdt_split){.feature = -1};
             if (s.feature < 0) {
-                make_leaf(t, w, q, p, rows, leaf_value);
+                make_leaf(t, w, q, p, leaf_value);
                 hpml_free(w->hist);
                 w->hist = NULL;
                 continue;
@@ -170,7 +169,7 @@ hpml_status gbdt_grow_tree(const gbdt_bins *b, uint32_t *rows, size_t n, int32_t
         n_next = 0;
     }
     for (size_t i = 0; i < n_level; i++) { /* max depth reached */
-        make_leaf(t, &level[i], q, p, rows, leaf_value);
+        make_leaf(t, &level[i], q, p, leaf_value);
         hpml_free(level[i].hist);
         level[i].hist = NULL;
     }
