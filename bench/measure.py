@@ -6,6 +6,7 @@
 Output (stdout, one line):
     {"label": ..., "wall_s": ..., "maxrss_kib": ..., "status": ...,
      "stdout": {...}}      # the child's stdout parsed as JSON, if it was JSON
+                           # (scalars and flat objects of scalars only)
 
 Why this shape:
   * os.posix_spawnp + os.wait4 give the rusage of exactly this child (ru_maxrss,
@@ -79,9 +80,14 @@ def main(argv):
     if busy0 is not None and busy1 is not None:
         rec["other_cpu_s"] = max(0.0, busy1 - busy0 - ru.ru_utime - ru.ru_stime)
     if parsed is not None:
-        # keep only the scalar fields: hpml info's per-column list is large
-        rec["stdout"] = {k: v for k, v in parsed.items()
-                         if isinstance(v, (int, float, str))}
+        # keep the scalar fields and flat objects of scalars (hpml eval's
+        # "metrics"); drop lists and deeper nesting: hpml info's per-column
+        # list is large
+        def flat(v):
+            return isinstance(v, (int, float, str)) or (
+                isinstance(v, dict) and
+                all(isinstance(x, (int, float, str)) or x is None for x in v.values()))
+        rec["stdout"] = {k: v for k, v in parsed.items() if flat(v)}
     elif status != 0:
         sys.stderr.write(text[-2000:])
     print(json.dumps(rec), flush=True)
