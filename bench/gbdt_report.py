@@ -259,6 +259,7 @@ def main(argv):
                   key=lambda k: (list(DS_INFO).index(k[0]) if k[0] in DS_INFO else 9,
                                  k[1] != "depthwise", -k[2]))
     bar_lines = []
+    vs_hgb = []
     worst_other = 0.0
     notes = []
     for ds, policy, nt in keys:
@@ -305,6 +306,11 @@ def main(argv):
               f"| {f(dm, dm_spec)} | {f(ps, '.2f')} | {marks(b)} |")
             if tool == "hpml" and b and ds in BAR_SETS and nt == 2:
                 bar_lines.append((ds, policy, b, s, x))
+            h = summ.get("sklearn")
+            if tool == "hpml" and h and not h.get("failed"):
+                vs_hgb.append((ds, policy, nt, ratio(s["train"], h["train"]), ratio(s["rss"], h["rss"]),
+                               None if s["value"] is None else s["value"] - h["value"],
+                               ratio(h["predict"], s["predict"]), s["metric"]))
     p("")
     p("Columns: `train s` training alone, timed in the process (CSV parsing excluded: anchors time "
       "`xgboost.train` / `fit`, after `pandas.read_csv` and the DMatrix/array are built; hpml "
@@ -316,6 +322,15 @@ def main(argv):
       "run, in cores (worst run). Ratios are tool / XGBoost in the same configuration; "
       "`pred speed` = XGBoost predict s / tool predict s (> 1: faster than XGBoost); "
       "`Δmetric` = tool − XGBoost.")
+    if vs_hgb:
+        p("")
+        p("hpml / sklearn HGB in the same configuration:")
+        p("")
+        p("| dataset | growth | thr | train × | RSS × | Δmetric | pred speed × |")
+        p("|---|---|--:|--:|--:|--:|--:|")
+        for ds, policy, nt, rt, rr, dm, ps, mname in vs_hgb:
+            p(f"| {ds} | {policy} | {nt} | {f(rt, '.2f')} | {f(rr, '.2f')} "
+              f"| {f(dm, '+.4f' if mname == 'auc' else '+.3f')} | {f(ps, '.2f')} |")
     p("")
     p(f"Bars (issue; hpml vs XGBoost, generated sets, 2 threads; informational): T train time ≤ "
       f"{BAR_TIME}×, R peak RSS ≤ {BAR_RSS}×, Q AUC ≥ XGBoost − {BAR_AUC} / RMSE ≤ XGBoost × "
