@@ -1,4 +1,5 @@
-/* bin.c — quantile cuts from a deterministic sample, then uint8 codes. */
+/* bin.c — quantile cuts (XGBoost-compatible sketch) from a deterministic sample,
+ * then uint8 codes. */
 #include "gbdt/bin.h"
 
 #include <math.h>
@@ -9,47 +10,310 @@
 #include "core/alloc.h"
 #include "core/error.h"
 
-static int cmp_float(const void *a, const void *b)
+/* Numeric cuts: XGBoost 1.7's weighted quantile sketch as its hist method
+ * builds the cuts (a WQSketch per feature fed in row order, its summary
+ * pruned to min(n, 8 max_bin) entries, then to min(n, max_bin) + 1, whose
+ * entries 1.. are the cuts), with unit weights. Ranks are float there, so
+ * they are float here too: the prune targets round the same way and the
+ * cuts come out identical (test_bin.c checks them against XGBoost's). */
+
+/* A summary entry: a value and bounds on its rank. Ranks are whole numbers
+ * below 2^24 (at most BIN_SAMPLE values), so float holds them exactly. */
+typedef struct sk_entry {
+    float rmin, rmax, wmin, value;
+} sk_entry;
+
+typedef struct sk_summary {
+    sk_entry *data;
+    size_t size;
+} sk_summary;
+
+/* A queued value; a run of one value in row order shares an entry. */
+typedef struct sk_qentry {
+    uint32_t key; /* order-preserving image of the value (float_key) */
+    float weight;
+} sk_qentry;
+
+#define SK_LEVELS 64 /* level l summarises 2^(l-1) queue flushes: ample */
+
+typedef struct sketch {
+    size_t limit;                /* entries a level keeps (XGBoost's limit_size) */
+    size_t qcap, qtail;          /* queue capacity 2 * limit */
+    sk_qentry *queue, *qtmp;     /* qcap each; qtmp is radix-sort scratch */
+    sk_summary temp, out;        /* qcap + 1 entries each */
+    sk_summary level[SK_LEVELS]; /* limit + 1 entries each, made on first use */
+    int n_levels;                /* levels made; level[0] is scratch */
+} sketch;
+
+static uint32_t float_key(float x)
 {
-    float x = *(const float *)a, y = *(const float *)b;
-    return (x > y) - (x < y);
+    uint32_t u;
+    memcpy(&u, &x, sizeof u);
+    return u & 0x80000000u ? ~u : u | 0x80000000u;
+}
+
+static float key_float(uint32_t k)
+{
+    uint32_t u = k & 0x80000000u ? k & 0x7fffffffu : ~k;
+    float x;
+    memcpy(&x, &u, sizeof x);
+    return x;
+}
+
+/* Sorts q[0..n) by key: LSD radix, a byte a pass, skipping a pass where every
+ * key has the same byte. tmp has room for n entries. */
+static void sort_queue(sk_qentry *q, sk_qentry *tmp, size_t n)
+{
+    sk_qentry *src = q, *dst = tmp;
+    for (int shift = 0; shift < 32 && n > 1; shift += 8) {
+        size_t at[257] = {0};
+        for (size_t i = 0; i < n; i++)
+            at[((src[i].key >> shift) & 255) + 1]++;
+        if (at[((src[0].key >> shift) & 255) + 1] == n)
+            continue;
+        for (int b = 0; b < 256; b++)
+            at[b + 1] += at[b];
+        for (size_t i = 0; i < n; i++)
+            dst[at[(src[i].key >> shift) & 255]++] = src[i];
+        sk_qentry *t = src;
+        src = dst;
+        dst = t;
+    }
+    if (src != q)
+        memcpy(q, src, n * sizeof *q);
+}
+
+static void sk_copy(sk_summary *dst, const sk_summary *src)
+{
+    memcpy(dst->data, src->data, src->size * sizeof *src->data);
+    dst->size = src->size;
+}
+
+/* The queue as a summary: each distinct value with its exact rank range. */
+static void sk_queue_summary(sketch *s, sk_summary *out)
+{
+    sort_queue(s->queue, s->qtmp, s->qtail);
+    float wsum = 0;
+    out->size = 0;
+    for (size_t i = 0; i < s->qtail;) {
+        float w = s->queue[i].weight;
+        size_t j = i + 1;
+        for (; j < s->qtail && s->queue[j].key == s->queue[i].key; j++)
+            w += s->queue[j].weight;
+        out->data[out->size++] = (sk_entry){wsum, wsum + w, w, key_float(s->queue[i].key)};
+        wsum += w;
+        i = j;
+    }
+}
+
+/* dst = at most maxsize entries of src: the first, the last, and between them
+ * the entries nearest to maxsize - 2 evenly spaced ranks. */
+static void sk_prune(sk_summary *dst, const sk_summary *src, size_t maxsize)
+{
+    if (src->size <= maxsize) {
+        sk_copy(dst, src);
+        return;
+    }
+    const sk_entry *e = src->data;
+    const size_t last = src->size - 1, n = maxsize - 1;
+    const float begin = e[0].rmax, range = e[last].rmin - e[0].rmax;
+    dst->data[0] = e[0];
+    dst->size = 1;
+    size_t i = 1, taken = 0;
+    for (size_t k = 1; k < n; k++) {
+        float dx2 = 2.0f * ((float)k * range / (float)n + begin); /* twice the target rank */
+        while (i < last && dx2 >= e[i + 1].rmax + e[i + 1].rmin)
+            i++;
+        if (i == last)
+            break;
+        size_t pick = dx2 < (e[i].rmin + e[i].wmin) + (e[i + 1].rmax - e[i + 1].wmin) ? i : i + 1;
+        if (pick != taken)
+            dst->data[dst->size++] = e[taken = pick];
+    }
+    if (taken != last)
+        dst->data[dst->size++] = e[last];
+}
+
+/* dst = the merge of summaries a and b (room for a->size + b->size). */
+static void sk_combine(sk_summary *dst, const sk_summary *a, const sk_summary *b)
+{
+    if (a->size == 0 || b->size == 0) {
+        sk_copy(dst, a->size ? a : b);
+        return;
+    }
+    const sk_entry *pa = a->data, *ea = pa + a->size, *pb = b->data, *eb = pb + b->size;
+    float a_next = 0, b_next = 0; /* rmin just past the last entry taken from a, b */
+    sk_entry *o = dst->data;
+    while (pa != ea && pb != eb) {
+        if (pa->value == pb->value) {
+            *o++ = (sk_entry){pa->rmin + pb->rmin, pa->rmax + pb->rmax, pa->wmin + pb->wmin,
+                              pa->value};
+            a_next = pa->rmin + pa->wmin;
+            b_next = pb->rmin + pb->wmin;
+            pa++, pb++;
+        } else if (pa->value < pb->value) {
+            *o++ = (sk_entry){pa->rmin + b_next, pa->rmax + (pb->rmax - pb->wmin), pa->wmin,
+                              pa->value};
+            a_next = pa->rmin + pa->wmin;
+            pa++;
+        } else {
+            *o++ = (sk_entry){pb->rmin + a_next, pb->rmax + (pa->rmax - pa->wmin), pb->wmin,
+                              pb->value};
+            b_next = pb->rmin + pb->wmin;
+            pb++;
+        }
+    }
+    for (float b_rmax = eb[-1].rmax; pa != ea; pa++)
+        *o++ = (sk_entry){pa->rmin + b_next, pa->rmax + b_rmax, pa->wmin, pa->value};
+    for (float a_rmax = ea[-1].rmax; pb != eb; pb++)
+        *o++ = (sk_entry){pb->rmin + a_next, pb->rmax + a_rmax, pb->wmin, pb->value};
+    dst->size = (size_t)(o - dst->data);
+    /* re-establish rmin, rmax non-decreasing and rmax >= rmin + wmin */
+    float prev_rmin = 0, prev_rmax = 0;
+    for (size_t i = 0; i < dst->size; i++) {
+        sk_entry *d = &dst->data[i];
+        if (d->rmin < prev_rmin)
+            d->rmin = prev_rmin;
+        else
+            prev_rmin = d->rmin;
+        if (d->rmax < prev_rmax)
+            d->rmax = prev_rmax;
+        if (d->rmax < d->rmin + d->wmin)
+            d->rmax = d->rmin + d->wmin;
+        prev_rmax = d->rmax;
+    }
+}
+
+static int sk_make_levels(sketch *s, int n)
+{
+    for (; s->n_levels < n; s->n_levels++) {
+        s->level[s->n_levels].data = hpml_malloc_array(s->limit + 1, sizeof(sk_entry));
+        if (!s->level[s->n_levels].data)
+            return -1;
+        s->level[s->n_levels].size = 0;
+    }
+    return 0;
+}
+
+/* The full queue, summarised into temp, goes up the levels: merged with each
+ * occupied level until the merge fits in one level. */
+static int sk_flush(sketch *s)
+{
+    sk_queue_summary(s, &s->temp);
+    s->qtail = 0;
+    for (int l = 1; l < SK_LEVELS; l++) {
+        if (sk_make_levels(s, l + 1))
+            return -1;
+        if (s->level[l].size == 0) {
+            sk_prune(&s->level[l], &s->temp, s->limit);
+            return 0;
+        }
+        sk_prune(&s->level[0], &s->temp, s->limit);
+        sk_combine(&s->temp, &s->level[0], &s->level[l]);
+        if (s->temp.size <= s->limit) {
+            sk_copy(&s->level[l], &s->temp);
+            return 0;
+        }
+        s->level[l].size = 0;
+    }
+    return -1; /* unreachable: 2^63 flushes */
+}
+
+static int sk_push(sketch *s, uint32_t key)
+{
+    if (s->qtail == s->qcap && s->queue[s->qtail - 1].key != key && sk_flush(s))
+        return -1;
+    if (s->qtail && s->queue[s->qtail - 1].key == key)
+        s->queue[s->qtail - 1].weight += 1.0f;
+    else
+        s->queue[s->qtail++] = (sk_qentry){key, 1.0f};
+    return 0;
+}
+
+/* The sketch's summary of everything pushed, in s->out. */
+static void sk_summarize(sketch *s)
+{
+    sk_queue_summary(s, &s->out);
+    if (s->n_levels == 0) {
+        if (s->out.size > s->limit) {
+            sk_prune(&s->temp, &s->out, s->limit);
+            sk_copy(&s->out, &s->temp);
+        }
+        return;
+    }
+    sk_summary *acc = &s->level[0];
+    sk_prune(acc, &s->out, s->limit);
+    for (int l = 1; l < s->n_levels; l++) {
+        if (s->level[l].size == 0)
+            continue;
+        if (acc->size == 0) {
+            sk_copy(acc, &s->level[l]);
+        } else {
+            sk_combine(&s->out, acc, &s->level[l]);
+            sk_prune(acc, &s->out, s->limit);
+        }
+    }
+    sk_copy(&s->out, acc);
+}
+
+/* XGBoost's level size for n values at accuracy eps: the smallest number of
+ * levels L with 2^L limit >= n, limit = min(n, ceil(L / eps) + 1). */
+static size_t sk_limit_size(size_t n, double eps)
+{
+    for (size_t nlevel = 1;; nlevel++) {
+        size_t limit = (size_t)ceil((double)nlevel / eps) + 1;
+        if (limit > n)
+            limit = n;
+        if (nlevel >= 63 || ((size_t)1 << nlevel) * limit >= n)
+            return limit;
+    }
+}
+
+static void sk_free(sketch *s)
+{
+    hpml_free(s->queue);
+    hpml_free(s->qtmp);
+    hpml_free(s->temp.data);
+    hpml_free(s->out.data);
+    for (int l = 0; l < s->n_levels; l++)
+        hpml_free(s->level[l].data);
 }
 
 int gbdt_bin_cuts(float *v, size_t n, int max_bin, double *out)
 {
+    if (n == 0)
+        return 0;
+    size_t nb = n < (size_t)max_bin ? n : (size_t)max_bin;
+    double eps = 1.0 / (double)((float)nb * 8.0f); /* as XGBoost: a float product */
+    sketch s = {0};
+    s.limit = sk_limit_size(n, eps);
+    s.qcap = 2 * s.limit;
+    s.queue = hpml_malloc_array(s.qcap, sizeof *s.queue);
+    s.qtmp = hpml_malloc_array(s.qcap, sizeof *s.qtmp);
+    s.temp.data = hpml_malloc_array(s.qcap + 1, sizeof *s.temp.data);
+    s.out.data = hpml_malloc_array(s.qcap + 1, sizeof *s.out.data);
+    int k = -1;
+    if (!s.queue || !s.qtmp || !s.temp.data || !s.out.data)
+        goto out;
     for (size_t i = 0; i < n; i++)
-        if (v[i] == 0.0f)
-            v[i] = 0.0f; /* -0 and +0 are one value */
-    qsort(v, n, sizeof *v, cmp_float);
-    size_t distinct = 0;
-    for (size_t i = 0; i < n; i++)
-        distinct += i == 0 || v[i] != v[i - 1];
-    int k = 0;
-    if (distinct <= (size_t)max_bin) { /* one bin per value */
-        for (size_t i = 1; i < n; i++)
-            if (v[i] != v[i - 1])
-                out[k++] = v[i];
-        return k;
-    }
-    /* Greedy equal-count bins over the distinct values (as LightGBM does): a
-     * new bin starts at the first value after the current bin has reached
-     * the mean size of the bins still to fill, so a heavy value takes a bin
-     * of its own and the remaining values share the rest evenly. */
-    size_t rest = n, cur = 0;
-    double target = (double)n / max_bin;
-    for (size_t i = 0; i < n && k < max_bin - 1;) {
-        size_t j = i;
-        while (j < n && v[j] == v[i])
-            j++;
-        cur += j - i;
-        if ((double)cur >= target && j < n) {
-            out[k++] = v[j];
-            rest -= cur;
-            cur = 0;
-            target = (double)rest / (max_bin - k);
-        }
-        i = j;
-    }
+        if (sk_push(&s, float_key(v[i] == 0.0f ? 0.0f : v[i]))) /* -0 and +0 are one value */
+            goto out;
+    sk_summarize(&s);
+    /* the two prunes of XGBoost's AllReduce and MakeCuts */
+    size_t n_cuts = (size_t)((float)max_bin * 8.0f);
+    n_cuts = n < n_cuts ? n : n_cuts;
+    size_t n_bins = n_cuts < (size_t)max_bin ? n_cuts : (size_t)max_bin;
+    sk_prune(&s.temp, &s.out, n_cuts);
+    sk_prune(&s.out, &s.temp, n_bins + 1);
+    /* entry 0 is the minimum, below every cut; XGBoost's last cut, above the
+     * maximum, is implicit here (the last bin is open) */
+    size_t m = s.out.size < n_bins ? s.out.size : n_bins;
+    k = 0;
+    for (size_t i = 1; i < m; i++)
+        if (k == 0 || s.out.data[i].value > out[k - 1])
+            out[k++] = s.out.data[i].value;
+out:
+    sk_free(&s);
     return k;
 }
 
@@ -174,6 +438,10 @@ hpml_status gbdt_bins_build(const hpml_dataset *d, const uint32_t *rows, size_t 
                 }
                 int nc = gbdt_bin_cuts(vals, k, max_bin, cuts);
                 b->cuts[j] = cuts;
+                if (nc < 0) {
+                    mine = HPML_ERR_NOMEM;
+                    continue;
+                }
                 b->n_bins[j] = nc + 1;
             }
             if (mine != HPML_OK)

@@ -8,6 +8,13 @@
  * so "code <= b goes left" is the split "x < cuts[b - 1]" (b >= 1), with
  * cuts[] being float32 data values kept in double: a threshold that an
  * exported model (float, BRANCH_LT) reproduces exactly.
+ * Numeric cuts are XGBoost 1.7's hist cuts (tree_method=hist, same max_bin):
+ * its weighted quantile sketch (WQSketch) over the values in row order, the
+ * summary pruned to min(n, 8 max_bin) and then min(n, max_bin) + 1 entries,
+ * entries 1.. being the cuts (XGBoost's extra last cut, above the maximum,
+ * is the open end of our last bin). At most max_bin distinct values: one
+ * bin per value. When every row is in the sample (n <= BIN_SAMPLE) the cuts
+ * are identical to XGBoost's on the same rows (tests/unit/test_bin.c).
  * Categorical features: each category gets its own bin, the most frequent
  * first when there are more than max_bin (the rest share the last bin).
  * Cuts come from a deterministic sample of at most BIN_SAMPLE rows taken at a
@@ -42,9 +49,11 @@ hpml_status gbdt_bins_build(const hpml_dataset *d, const uint32_t *rows, size_t 
                             int threads, gbdt_bins *b);
 void gbdt_bins_free(gbdt_bins *b);
 
-/* Cut values for one feature from its (unsorted) sample values, NaN-free:
+/* Cut values for one feature from its sample values in row order (the order
+ * matters once there are more than about 16 max_bin of them), NaN-free:
  * at most max_bin bins; with few distinct values, one bin per value.
- * Writes up to max_bin - 1 cuts to out, returns how many. Sorts `values`. */
+ * Writes up to max_bin - 1 ascending cuts to out, returns how many, or -1
+ * when out of memory. `values` is not changed. */
 int gbdt_bin_cuts(float *values, size_t n, int max_bin, double *out);
 
 /* Bin code of value x given ascending cuts[0..n_cuts). */

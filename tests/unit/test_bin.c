@@ -1,5 +1,5 @@
-/* test_bin.c — GBDT feature binning: cuts against hand-computed values, codes,
- * categorical bins, thread-count independence. */
+/* test_bin.c — GBDT feature binning: cuts against hand-computed values and
+ * XGBoost's, codes, categorical bins, thread-count independence. */
 #include "check.h"
 #include "gbdt/bin.h"
 
@@ -15,32 +15,43 @@ static void test_cuts_few_distinct(void)
     CHECK(gbdt_bin_of(NAN, cuts, k) == 0 && gbdt_bin_of(-1e30, cuts, k) == 1);
 }
 
-static void test_cuts_equal_count(void)
+/* 1..20 in 8 bins: the final prune keeps the values whose mid-rank v - 1/2 is
+ * nearest to 1 + 18k/8 (k = 1..7; a tie goes up), as XGBoost does. */
+static void test_cuts_nearest_rank(void)
+{
+    float v[20];
+    for (int i = 0; i < 20; i++)
+        v[i] = (float)(20 - i);
+    double cuts[8];
+    int k = gbdt_bin_cuts(v, 20, 8, cuts);
+    const double want[7] = {4, 6, 8, 11, 13, 15, 17};
+    CHECK(k == 7);
+    for (int i = 0; i < k && i < 7; i++)
+        CHECK(cuts[i] == want[i]);
+    CHECK(v[0] == 20 && v[19] == 1); /* the values are left as they were */
+}
+
+/* Cases XGBoost 1.7.4 gave (tests/ref/gen_gbdt_ref.py, xgb_cuts): 1000
+ * values, more than the sketch's queue holds, in either order; a heavy value
+ * (500 zeros, then 1..500) gets no bin of its own as the minimum. */
+static void test_cuts_xgboost_small(void)
 {
     float v[1000];
-    for (int i = 0; i < 1000; i++)
-        v[i] = (float)(999 - i);
     double cuts[10];
-    int k = gbdt_bin_cuts(v, 1000, 10, cuts);
-    CHECK(k == 9);
-    for (int i = 0; i < k; i++)
-        CHECK(cuts[i] == 100.0 * (i + 1));
-}
-
-/* 500 zeros then 1..500, 4 bins: the heavy value takes a bin alone, the
- * other 500 values split evenly over the 3 left (worked out by hand). */
-static void test_cuts_heavy_value(void)
-{
-    float v[1000];
-    for (int i = 0; i < 500; i++)
-        v[i] = 0;
-    for (int i = 0; i < 500; i++)
-        v[500 + i] = (float)(i + 1);
-    double cuts[4];
+    const double want[9] = {101, 201, 305, 405, 505, 597, 693, 795, 899};
+    for (int order = 0; order < 2; order++) {
+        for (int i = 0; i < 1000; i++)
+            v[i] = (float)(order ? 999 - i : i);
+        int k = gbdt_bin_cuts(v, 1000, 10, cuts);
+        CHECK(k == 9);
+        for (int i = 0; i < k && i < 9; i++)
+            CHECK(cuts[i] == want[i]);
+    }
+    for (int i = 0; i < 1000; i++)
+        v[i] = i < 500 ? 0.0f : (float)(i - 499);
     int k = gbdt_bin_cuts(v, 1000, 4, cuts);
-    CHECK(k == 3 && cuts[0] == 1 && cuts[1] == 168 && cuts[2] == 335);
+    CHECK(k == 3 && cuts[0] == 129 && cuts[1] == 243 && cuts[2] == 371);
 }
-
 
 static void test_build_codes(void)
 {
@@ -144,8 +155,8 @@ static void test_threads_identical(void)
 int main(void)
 {
     RUN(test_cuts_few_distinct);
-    RUN(test_cuts_equal_count);
-    RUN(test_cuts_heavy_value);
+    RUN(test_cuts_nearest_rank);
+    RUN(test_cuts_xgboost_small);
     RUN(test_build_codes);
     RUN(test_many_categories);
     RUN(test_threads_identical);
