@@ -391,11 +391,9 @@ hpml_status gbdt_bins_build(const hpml_dataset *d, const uint32_t *rows, size_t 
     /* Binned column by column (one feature per task), then transposed. */
     uint8_t *cols = hpml_big_alloc((size_t)nf * (n ? n : 1));
     b->codes = hpml_big_alloc((size_t)nf * (n ? n : 1));
-    if (!cols) {
-        hpml_big_free(b->codes, (size_t)nf * (n ? n : 1));
-        b->codes = NULL;
-    }
-    if (!b->n_bins || !b->categorical || !b->n_categories || !b->cuts || !b->cat_bin || !b->codes) {
+    if (!b->n_bins || !b->categorical || !b->n_categories || !b->cuts || !b->cat_bin || !b->codes ||
+        !cols) {
+        hpml_big_free(cols, (size_t)nf * (n ? n : 1));
         gbdt_bins_free(b);
         return HPML_ERR_NOMEM;
     }
@@ -442,6 +440,9 @@ hpml_status gbdt_bins_build(const hpml_dataset *d, const uint32_t *rows, size_t 
                     mine = HPML_ERR_NOMEM;
                     continue;
                 }
+                /* the threshold of a split sending every value left (and
+                 * missing right): above every finite value */
+                cuts[nc] = INFINITY;
                 b->n_bins[j] = nc + 1;
             }
             if (mine != HPML_OK)

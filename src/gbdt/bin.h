@@ -7,7 +7,9 @@
  *   code 1..n_bins  values; a numeric value x gets 1 + #{cuts c : c <= x}
  * so "code <= b goes left" is the split "x < cuts[b - 1]" (b >= 1), with
  * cuts[] being float32 data values kept in double: a threshold that an
- * exported model (float, BRANCH_LT) reproduces exactly.
+ * exported model (float, BRANCH_LT) reproduces exactly. cuts[n_bins - 1],
+ * one past the cuts, is +infinity: the threshold of "every value left"
+ * (missing right), which every finite value passes.
  * Numeric cuts are XGBoost 1.7's hist cuts (tree_method=hist, same max_bin):
  * its weighted quantile sketch (WQSketch) over the values in row order, the
  * summary pruned to min(n, 8 max_bin) and then min(n, max_bin) + 1 entries,

@@ -1,6 +1,7 @@
 /* test_bin.c — GBDT feature binning: cuts against hand-computed values and
  * XGBoost's, codes, categorical bins, thread-count independence. */
 #include "check.h"
+#include "core/alloc.h"
 #include "gbdt/bin.h"
 
 static void test_cuts_few_distinct(void)
@@ -152,6 +153,42 @@ static void test_threads_identical(void)
     free(csv);
 }
 
+/* Every allocation failure while binning fails cleanly with HPML_ERR_NOMEM
+ * (ASan checks for leaks), the sketch's levels included (1000 values in 4
+ * bins overflow its queue). */
+static void test_alloc_failures(void)
+{
+    char csv[16384] = "x,y\n";
+    size_t len = strlen(csv);
+    for (int i = 0; i < 1000; i++)
+        len += (size_t)snprintf(csv + len, sizeof csv - len, "%d,%d\n", (i * 37) % 1000, i & 1);
+    hpml_table *t = check_table(csv, 1);
+    hpml_dataset_spec spec;
+    hpml_dataset_spec_init(&spec);
+    spec.target = "y";
+    hpml_dataset *d = NULL;
+    CHECK_OK(hpml_dataset_create(t, &spec, &d));
+    int failed = 0, done = 0;
+    for (long k = 0; k < 200 && !done; k++) {
+        gbdt_bins b;
+        hpml_test_fail_alloc(k, 0);
+        hpml_status s = gbdt_bins_build(d, NULL, 1000, 4, 1, &b);
+        hpml_test_fail_alloc(-1, 0);
+        if (s == HPML_OK) {
+            done = 1;
+            CHECK(b.n_bins[0] == 4);
+            gbdt_bins_free(&b);
+        } else {
+            failed++;
+            CHECK(s == HPML_ERR_NOMEM && strstr(hpml_last_error(), "memory"));
+        }
+    }
+    /* 14 allocations come before the first of the sketch's levels: those failed too */
+    CHECK(done && failed > 14);
+    hpml_dataset_free(d);
+    hpml_table_free(t);
+}
+
 int main(void)
 {
     RUN(test_cuts_few_distinct);
@@ -160,5 +197,6 @@ int main(void)
     RUN(test_build_codes);
     RUN(test_many_categories);
     RUN(test_threads_identical);
+    RUN(test_alloc_failures);
     return check_summary();
 }
