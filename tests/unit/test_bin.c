@@ -1,5 +1,5 @@
 /* test_bin.c — GBDT feature binning: cuts against hand-computed values and
- * XGBoost's, codes, categorical bins, thread-count independence. */
+ * against XGBoost's, codes, categorical bins, thread-count independence. */
 #include "check.h"
 #include "core/alloc.h"
 #include "gbdt/bin.h"
@@ -52,6 +52,100 @@ static void test_cuts_xgboost_small(void)
         v[i] = i < 500 ? 0.0f : (float)(i - 499);
     int k = gbdt_bin_cuts(v, 1000, 4, cuts);
     CHECK(k == 3 && cuts[0] == 129 && cuts[1] == 243 && cuts[2] == 371);
+}
+
+/* The values test_cuts_match_xgboost calls lcg (as gen_gbdt_ref.py makes them). */
+static void lcg_values(int variant, size_t n, float *out)
+{
+    uint64_t x = 12345;
+    for (size_t i = 0; i < n; i++) {
+        x = x * 6364136223846793005ULL + 1442695040888963407ULL;
+        uint64_t r = x >> 33;
+        out[i] = variant == 1 && r % 3 == 0 ? 0.0f : (float)(r % 20011);
+    }
+}
+
+/* hpml's cuts of one feature: `source` is lcg (values from lcg_values) or a
+ * fixture whose training rows (test == 0, or all) hold the column. Returns
+ * the number of cuts, -1 on failure. */
+static int cuts_of(const char *source, const char *column, int max_bin, double *cuts)
+{
+    if (strcmp(source, "lcg") == 0) {
+        size_t n = 50000;
+        float *v = malloc(n * sizeof *v);
+        lcg_values(atoi(column), n, v);
+        int k = gbdt_bin_cuts(v, n, max_bin, cuts);
+        free(v);
+        return k;
+    }
+    char path[256];
+    snprintf(path, sizeof path, "tests/fixtures/%s", source);
+    hpml_table *t = NULL;
+    hpml_dataset *d = NULL;
+    int k = -1;
+    CHECK_OK(hpml_table_read_csv(path, NULL, &t));
+    if (!t)
+        return -1;
+    hpml_dataset_spec spec;
+    hpml_dataset_spec_init(&spec);
+    spec.target = "y";
+    spec.features = &column;
+    spec.n_features = 1;
+    CHECK_OK(hpml_dataset_create(t, &spec, &d));
+    size_t nr = hpml_table_n_rows(t), n = 0;
+    int tc = hpml_table_find_col(t, "test");
+    const float *test = tc >= 0 ? hpml_table_col_values(t, tc) : NULL;
+    uint32_t *rows = malloc(nr * sizeof *rows);
+    for (size_t i = 0; i < nr; i++)
+        if (!test || test[i] == 0)
+            rows[n++] = (uint32_t)i;
+    gbdt_bins b;
+    if (d && gbdt_bins_build(d, rows, n, max_bin, 1, &b) == HPML_OK) {
+        k = b.n_bins[0] - 1;
+        memcpy(cuts, b.cuts[0], (size_t)k * sizeof *cuts);
+        CHECK(b.cuts[0][k] == INFINITY); /* the "every value left" threshold */
+        gbdt_bins_free(&b);
+    }
+    free(rows);
+    hpml_dataset_free(d);
+    hpml_table_free(t);
+    return k;
+}
+
+/* The cuts equal XGBoost 1.7.4's (tree_method=hist) for features of the real
+ * data sets (diabetes, breast cancer) at a few max_bin, of the synthetic
+ * training set (3000 rows, missing values) and of 50000 generated values
+ * (the sketch's levels at work): tests/fixtures/xgb_cuts.txt, made by
+ * tests/ref/gen_gbdt_ref.py. */
+static void test_cuts_match_xgboost(void)
+{
+    FILE *f = fopen("tests/fixtures/xgb_cuts.txt", "r");
+    CHECK(f != NULL);
+    if (!f)
+        return;
+    static char line[1 << 16];
+    int n_lists = 0;
+    while (fgets(line, sizeof line, f)) {
+        if (line[0] == '#')
+            continue;
+        char *save = NULL, *source = strtok_r(line, " \n", &save);
+        char *column = strtok_r(NULL, " \n", &save);
+        int max_bin = atoi(strtok_r(NULL, " \n", &save));
+        int n_want = atoi(strtok_r(NULL, " \n", &save));
+        double cuts[256];
+        int k = cuts_of(source, column, max_bin, cuts), bad = k != n_want;
+        for (int i = 0; i < n_want && !bad; i++) {
+            char *tok = strtok_r(NULL, " \n", &save);
+            bad = !tok || cuts[i] != (double)strtof(tok, NULL);
+        }
+        if (bad)
+            fprintf(stderr, "%s %s max_bin %d: %d cuts, XGBoost has %d (or a value differs)\n",
+                    source, column, max_bin, k, n_want);
+        CHECK(!bad);
+        n_lists++;
+    }
+    fclose(f);
+    CHECK(n_lists == 42);
 }
 
 static void test_build_codes(void)
@@ -194,6 +288,7 @@ int main(void)
     RUN(test_cuts_few_distinct);
     RUN(test_cuts_nearest_rank);
     RUN(test_cuts_xgboost_small);
+    RUN(test_cuts_match_xgboost);
     RUN(test_build_codes);
     RUN(test_many_categories);
     RUN(test_threads_identical);
