@@ -2,8 +2,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/resource.h>
-#include <time.h>
 
 #include "json.h"
 #include "load.h"
@@ -17,20 +15,6 @@ static const cli_opt info_opts[] = {
     {"help", NULL, 1, "show this help"},
 };
 #define N_INFO_OPTS ((int)(sizeof info_opts / sizeof info_opts[0]))
-
-static double now_seconds(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
-
-static double peak_rss_mib(void)
-{
-    struct rusage ru;
-    getrusage(RUSAGE_SELF, &ru);
-    return (double)ru.ru_maxrss / 1024.0; /* ru_maxrss is in KiB on Linux */
-}
 
 static const char *delim_name(char d)
 {
@@ -56,7 +40,7 @@ static void print_text(const hpml_table *t, const hpml_col_stats *stats, const h
     printf("columns:    %d (%d numeric, %d categorical)\n", nc, nc - ncat, ncat);
     printf("delimiter:  %s\n", delim_name(hpml_table_delimiter(t)));
     printf("memory:     %.1f MiB in the table, %.1f MiB peak resident\n",
-           (double)hpml_table_memory_bytes(t) / 1048576.0, peak_rss_mib());
+           (double)hpml_table_memory_bytes(t) / 1048576.0, cli_peak_rss_mib());
     printf("read in:    %.3f s", secs);
     if (threads)
         printf(" (%d thread%s)", threads, threads == 1 ? "" : "s");
@@ -110,7 +94,7 @@ static void print_json(const hpml_table *t, const hpml_col_stats *stats, const h
     char delim[2] = {hpml_table_delimiter(t), 0};
     json_str(stdout, delim);
     printf(", \"table_bytes\": %zu, \"peak_rss_bytes\": %.0f, \"read_seconds\": %.6f",
-           hpml_table_memory_bytes(t), peak_rss_mib() * 1048576.0, secs);
+           hpml_table_memory_bytes(t), cli_peak_rss_mib() * 1048576.0, secs);
     printf(", \"column_info\": [");
     for (int c = 0; c < nc; c++) {
         printf("%s\n  {\"name\": ", c ? "," : "");
@@ -171,9 +155,9 @@ int cmd_info(int argc, char **argv)
         hpml_set_log_hook(NULL, NULL, HPML_LOG_INFO);
     hpml_table *t = NULL;
     hpml_dataset *d = NULL;
-    double t0 = now_seconds();
+    double t0 = cli_now_seconds();
     int rc = cli_read_table(&a, a.pos[0], &t);
-    double secs = now_seconds() - t0;
+    double secs = cli_now_seconds() - t0;
     if (rc == 0 && cli_get(&a, "target"))
         rc = cli_make_dataset(&a, t, &d);
     hpml_col_stats *stats = NULL;

@@ -26,6 +26,12 @@ static int char_option(const cli_args *a, const char *name, char *out)
 
 int cli_read_table(const cli_args *a, const char *path, hpml_table **t)
 {
+    return cli_read_table_hints(a, path, NULL, NULL, 0, t);
+}
+
+int cli_read_table_hints(const cli_args *a, const char *path, const char *const *hint_names,
+                         const hpml_coltype_hint *hint_types, int n_hint, hpml_table **t)
+{
     hpml_csv_options opt;
     hpml_csv_options_init(&opt);
     if (char_option(a, "delimiter", &opt.delimiter) || char_option(a, "quote", &opt.quote) ||
@@ -44,7 +50,7 @@ int cli_read_table(const cli_args *a, const char *path, hpml_table **t)
         cli_list_free(&num);
         return 3;
     }
-    int n = num.n + cat.n, rc = 0;
+    int n = num.n + cat.n + n_hint, rc = 0;
     const char **names = calloc((size_t)n + 1, sizeof *names);
     hpml_coltype_hint *hints = calloc((size_t)n + 1, sizeof *hints);
     if (!names || !hints) {
@@ -52,13 +58,17 @@ int cli_read_table(const cli_args *a, const char *path, hpml_table **t)
         rc = 3;
         goto out;
     }
+    for (int i = 0; i < n_hint; i++) { /* first: a later hint for a column wins */
+        names[i] = hint_names[i];
+        hints[i] = hint_types[i];
+    }
     for (int i = 0; i < num.n; i++) {
-        names[i] = num.item[i];
-        hints[i] = HPML_HINT_NUMERIC;
+        names[n_hint + i] = num.item[i];
+        hints[n_hint + i] = HPML_HINT_NUMERIC;
     }
     for (int i = 0; i < cat.n; i++) {
-        names[num.n + i] = cat.item[i];
-        hints[num.n + i] = HPML_HINT_CATEGORICAL;
+        names[n_hint + num.n + i] = cat.item[i];
+        hints[n_hint + num.n + i] = HPML_HINT_CATEGORICAL;
     }
     opt.hint_names = names;
     opt.hints = hints;
@@ -109,4 +119,32 @@ int cli_make_dataset(const cli_args *a, const hpml_table *t, hpml_dataset **d)
     cli_list_free(&feat);
     cli_list_free(&ign);
     return s == HPML_OK ? 0 : cli_fail(s);
+}
+
+int cli_read_table_for_model(const cli_args *a, const char *path, const hpml_model *m,
+                             const cli_list *keep, hpml_table **t)
+{
+    int nf = hpml_model_n_features(m), nk = keep ? keep->n : 0;
+    const char **names = calloc((size_t)(nf + nk) + 1, sizeof *names);
+    hpml_coltype_hint *hints = calloc((size_t)(nf + nk) + 1, sizeof *hints);
+    int rc;
+    if (!names || !hints) {
+        fprintf(stderr, "hpml: out of memory\n");
+        rc = 3;
+    } else {
+        for (int i = 0; i < nk; i++) { /* kept columns as text, unless a feature says else */
+            names[i] = keep->item[i];
+            hints[i] = HPML_HINT_CATEGORICAL;
+        }
+        for (int j = 0; j < nf; j++) {
+            names[nk + j] = hpml_model_feature_name(m, j);
+            hints[nk + j] = hpml_model_feature_type(m, j) == HPML_COL_CATEGORICAL
+                                ? HPML_HINT_CATEGORICAL
+                                : HPML_HINT_NUMERIC;
+        }
+        rc = cli_read_table_hints(a, path, names, hints, nf + nk, t);
+    }
+    free(names);
+    free(hints);
+    return rc;
 }

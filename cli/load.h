@@ -18,11 +18,19 @@
     {"target", "label", 0, "target column"},                                                  \
     {"features", NULL, 0, "comma-separated feature columns (default: all but the target)"},   \
     {"ignore", NULL, 0, "comma-separated columns to leave out of the features"},              \
-    {"task", "objective", 0, "regression, binary or multiclass (default: inferred)"},         \
+    {"task", NULL, 0, "regression, binary or multiclass (default: inferred)"},         \
     {"drop-missing-target", NULL, 1, "drop rows whose target is missing (they are counted)"}
 
 /* Reads the CSV at path with the read options; returns an exit code. */
 int cli_read_table(const cli_args *a, const char *path, hpml_table **t);
+/* The same with extra column type hints (e.g. a model's feature types). */
+int cli_read_table_hints(const cli_args *a, const char *path, const char *const *hint_names,
+                         const hpml_coltype_hint *hint_types, int n_hint, hpml_table **t);
+/* Reads a table laid out for model m: its features' types forced (a text
+ * value in a numeric feature is an error at its line; categories stay text),
+ * and the columns in `keep` kept as text. */
+int cli_read_table_for_model(const cli_args *a, const char *path, const hpml_model *m,
+                             const cli_list *keep, hpml_table **t);
 /* Dataset of t from the dataset options; returns an exit code. */
 int cli_make_dataset(const cli_args *a, const hpml_table *t, hpml_dataset **d);
 

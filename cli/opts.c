@@ -5,6 +5,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
+#include <time.h>
 
 static int find_opt(const cli_opt *spec, int n, const char *name, size_t len)
 {
@@ -17,14 +19,16 @@ static int find_opt(const cli_opt *spec, int n, const char *name, size_t len)
     return -1;
 }
 
-int cli_parse(int argc, char **argv, int first, const cli_opt *spec, int n_spec, cli_args *a)
+static int parse(int argc, char **argv, int first, const cli_opt *spec, int n_spec,
+                 int allow_extra, cli_args *a)
 {
     memset(a, 0, sizeof *a);
     a->spec = spec;
     a->n_spec = n_spec;
     for (int i = first; i < argc; i++) {
         const char *arg = argv[i];
-        if (strncmp(arg, "--", 2) != 0 || arg[2] == '\0') {
+        int is_short = arg[0] == '-' && arg[1] && arg[1] != '-' && arg[2] == '\0';
+        if (!is_short && (strncmp(arg, "--", 2) != 0 || arg[2] == '\0')) {
             if (a->n_pos == CLI_MAX_POS) {
                 fprintf(stderr, "hpml: too many arguments ('%s')\n", arg);
                 return 1;
@@ -32,11 +36,29 @@ int cli_parse(int argc, char **argv, int first, const cli_opt *spec, int n_spec,
             a->pos[a->n_pos++] = arg;
             continue;
         }
-        const char *name = arg + 2, *eq = strchr(name, '=');
+        const char *name = arg + (is_short ? 1 : 2), *eq = is_short ? NULL : strchr(name, '=');
         size_t len = eq ? (size_t)(eq - name) : strlen(name);
         int k = find_opt(spec, n_spec, name, len);
+        if (k < 0 && allow_extra && !is_short && len > 0) {
+            if (a->n_extra == CLI_MAX_EXTRA) {
+                fprintf(stderr, "hpml: too many options\n");
+                return 1;
+            }
+            if (!eq && i + 1 >= argc) {
+                fprintf(stderr, "hpml: option --%s needs a value\n", name);
+                return 1;
+            }
+            /* the name is used NUL-terminated: with '=', copy it into argv's
+             * own storage by ending it at the '=' */
+            if (eq)
+                *(char *)eq = '\0';
+            a->extra_name[a->n_extra] = name;
+            a->extra_value[a->n_extra++] = eq ? eq + 1 : argv[++i];
+            continue;
+        }
         if (k < 0) {
-            fprintf(stderr, "hpml: unknown option --%.*s (see --help)\n", (int)len, name);
+            fprintf(stderr, "hpml: unknown option %s%.*s (see --help)\n", is_short ? "-" : "--",
+                    (int)len, name);
             return 1;
         }
         if (spec[k].flag) {
@@ -53,6 +75,127 @@ int cli_parse(int argc, char **argv, int first, const cli_opt *spec, int n_spec,
             fprintf(stderr, "hpml: option --%s needs a value\n", spec[k].name);
             return 1;
         }
+    }
+    return 0;
+}
+
+int cli_parse(int argc, char **argv, int first, const cli_opt *spec, int n_spec, cli_args *a)
+{
+    return parse(argc, argv, first, spec, n_spec, 0, a);
+}
+
+int cli_parse_extra(int argc, char **argv, int first, const cli_opt *spec, int n_spec,
+                    cli_args *a)
+{
+    return parse(argc, argv, first, spec, n_spec, 1, a);
+}
+
+void cli_args_free(cli_args *a)
+{
+    free(a->config_text);
+    a->config_text = NULL;
+}
+
+static char *trim(char *s)
+{
+    while (*s == ' ' || *s == '\t')
+        s++;
+    char *e = s + strlen(s);
+    while (e > s && (e[-1] == ' ' || e[-1] == '\t' || e[-1] == '\r'))
+        *--e = '\0';
+    return s;
+}
+
+int cli_load_config(cli_args *a, const char *path, int allow_extra)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        fprintf(stderr, "hpml: --config %s: %s\n", path, strerror(errno));
+        return 1;
+    }
+    size_t cap = 4096, len = 0;
+    char *text = malloc(cap);
+    for (size_t k; text && (k = fread(text + len, 1, cap - len - 1, f)) > 0;) {
+        len += k;
+        if (len + 1 == cap) {
+            char *t = realloc(text, cap *= 2);
+            if (!t) {
+                free(text);
+                text = NULL;
+            }
+            text = t;
+        }
+    }
+    int err = ferror(f);
+    fclose(f);
+    if (!text || err) {
+        fprintf(stderr, "hpml: --config %s: %s\n", path, text ? "read error" : "out of memory");
+        free(text);
+        return 1;
+    }
+    text[len] = '\0';
+    free(a->config_text);
+    a->config_text = text;
+    int n_conf = 0;
+    char *save = NULL;
+    int line = 0;
+    for (char *ln = text; ln; ln = save) {
+        line++;
+        char *nl = strchr(ln, '\n');
+        save = nl ? nl + 1 : NULL;
+        if (nl)
+            *nl = '\0';
+        char *hash = strchr(ln, '#');
+        if (hash)
+            *hash = '\0';
+        char *l = trim(ln);
+        if (!*l)
+            continue;
+        char *eq = strchr(l, '=');
+        if (!eq) {
+            fprintf(stderr, "hpml: %s:%d: expected 'name = value', got '%s'\n", path, line, l);
+            return 1;
+        }
+        *eq = '\0';
+        char *name = trim(l), *value = trim(eq + 1);
+        if (strncmp(name, "--", 2) == 0)
+            name += 2;
+        int k = find_opt(a->spec, a->n_spec, name, strlen(name));
+        if (k >= 0) {
+            if (strcmp(a->spec[k].name, "config") == 0) {
+                fprintf(stderr, "hpml: %s:%d: a config file cannot include another\n", path, line);
+                return 1;
+            }
+            int on = strcmp(value, "1") == 0 || strcmp(value, "true") == 0 ||
+                     strcmp(value, "yes") == 0;
+            int off = strcmp(value, "0") == 0 || strcmp(value, "false") == 0 ||
+                      strcmp(value, "no") == 0;
+            if (a->spec[k].flag && !on && !off) {
+                fprintf(stderr, "hpml: %s:%d: %s takes true or false, got '%s'\n", path, line,
+                        name, value);
+                return 1;
+            }
+            if (!a->value[k] && !(a->spec[k].flag && off)) /* the command line wins */
+                a->value[k] = a->spec[k].flag ? "1" : value;
+            continue;
+        }
+        if (!allow_extra) {
+            fprintf(stderr, "hpml: %s:%d: unknown option '%s'\n", path, line, name);
+            return 1;
+        }
+        if (a->n_extra == CLI_MAX_EXTRA) {
+            fprintf(stderr, "hpml: %s:%d: too many options\n", path, line);
+            return 1;
+        }
+        /* config values go before the command line's, which are applied
+         * later and so win (also when given under another alias) */
+        memmove(a->extra_name + n_conf + 1, a->extra_name + n_conf,
+                (size_t)(a->n_extra - n_conf) * sizeof *a->extra_name);
+        memmove(a->extra_value + n_conf + 1, a->extra_value + n_conf,
+                (size_t)(a->n_extra - n_conf) * sizeof *a->extra_value);
+        a->extra_name[n_conf] = name;
+        a->extra_value[n_conf++] = value;
+        a->n_extra++;
     }
     return 0;
 }
@@ -151,4 +294,18 @@ int cli_fail(hpml_status s)
     case HPML_ERR_DATA: return 2;
     default: return 3;
     }
+}
+
+double cli_now_seconds(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+double cli_peak_rss_mib(void)
+{
+    struct rusage ru;
+    getrusage(RUSAGE_SELF, &ru);
+    return (double)ru.ru_maxrss / 1024.0; /* ru_maxrss is in KiB on Linux */
 }

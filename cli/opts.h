@@ -13,6 +13,7 @@ typedef struct cli_opt {
 
 #define CLI_MAX_OPTS 64
 #define CLI_MAX_POS 8
+#define CLI_MAX_EXTRA 64
 
 typedef struct cli_args {
     const cli_opt *spec;
@@ -20,10 +21,25 @@ typedef struct cli_args {
     const char *value[CLI_MAX_OPTS]; /* NULL when not given; "1" for a given flag */
     const char *pos[CLI_MAX_POS];
     int n_pos;
+    /* Options not in the spec (learner parameters), when allowed: name
+     * without "--" and value, in the order given. */
+    const char *extra_name[CLI_MAX_EXTRA], *extra_value[CLI_MAX_EXTRA];
+    int n_extra;
+    char *config_text;               /* owned: the --config file, values point into it */
 } cli_args;
 
-/* Parses argv[first..argc). On a usage error prints it to stderr and returns 1. */
+/* Parses argv[first..argc). "-x" is the option whose alias is "x". With
+ * allow_extra, unknown "--name value" options are collected in extra_*
+ * (learner parameters, checked by the caller); otherwise they are errors.
+ * On a usage error prints it to stderr and returns 1. */
 int cli_parse(int argc, char **argv, int first, const cli_opt *spec, int n_spec, cli_args *a);
+int cli_parse_extra(int argc, char **argv, int first, const cli_opt *spec, int n_spec,
+                    cli_args *a);
+/* Reads `name = value` lines (# comments, blank lines) from path and fills in
+ * every option not given on the command line (spec options, or extras when
+ * extras are allowed). Prints "path:line: ..." and returns 1 on a bad line. */
+int cli_load_config(cli_args *a, const char *path, int allow_extra);
+void cli_args_free(cli_args *a);
 /* Value of option `name` (must be in the spec), or NULL. */
 const char *cli_get(const cli_args *a, const char *name);
 /* Parsers that print "option --name: ..." and return 1 on a bad value. */
@@ -40,6 +56,9 @@ int cli_list_split(const char *s, cli_list *l);
 void cli_list_free(cli_list *l);
 /* Prints "Options:" help lines for the spec. */
 void cli_print_options(const cli_opt *spec, int n_spec);
+/* Monotonic seconds; peak resident memory of this process in MiB. */
+double cli_now_seconds(void);
+double cli_peak_rss_mib(void);
 /* Exit code for a library failure (also prints hpml_last_error()). */
 int cli_fail(hpml_status s);
 

@@ -327,6 +327,189 @@ HPML_API hpml_status hpml_metric_accuracy(const float *y, const float *prob, siz
 HPML_API hpml_status hpml_metric_macro_f1(const float *y, const float *prob, size_t n, int k,
                                  double *out);
 
+/* Every metric of a task at once: regression fills rmse..spearman,
+ * classification auc..macro_f1; the others are NaN. pred is what
+ * hpml_model_predict writes (one value per row, or n_classes per row for
+ * multiclass); y as for the metrics above. */
+typedef struct hpml_metrics {
+    double rmse, mae, r2, pearson, spearman;
+    double auc, logloss, accuracy, macro_f1;
+} hpml_metrics;
+HPML_API hpml_status hpml_metrics_compute(hpml_task task, int n_classes, const float *y,
+                                          const float *pred, size_t n, hpml_metrics *out);
+
+/* ------------------------------------------------------------------ models */
+
+/* A trained model: the learner (trees or a neural net) plus the schema it was
+ * trained on (feature names and types, category texts, target, task and
+ * classes), so data is matched to it by column name and category text. */
+typedef struct hpml_model hpml_model;
+
+typedef enum hpml_model_kind {
+    HPML_MODEL_GBDT = 1,
+    HPML_MODEL_MLP = 2,
+    HPML_MODEL_CNN = 3
+} hpml_model_kind;
+
+/* Progress of training, reported once per round (trees) or epoch (nets). */
+typedef struct hpml_progress {
+    int round, n_rounds;        /* rounds done (1-based), rounds asked for */
+    const char *metric;         /* name of the metric below ("rmse", "logloss", ...) */
+    double train_metric;        /* on the training rows */
+    double valid_metric;        /* on the validation rows; NaN without them */
+    int best_round;             /* round of the best valid_metric so far (0: none) */
+    double seconds;             /* since training started */
+} hpml_progress;
+/* Called on the training thread; return nonzero to stop training early (the
+ * model keeps the rounds done so far). */
+typedef int (*hpml_progress_fn)(const hpml_progress *p, void *user);
+
+HPML_API void hpml_model_free(hpml_model *m);
+HPML_API hpml_model_kind hpml_model_get_kind(const hpml_model *m);
+HPML_API hpml_task hpml_model_task(const hpml_model *m);
+/* Values per row that predict writes: 1 (regression: the value; binary: the
+ * probability of class 1) or n_classes (multiclass: class probabilities). */
+HPML_API int hpml_model_n_outputs(const hpml_model *m);
+HPML_API int hpml_model_n_classes(const hpml_model *m);
+HPML_API const char *hpml_model_class_label(const hpml_model *m, int k);
+HPML_API const char *hpml_model_target_name(const hpml_model *m);
+HPML_API int hpml_model_n_features(const hpml_model *m);
+HPML_API const char *hpml_model_feature_name(const hpml_model *m, int j);
+HPML_API hpml_coltype hpml_model_feature_type(const hpml_model *m, int j);
+/* Code of category `text` of categorical feature j (what predict expects in
+ * that feature's slot), or -1 if the model never saw it (predict treats -1
+ * and NaN as missing). */
+HPML_API int32_t hpml_model_category_code(const hpml_model *m, int j, const char *text);
+/* Rounds (trees) or epochs actually trained, and the per-round history of the
+ * training and validation metric (borrowed arrays of *n values; valid is NaN
+ * without validation rows). */
+HPML_API void hpml_model_history(const hpml_model *m, int *n, const char **metric,
+                                 const double **train, const double **valid);
+/* Threads prediction uses (0: all cores, the default). */
+HPML_API void hpml_model_set_threads(hpml_model *m, int threads);
+
+/* Predicts n_rows rows given as raw feature values, row-major: x[i *
+ * n_features + j] (NaN = missing; categorical features as codes from
+ * hpml_model_category_code). out (caller-owned) receives n_rows x
+ * hpml_model_n_outputs values, row-major. */
+HPML_API hpml_status hpml_model_predict(const hpml_model *m, const float *x, size_t n_rows,
+                                        float *out);
+/* Predicts rows[0..n) (NULL: all) of a dataset made for this model with
+ * hpml_model_dataset (or the training dataset). */
+HPML_API hpml_status hpml_model_predict_dataset(const hpml_model *m, const hpml_dataset *d,
+                                                const uint32_t *rows, size_t n, float *out);
+
+/* A dataset over table t laid out as the model expects: the model's features
+ * found by name (a missing one fails, naming it; extra columns are ignored),
+ * categories mapped by text (ones never seen in training become missing).
+ * with_target: also the target, its classes mapped to the model's (a class
+ * the model does not know fails with its line). t is borrowed; *out is owned
+ * by the caller. */
+HPML_API hpml_status hpml_model_dataset(const hpml_model *m, const hpml_table *t, int with_target,
+                                        hpml_dataset **out);
+/* The same layout taken from another dataset (e.g. a validation file laid out
+ * like the training one). */
+HPML_API hpml_status hpml_dataset_create_like(const hpml_dataset *ref, const hpml_table *t,
+                                              int with_target, hpml_dataset **out);
+
+/* Writes the model to path atomically (temporary file, fsync, rename). */
+HPML_API hpml_status hpml_model_save(const hpml_model *m, const char *path);
+/* Reads a model; a damaged, truncated or foreign file fails with a message
+ * saying which. *out is owned by the caller. */
+HPML_API hpml_status hpml_model_load(const char *path, hpml_model **out);
+
+typedef enum hpml_importance_type {
+    HPML_IMPORTANCE_GAIN = 0,    /* total split gain of each feature */
+    HPML_IMPORTANCE_SPLITS = 1   /* number of splits on each feature */
+} hpml_importance_type;
+/* Importance of each feature (out: hpml_model_n_features values, caller-owned).
+ * Trees only (HPML_ERR_ARG for nets). */
+HPML_API hpml_status hpml_model_importance(const hpml_model *m, hpml_importance_type type,
+                                           double *out);
+
+/* Writes predictions pred (n_rows x hpml_model_n_outputs, as from
+ * hpml_model_predict_dataset over all rows of t) as a CSV file, atomically:
+ * first the columns keep_cols[0..n_keep) of table t as they were read (may be
+ * none; t may then be NULL), then for regression "prediction", for
+ * classification "predicted" (the most probable class's label) and
+ * "prob_LABEL" for every class. */
+HPML_API hpml_status hpml_write_predictions(const hpml_model *m, const float *pred, size_t n_rows,
+                                            const hpml_table *t, const int *keep_cols, int n_keep,
+                                            const char *path);
+
+/* -------------------------------------------------- gradient-boosted trees */
+
+typedef enum hpml_gbdt_objective {
+    HPML_GBDT_AUTO = 0,          /* from the task: squared error, logistic or softmax */
+    HPML_GBDT_SQUARED_ERROR = 1,
+    HPML_GBDT_LOGISTIC = 2,      /* binary */
+    HPML_GBDT_SOFTMAX = 3,       /* multiclass: one tree per class per round */
+    HPML_GBDT_HUBER = 4,         /* regression, robust to outliers (huber_delta) */
+    HPML_GBDT_QUANTILE = 5       /* regression: the quantile_alpha quantile */
+} hpml_gbdt_objective;
+
+typedef enum hpml_grow_policy {
+    HPML_GROW_DEPTHWISE = 0,     /* level by level, down to max_depth */
+    HPML_GROW_LOSSGUIDE = 1      /* best leaf first, up to max_leaves */
+} hpml_grow_policy;
+
+/* Parameters of hpml_gbdt_train. Set them directly or by name with
+ * hpml_gbdt_params_set (which accepts XGBoost/LightGBM names as aliases). */
+typedef struct hpml_gbdt_params {
+    hpml_gbdt_objective objective;
+    int n_trees;                 /* boosting rounds */
+    double learning_rate;
+    int max_depth;               /* 0: no limit (lossguide only) */
+    int max_leaves;              /* 0: no limit (depthwise only) */
+    hpml_grow_policy grow_policy;
+    double min_child_weight;     /* least hessian sum in a child */
+    int min_samples_leaf;        /* least rows in a child */
+    double lambda, alpha;        /* L2, L1 penalties on leaf values */
+    double gamma;                /* least gain of a split */
+    double subsample;            /* fraction of rows per tree, (0, 1] */
+    double colsample_bytree;     /* fraction of features per tree, (0, 1] */
+    int max_bin;                 /* bins per feature, 2..255 */
+    double base_score;           /* NaN: from the data */
+    double huber_delta;          /* Huber: where the loss turns linear */
+    double quantile_alpha;       /* quantile: which quantile, (0, 1) */
+    uint64_t seed;
+    int threads;                 /* 0: all cores */
+    int early_stopping_rounds;   /* stop when the validation metric has not
+                                    improved for this many rounds and keep the
+                                    best round's trees (0: off) */
+    hpml_progress_fn progress;   /* optional, called after every round */
+    void *progress_user;
+} hpml_gbdt_params;
+
+/* Defaults: AUTO objective, 100 trees, learning_rate 0.3, max_depth 6,
+ * depthwise, min_child_weight 1, lambda 1, subsample 1, colsample 1,
+ * max_bin 255, base_score NaN, huber_delta 1, quantile_alpha 0.5, seed 0. */
+HPML_API void hpml_gbdt_params_init(hpml_gbdt_params *p);
+/* Sets a parameter from text, by name or alias ("eta", "num_leaves",
+ * "reg_lambda", ...). An unknown name, or a value out of range, fails with
+ * HPML_ERR_ARG and a message naming the parameter and its allowed range.
+ * "alpha" is the L1 penalty, except after objective=quantile, where it is the
+ * quantile (LightGBM's meaning; the L1 penalty is then reg_alpha). */
+HPML_API hpml_status hpml_gbdt_params_set(hpml_gbdt_params *p, const char *name,
+                                          const char *value);
+/* Checks every value and the combination (e.g. lossguide without a limit). */
+HPML_API hpml_status hpml_gbdt_params_check(const hpml_gbdt_params *p);
+/* Parameters for help text: i-th name, its aliases (comma-separated, may be
+ * ""), and a one-line description; returns 0 past the end. Static storage. */
+HPML_API int hpml_gbdt_param_info(int i, const char **name, const char **aliases,
+                                  const char **help);
+
+/* Trains on rows train_rows[0..n_train) of d (NULL: all rows), using
+ * valid_rows[0..n_valid) of valid (may be NULL/0) for the per-round metric and
+ * early stopping. valid must be laid out like d (the same dataset, or one from
+ * hpml_dataset_create_like). The result does not depend on the thread count:
+ * the model file is byte-identical for any `threads`. *out is owned by the
+ * caller. */
+HPML_API hpml_status hpml_gbdt_train(const hpml_dataset *d, const uint32_t *train_rows,
+                                     size_t n_train, const hpml_dataset *valid,
+                                     const uint32_t *valid_rows, size_t n_valid,
+                                     const hpml_gbdt_params *p, hpml_model **out);
+
 #ifdef __cplusplus
 }
 #endif

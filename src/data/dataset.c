@@ -15,6 +15,7 @@
 #include "core/alloc.h"
 #include "core/error.h"
 #include "core/suggest.h"
+#include "data/schema.h"
 #include "data/table.h"
 
 /* More classes than this is almost surely a regression target or an
@@ -45,11 +46,17 @@ void hpml_dataset_free(hpml_dataset *d)
     hpml_free(d->feat_cols);
     hpml_free(d->rows);
     hpml_free(d->target);
+    for (int j = 0; d->code_map && j < d->n_features; j++)
+        hpml_free(d->code_map[j]);
+    hpml_free(d->code_map);
+    if (d->like)
+        schema_free(d->like);
+    hpml_free(d->like);
     hpml_free(d);
 }
 
 /* Column index of `name`, or a DATA failure naming `role` and the closest name. */
-static hpml_status find_column(const hpml_table *t, const char *name, const char *role, int *col)
+hpml_status dataset_find_column(const hpml_table *t, const char *name, const char *role, int *col)
 {
     *col = hpml_table_find_col(t, name);
     if (*col >= 0)
@@ -68,7 +75,7 @@ static hpml_status find_column(const hpml_table *t, const char *name, const char
 }
 
 /* Rows whose target is present; fails on missing targets unless dropping. */
-static hpml_status select_rows(hpml_dataset *d, const hpml_dataset_spec *spec)
+hpml_status dataset_select_rows(hpml_dataset *d, const hpml_dataset_spec *spec)
 {
     const hpml_table *t = d->t;
     const table_column *col = &t->cols[d->target_col];
@@ -319,7 +326,7 @@ static hpml_status choose_features(hpml_dataset *d, const hpml_dataset_spec *spe
     }
     if (spec->features && spec->n_features > 0) {
         for (int i = 0; i < spec->n_features; i++) {
-            if ((st = find_column(t, spec->features[i], "feature", &col)) != HPML_OK)
+            if ((st = dataset_find_column(t, spec->features[i], "feature", &col)) != HPML_OK)
                 goto out;
             if (col == d->target_col) {
                 st = hpml_fail(HPML_ERR_ARG, "'%s' is the target: it cannot also be a feature",
@@ -339,7 +346,7 @@ static hpml_status choose_features(hpml_dataset *d, const hpml_dataset_spec *spe
                 order[n++] = c;
     }
     for (int i = 0; i < spec->n_ignore; i++) {
-        if ((st = find_column(t, spec->ignore[i], "ignored", &col)) != HPML_OK)
+        if ((st = dataset_find_column(t, spec->ignore[i], "ignored", &col)) != HPML_OK)
             goto out;
         mark[col] = 2;
     }
@@ -375,11 +382,11 @@ hpml_status hpml_dataset_create(const hpml_table *t, const hpml_dataset_spec *sp
     if (!d)
         return HPML_ERR_NOMEM;
     d->t = t;
-    hpml_status st = find_column(t, spec->target, "target", &d->target_col);
+    hpml_status st = dataset_find_column(t, spec->target, "target", &d->target_col);
     if (st == HPML_OK)
         st = choose_features(d, spec);
     if (st == HPML_OK)
-        st = select_rows(d, spec);
+        st = dataset_select_rows(d, spec);
     if (st == HPML_OK && !(d->target = hpml_malloc_array(d->n_rows ? d->n_rows : 1, sizeof(float))))
         st = HPML_ERR_NOMEM;
     if (st == HPML_OK && t->cols[d->target_col].type == HPML_COL_NUMERIC)
@@ -398,7 +405,7 @@ hpml_status hpml_dataset_create(const hpml_table *t, const hpml_dataset_spec *sp
 size_t hpml_dataset_n_rows(const hpml_dataset *d) { return d->n_rows; }
 const char *hpml_dataset_target_name(const hpml_dataset *d)
 {
-    return d->t->cols[d->target_col].name;
+    return d->like ? d->like->target : d->t->cols[d->target_col].name;
 }
 size_t hpml_dataset_n_dropped(const hpml_dataset *d) { return d->n_dropped; }
 int hpml_dataset_n_features(const hpml_dataset *d) { return d->n_features; }
@@ -419,7 +426,9 @@ hpml_coltype hpml_dataset_feature_type(const hpml_dataset *d, int j)
 
 int32_t hpml_dataset_feature_n_categories(const hpml_dataset *d, int j)
 {
-    return j >= 0 && j < d->n_features ? hpml_table_col_n_categories(d->t, d->feat_cols[j]) : 0;
+    if (j < 0 || j >= d->n_features)
+        return 0;
+    return d->like ? d->like->dicts[j].n : hpml_table_col_n_categories(d->t, d->feat_cols[j]);
 }
 
 const char *hpml_dataset_class_label(const hpml_dataset *d, int k)
@@ -441,6 +450,7 @@ hpml_status hpml_dataset_gather(const hpml_dataset *d, int j, const uint32_t *ro
         return hpml_fail(HPML_ERR_ARG, "feature index %d out of range (dataset has %d)", j,
                          d->n_features);
     const table_column *col = &d->t->cols[d->feat_cols[j]];
+    const int32_t *map = d->code_map ? d->code_map[j] : NULL;
     for (size_t i = 0; i < n; i++) {
         size_t r = rows ? rows[i] : i;
         if (r >= d->n_rows)
@@ -451,6 +461,8 @@ hpml_status hpml_dataset_gather(const hpml_dataset *d, int j, const uint32_t *ro
             out[i] = ((const float *)col->data)[tr];
         } else {
             int32_t code = ((const int32_t *)col->data)[tr];
+            if (map && code >= 0)
+                code = map[code];
             out[i] = code < 0 ? NAN : (float)code;
         }
     }

@@ -9,9 +9,11 @@
 
 #include "hpml.h"
 
+struct data_schema;
+
 struct hpml_dataset {
     const hpml_table *t;     /* borrowed */
-    int target_col;
+    int target_col;          /* -1: no target (a dataset to predict) */
     int n_features;
     int *feat_cols;          /* table column of feature j */
     size_t n_rows;
@@ -23,6 +25,18 @@ struct hpml_dataset {
     int n_classes;
     char **class_labels;     /* n_classes, sorted */
     size_t *class_counts;
+    /* Laid out like a schema (dataset_create_from_schema): the schema (owned
+     * copy), and per feature the map from the table's category codes to the
+     * schema's (-1: never seen; NULL for numeric features). NULL otherwise. */
+    struct data_schema *like;
+    int32_t **code_map;
 };
+
+/* Column index of `name` in t, or a DATA failure naming `role` and the
+ * closest name. */
+hpml_status dataset_find_column(const hpml_table *t, const char *name, const char *role, int *col);
+/* Selects the rows of d whose target (d->target_col) is present; fails on a
+ * missing one unless spec->drop_missing_target. */
+hpml_status dataset_select_rows(hpml_dataset *d, const hpml_dataset_spec *spec);
 
 #endif

@@ -1,27 +1,15 @@
-/* boost.c — the boosting loop: gradients, quantization, one tree per round. */
+/* boost.c — the boosting loop: gradients, sampling, quantization, trees,
+ * validation metric and early stopping. */
 #include "gbdt/boost.h"
 
 #include <math.h>
 #include <omp.h>
 #include <string.h>
+#include <time.h>
 
 #include "core/alloc.h"
 #include "core/error.h"
-
-void gbdt_params_init(gbdt_params *p)
-{
-    memset(p, 0, sizeof *p);
-    p->objective = GBDT_SQUARED_ERROR;
-    p->n_trees = 100;
-    p->learning_rate = 0.3;
-    p->max_depth = 6;
-    p->lambda = 1.0;
-    p->min_child_weight = 1.0;
-    p->min_samples_leaf = 1;
-    p->max_bin = 255;
-    p->base_score = NAN;
-    p->seed = 0;
-}
+#include "core/rng.h"
 
 void gbdt_model_free(gbdt_model *m)
 {
@@ -34,16 +22,28 @@ void gbdt_model_free(gbdt_model *m)
     hpml_free(m->trees);
     hpml_free(m->cat_bin);
     hpml_free(m->n_categories);
+    hpml_free(m->base_margin);
+    hpml_free(m->train_metric);
+    hpml_free(m->valid_metric);
     memset(m, 0, sizeof *m);
 }
 
-static double sigmoid(double x) { return 1.0 / (1.0 + exp(-x)); }
+void gbdt_predict_margins(const gbdt_model *m, const float *x, double *margin)
+{
+    const int k = m->loss.k;
+    for (int c = 0; c < k; c++)
+        margin[c] = m->base_margin[c];
+    for (int t = 0; t < m->n_trees; t++)
+        margin[t % k] += gbdt_tree_predict(&m->trees[t], x, (const uint8_t *const *)m->cat_bin,
+                                           m->n_categories);
+}
 
 double gbdt_predict_margin(const gbdt_model *m, const float *x)
 {
-    double s = m->base_score;
-    for (int t = 0; t < m->n_trees; t++)
-        s += gbdt_tree_predict(&m->trees[t], x, (const uint8_t *const *)m->cat_bin, m->n_categories);
+    double s = m->base_margin[0];
+    for (int t = 0; t < m->n_trees; t += m->loss.k)
+        s += gbdt_tree_predict(&m->trees[t], x, (const uint8_t *const *)m->cat_bin,
+                               m->n_categories);
     return s;
 }
 
@@ -66,83 +66,286 @@ static hpml_status keep_category_maps(gbdt_model *m, const gbdt_bins *b)
     return HPML_OK;
 }
 
-static double initial_margin(const gbdt_params *p, const float *y, size_t n)
+static double now_seconds(void)
 {
-    if (!isnan(p->base_score))
-        return p->base_score;
-    double mean = 0;
-    for (size_t i = 0; i < n; i++)
-        mean += y[i];
-    mean /= (double)n;
-    if (p->objective == GBDT_LOGISTIC) {
-        double q = mean < 1e-6 ? 1e-6 : mean > 1 - 1e-6 ? 1 - 1e-6 : mean;
-        return log(q / (1 - q));
-    }
-    return mean;
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
 }
 
-hpml_status gbdt_train(const hpml_dataset *d, const uint32_t *rows, size_t n, const gbdt_params *p,
-                       gbdt_model *m)
+/* Uniform in [0, 1) from (seed, round, row, stream), as in hist.c. */
+static inline double draw(uint64_t seed, int round, size_t row, uint64_t stream)
 {
-    memset(m, 0, sizeof *m);
-    if (n == 0)
-        return hpml_fail(HPML_ERR_DATA, "no training rows");
-    if (p->n_trees < 1 || p->max_depth < 1 || p->max_depth > 30 || !(p->learning_rate > 0))
-        return hpml_fail(HPML_ERR_ARG, "n_trees >= 1, 1 <= max_depth <= 30 and learning_rate > 0 "
-                                       "are required");
-    int threads = p->threads > 0 ? p->threads : omp_get_max_threads();
-    gbdt_bins b;
-    hpml_status st = gbdt_bins_build(d, rows, n, p->max_bin, threads, &b);
+    uint64_t x = hpml_mix64(seed ^ hpml_mix64(((uint64_t)(uint32_t)round << 32) ^ stream) ^
+                            hpml_mix64((uint64_t)row));
+    return (double)(x >> 11) * 0x1.0p-53;
+}
+
+/* Rows of this round's sample (ascending) into idx; returns how many. */
+static size_t sample_rows(const gbdt_params *p, int round, size_t n, uint32_t *idx)
+{
+    size_t m = 0;
+    for (size_t i = 0; i < n; i++)
+        if (p->subsample >= 1.0 || draw(p->seed, round, i, 3) < p->subsample)
+            idx[m++] = (uint32_t)i;
+    return m;
+}
+
+/* Features of tree `tree` (ascending) into feats; returns how many. */
+static int sample_features(const gbdt_params *p, int tree, int nf, int *feats)
+{
+    int m = (int)lround(p->colsample_bytree * nf);
+    m = m < 1 ? 1 : m > nf ? nf : m;
+    uint32_t *perm = (uint32_t *)feats; /* same size: shuffle in place, then sort */
+    for (int j = 0; j < nf; j++)
+        perm[j] = (uint32_t)j;
+    hpml_rng r;
+    hpml_rng_seed(&r, hpml_mix64(p->seed ^ 0x636f6c73ULL) ^ (uint64_t)tree);
+    for (int j = 0; j < m; j++) { /* partial Fisher-Yates: the first m */
+        int k = j + (int)hpml_rng_below(&r, (uint64_t)(nf - j));
+        uint32_t t = perm[j];
+        perm[j] = perm[k];
+        perm[k] = t;
+    }
+    /* insertion sort of the chosen m (m is the number of features: small enough) */
+    for (int j = 1; j < m; j++) {
+        int v = feats[j], i = j - 1;
+        while (i >= 0 && feats[i] > v) {
+            feats[i + 1] = feats[i];
+            i--;
+        }
+        feats[i + 1] = v;
+    }
+    return m;
+}
+
+/* Scratch of one training run (all owned). */
+typedef struct trainer {
+    size_t n, nv;
+    int k, nf, threads;
+    float *y, *g, *h, *yv, *xv;
+    double *F, *Fv, *leaf;
+    int64_t *packed;
+    uint32_t *idx, *sample;
+    int *feats;
+} trainer;
+
+static void trainer_free(trainer *t)
+{
+    hpml_free(t->y);
+    hpml_free(t->g);
+    hpml_free(t->h);
+    hpml_free(t->yv);
+    hpml_free(t->xv);
+    hpml_free(t->F);
+    hpml_free(t->Fv);
+    hpml_free(t->leaf);
+    hpml_free(t->packed);
+    hpml_free(t->idx);
+    hpml_free(t->sample);
+    hpml_free(t->feats);
+}
+
+static hpml_status trainer_alloc(trainer *t, const hpml_dataset *d, const uint32_t *rows,
+                                 const hpml_dataset *valid, const uint32_t *vrows)
+{
+    size_t n = t->n, nk = n * (size_t)t->k, nv = t->nv;
+    t->y = hpml_malloc_array(n, sizeof *t->y);
+    t->g = hpml_malloc_array(nk, sizeof *t->g);
+    t->h = hpml_malloc_array(nk, sizeof *t->h);
+    t->F = hpml_malloc_array(nk, sizeof *t->F);
+    t->leaf = hpml_malloc_array(n, sizeof *t->leaf);
+    t->packed = hpml_malloc_array(n, sizeof *t->packed);
+    t->idx = hpml_malloc_array(n, sizeof *t->idx);
+    t->sample = hpml_malloc_array(n, sizeof *t->sample);
+    t->feats = hpml_malloc_array((size_t)t->nf, sizeof *t->feats);
+    if (!t->y || !t->g || !t->h || !t->F || !t->leaf || !t->packed || !t->idx ||
+        !t->sample || !t->feats)
+        return HPML_ERR_NOMEM;
+    const float *target = hpml_dataset_target(d);
+    for (size_t i = 0; i < n; i++)
+        t->y[i] = target[rows ? rows[i] : i];
+    if (nv == 0)
+        return HPML_OK;
+    t->yv = hpml_malloc_array(nv, sizeof *t->yv);
+    t->xv = hpml_malloc_array(nv * (size_t)t->nf, sizeof *t->xv);
+    t->Fv = hpml_malloc_array(nv * (size_t)t->k, sizeof *t->Fv);
+    float *col = hpml_malloc_array(nv, sizeof *col);
+    hpml_status st = HPML_OK;
+    if (!t->yv || !t->xv || !t->Fv || !col)
+        st = HPML_ERR_NOMEM;
+    const float *vt = hpml_dataset_target(valid);
+    for (size_t i = 0; st == HPML_OK && i < nv; i++)
+        t->yv[i] = vt[vrows ? vrows[i] : i];
+    for (int j = 0; st == HPML_OK && j < t->nf; j++) { /* valid rows, row-major */
+        if ((st = hpml_dataset_gather(valid, j, vrows, nv, col)) == HPML_OK)
+            for (size_t i = 0; i < nv; i++)
+                t->xv[i * (size_t)t->nf + (size_t)j] = col[i];
+    }
+    hpml_free(col);
+    return st;
+}
+
+/* Quantile objective: each leaf's value becomes the alpha quantile of its
+ * rows' residuals (rows of a leaf are contiguous in t->idx after growing).
+ * t->g is free scratch here: its gradients were quantized already. */
+static void renew_quantile_leaves(trainer *t, const gbdt_bins *b, size_t n_sample, double lr,
+                                  double alpha, gbdt_tree *tree)
+{
+    float *res = t->g;
+    for (size_t s = 0; s < n_sample;) {
+        int leaf = gbdt_tree_leaf_binned(tree, b, t->idx[s]);
+        size_t e = s;
+        while (e < n_sample && gbdt_tree_leaf_binned(tree, b, t->idx[e]) == leaf) {
+            res[e - s] = (float)(t->y[t->idx[e]] - t->F[t->idx[e]]);
+            e++;
+        }
+        double v = lr * gbdt_quantile(res, e - s, alpha);
+        tree->nodes[leaf].value = v;
+        for (size_t i = s; i < e; i++)
+            t->leaf[i] = v;
+        s = e;
+    }
+}
+
+/* Grows the tree of group c in round r and adds it to the margins. */
+static hpml_status boost_one(trainer *t, const gbdt_bins *b, const gbdt_params *p,
+                             const gbdt_grow_params *gp0, size_t n_sample, int r, int c,
+                             gbdt_model *m)
+{
+    size_t n = t->n;
+    int tree_id = r * t->k + c;
+    gbdt_quant q;
+    hpml_status st = gbdt_quantize(t->g + (size_t)c * n, t->h + (size_t)c * n, n, n, p->seed,
+                                   tree_id, t->threads, t->packed, &q);
     if (st != HPML_OK)
         return st;
-    const float *target = hpml_dataset_target(d);
-    float *y = hpml_malloc_array(n, sizeof *y), *g = hpml_malloc_array(n, sizeof *g),
-          *h = hpml_malloc_array(n, sizeof *h);
-    double *F = hpml_malloc_array(n, sizeof *F), *leaf = hpml_malloc_array(n, sizeof *leaf);
-    int32_t *qg = hpml_malloc_array(n, sizeof *qg), *qh = hpml_malloc_array(n, sizeof *qh);
-    uint32_t *idx = hpml_malloc_array(n, sizeof *idx);
-    m->trees = hpml_calloc((size_t)p->n_trees, sizeof *m->trees);
-    if (!y || !g || !h || !F || !leaf || !qg || !qh || !idx || !m->trees) {
-        st = HPML_ERR_NOMEM;
+    memcpy(t->idx, t->sample, n_sample * sizeof *t->idx);
+    if (n_sample < n) /* keep the sampled rows' gradients, in sample order (idx[k] >= k) */
+        for (size_t k = 0; k < n_sample; k++)
+            t->packed[k] = t->packed[t->idx[k]];
+    gbdt_grow_params gp = *gp0;
+    if (p->colsample_bytree < 1.0) {
+        gp.n_features = sample_features(p, tree_id, t->nf, t->feats);
+        gp.features = t->feats;
+    }
+    gbdt_tree *tree = &m->trees[tree_id];
+    m->n_trees = tree_id + 1; /* counted before growing, so a failure frees it too */
+    if ((st = gbdt_grow_tree(b, t->idx, n_sample, t->packed, &q, &gp, tree, t->leaf)) != HPML_OK)
+        return st;
+    const int k = t->k;
+    if (m->loss.objective == HPML_GBDT_QUANTILE)
+        renew_quantile_leaves(t, b, n_sample, gp.learning_rate, m->loss.quantile_alpha, tree);
+    if (n_sample == n) {
+#pragma omp parallel for schedule(static) num_threads(t->threads) if (n >= GBDT_PAR_ROWS)
+        for (size_t i = 0; i < n; i++)
+            t->F[(size_t)t->idx[i] * (size_t)k + (size_t)c] += t->leaf[i];
+    } else { /* rows outside the sample too: walk the tree on their bins */
+#pragma omp parallel for schedule(static) num_threads(t->threads) if (n >= GBDT_PAR_ROWS)
+        for (size_t i = 0; i < n; i++)
+            t->F[i * (size_t)k + (size_t)c] += gbdt_tree_predict_binned(tree, b, i);
+    }
+#pragma omp parallel for schedule(static) num_threads(t->threads) if (t->nv >= GBDT_PAR_ROWS / 8)
+    for (size_t i = 0; i < t->nv; i++)
+        t->Fv[i * (size_t)k + (size_t)c] +=
+            gbdt_tree_predict(tree, t->xv + i * (size_t)t->nf, (const uint8_t *const *)m->cat_bin,
+                              m->n_categories);
+    return HPML_OK;
+}
+
+/* Keeps the first `rounds` rounds of trees (early stopping). */
+static void truncate_rounds(gbdt_model *m, int rounds)
+{
+    for (int t = rounds * m->loss.k; t < m->n_trees; t++)
+        gbdt_tree_free(&m->trees[t]);
+    m->n_rounds = rounds;
+    m->n_trees = rounds * m->loss.k;
+}
+
+hpml_status gbdt_train_valid(const hpml_dataset *d, const uint32_t *rows, size_t n,
+                             const hpml_dataset *valid, const uint32_t *valid_rows,
+                             size_t n_valid, const gbdt_params *p, gbdt_model *m)
+{
+    memset(m, 0, sizeof *m);
+    double t0 = now_seconds();
+    hpml_status st = hpml_gbdt_params_check(p);
+    if (st != HPML_OK)
+        return st;
+    if (n == 0)
+        return hpml_fail(HPML_ERR_DATA, "no training rows");
+    if (n > UINT32_MAX)
+        return hpml_fail(HPML_ERR_DATA, "too many training rows (%zu; at most %u)", n, UINT32_MAX);
+    if (valid && hpml_dataset_n_features(valid) != hpml_dataset_n_features(d))
+        return hpml_fail(HPML_ERR_ARG, "the validation rows have %d features, training %d",
+                         hpml_dataset_n_features(valid), hpml_dataset_n_features(d));
+    if (p->early_stopping_rounds > 0 && (!valid || n_valid == 0))
+        return hpml_fail(HPML_ERR_ARG, "early_stopping_rounds needs validation rows "
+                         "(--valid FILE or --valid-size F)");
+    if ((st = gbdt_loss_for(p->objective, hpml_dataset_task(d), hpml_dataset_n_classes(d), p,
+                            &m->loss)) != HPML_OK)
+        return st;
+    trainer t = {.n = n, .nv = valid ? n_valid : 0, .k = m->loss.k,
+                 .nf = hpml_dataset_n_features(d),
+                 .threads = p->threads > 0 ? p->threads : omp_get_max_threads()};
+    gbdt_bins b;
+    if ((st = gbdt_bins_build(d, rows, n, p->max_bin, t.threads, &b)) != HPML_OK)
+        return st;
+    int k = t.k, n_rounds = p->n_trees;
+    m->n_features = t.nf;
+    m->trees = hpml_calloc((size_t)n_rounds * (size_t)k, sizeof *m->trees);
+    m->base_margin = hpml_calloc((size_t)k, sizeof *m->base_margin);
+    m->train_metric = hpml_malloc_array((size_t)n_rounds, sizeof(double));
+    m->valid_metric = hpml_malloc_array((size_t)n_rounds, sizeof(double));
+    if (!m->trees || !m->base_margin || !m->train_metric || !m->valid_metric ||
+        (st = trainer_alloc(&t, d, rows, valid, valid_rows)) != HPML_OK ||
+        (st = keep_category_maps(m, &b)) != HPML_OK) {
+        st = st == HPML_OK ? HPML_ERR_NOMEM : st;
         goto out;
     }
-    m->objective = p->objective;
-    m->n_features = b.n_features;
-    if ((st = keep_category_maps(m, &b)) != HPML_OK)
+    if ((st = gbdt_base_margin(&m->loss, t.y, n, p->base_score, m->base_margin)) != HPML_OK)
         goto out;
-    for (size_t k = 0; k < n; k++)
-        y[k] = target[rows ? rows[k] : k];
-    m->base_score = initial_margin(p, y, n);
-    for (size_t k = 0; k < n; k++)
-        F[k] = m->base_score;
+    for (size_t i = 0; i < n; i++)
+        for (int c = 0; c < k; c++)
+            t.F[i * (size_t)k + (size_t)c] = m->base_margin[c];
+    for (size_t i = 0; i < t.nv; i++)
+        for (int c = 0; c < k; c++)
+            t.Fv[i * (size_t)k + (size_t)c] = m->base_margin[c];
     gbdt_grow_params gp = {.max_depth = p->max_depth,
+                           .max_leaves = p->max_leaves,
+                           .policy = p->grow_policy,
                            .learning_rate = p->learning_rate,
                            .split = {p->lambda, p->alpha, p->gamma, p->min_child_weight,
                                      p->min_samples_leaf},
-                           .threads = threads};
-    for (int t = 0; t < p->n_trees; t++) {
-#pragma omp parallel for schedule(static) num_threads(threads)
-        for (size_t k = 0; k < n; k++) {
-            if (p->objective == GBDT_LOGISTIC) {
-                double pr = sigmoid(F[k]);
-                g[k] = (float)(pr - y[k]);
-                h[k] = (float)(pr * (1 - pr) > 1e-16 ? pr * (1 - pr) : 1e-16);
-            } else {
-                g[k] = (float)(F[k] - y[k]);
-                h[k] = 1.0f;
-            }
-            idx[k] = (uint32_t)k;
+                           .threads = t.threads};
+    int best_round = 0;
+    double best = INFINITY;
+    for (int r = 0; r < n_rounds; r++) {
+        gbdt_gradients(&m->loss, t.F, t.y, n, t.threads, t.g, t.h);
+        size_t n_sample = sample_rows(p, r, n, t.sample);
+        if (n_sample == 0) /* a tiny sample of a tiny set: take every row */
+            n_sample = sample_rows(&(gbdt_params){.subsample = 1.0}, r, n, t.sample);
+        for (int c = 0; c < k; c++)
+            if ((st = boost_one(&t, &b, p, &gp, n_sample, r, c, m)) != HPML_OK)
+                goto out;
+        m->n_rounds = r + 1;
+        m->n_history = r + 1;
+        m->train_metric[r] = p->progress ? gbdt_metric(&m->loss, t.F, t.y, n) : NAN;
+        m->valid_metric[r] = t.nv ? gbdt_metric(&m->loss, t.Fv, t.yv, t.nv) : NAN;
+        if (t.nv && m->valid_metric[r] < best) {
+            best = m->valid_metric[r];
+            best_round = r + 1;
         }
-        gbdt_quant q;
-        if ((st = gbdt_quantize(g, h, n, p->seed, t, threads, qg, qh, &q)) != HPML_OK)
-            goto out;
-        m->n_trees = t + 1; /* counted before growing, so a failure frees it too */
-        if ((st = gbdt_grow_tree(&b, idx, n, qg, qh, &q, &gp, &m->trees[t], leaf)) != HPML_OK)
-            goto out;
-#pragma omp parallel for schedule(static) num_threads(threads)
-        for (size_t k = 0; k < n; k++)
-            F[idx[k]] += leaf[k];
+        if (p->progress) {
+            hpml_progress pr = {r + 1, n_rounds, gbdt_metric_name(&m->loss), m->train_metric[r],
+                                m->valid_metric[r], best_round, now_seconds() - t0};
+            if (p->progress(&pr, p->progress_user))
+                break;
+        }
+        if (p->early_stopping_rounds > 0 && r + 1 - best_round >= p->early_stopping_rounds)
+            break;
     }
+    if (p->early_stopping_rounds > 0 && best_round > 0)
+        truncate_rounds(m, best_round);
 out:
     if (st != HPML_OK) {
         if (st == HPML_ERR_NOMEM && !strstr(hpml_last_error(), "memory"))
@@ -150,13 +353,6 @@ out:
         gbdt_model_free(m);
     }
     gbdt_bins_free(&b);
-    hpml_free(y);
-    hpml_free(g);
-    hpml_free(h);
-    hpml_free(F);
-    hpml_free(leaf);
-    hpml_free(qg);
-    hpml_free(qh);
-    hpml_free(idx);
+    trainer_free(&t);
     return st;
 }

@@ -9,23 +9,20 @@
 #include "core/error.h"
 #include "core/rng.h"
 
-/* Uniform in [0, 1) from (seed, round, row, stream): a pure function, so any
- * process or thread computes the same draw for the same row. */
-static inline double draw(uint64_t seed, int round, size_t row, uint64_t stream)
+int64_t gbdt_quantum(size_t n)
 {
-    uint64_t x = hpml_mix64(seed ^ hpml_mix64(((uint64_t)(uint32_t)round << 32) ^ stream) ^
-                            hpml_mix64((uint64_t)row));
-    return (double)(x >> 11) * 0x1.0p-53;
+    int64_t q = n > 0 ? (int64_t)(2147483647ULL / (uint64_t)n) : QUANT_MAX;
+    return q < QUANT_MAX ? (q > 0 ? q : 1) : QUANT_MAX;
 }
 
-hpml_status gbdt_quantize(const float *g, const float *h, size_t n, uint64_t seed, int round,
-                          int threads, int32_t *qg, int32_t *qh, gbdt_quant *q)
+hpml_status gbdt_quantize(const float *g, const float *h, size_t n, size_t n_total, uint64_t seed,
+                          int round, int threads, int64_t *packed, gbdt_quant *q)
 {
     double gmax = 0, hmax = 0;
     size_t bad = SIZE_MAX;
     /* max and min are exact in any order: the scales do not depend on threads */
 #pragma omp parallel for schedule(static) num_threads(threads > 0 ? threads : 1) \
-    reduction(max : gmax, hmax) reduction(min : bad)
+    reduction(max : gmax, hmax) reduction(min : bad) if (n >= GBDT_PAR_ROWS)
     for (size_t i = 0; i < n; i++) {
         if (!isfinite(g[i]) || !isfinite(h[i]) || h[i] < 0)
             bad = i < bad ? i : bad;
@@ -38,53 +35,105 @@ hpml_status gbdt_quantize(const float *g, const float *h, size_t n, uint64_t see
                          "round %d: gradient %g / hessian %g of row %zu is not usable "
                          "(non-finite or negative hessian)",
                          round, (double)g[bad], (double)h[bad], bad);
-    q->scale_g = gmax > 0 ? QUANT_MAX / gmax : 1.0;
-    q->scale_h = hmax > 0 ? QUANT_MAX / hmax : 1.0;
+    const double quantum = (double)gbdt_quantum(n_total > n ? n_total : n);
+    q->scale_g = gmax > 0 ? quantum / gmax : 1.0;
+    q->scale_h = hmax > 0 ? quantum / hmax : 1.0;
     const double sg = q->scale_g, sh = q->scale_h;
-#pragma omp parallel for schedule(static) num_threads(threads > 0 ? threads : 1)
+    /* one 64-bit draw per row: its halves are the two uniforms (32 bits are
+     * plenty for rounding), a pure function of (seed, round, row) */
+    const uint64_t base = hpml_mix64(seed ^ hpml_mix64((uint64_t)(uint32_t)round << 32 | 1));
+#pragma omp parallel for schedule(static) num_threads(threads > 0 ? threads : 1) \
+    if (n >= GBDT_PAR_ROWS)
     for (size_t i = 0; i < n; i++) {
-        qg[i] = (int32_t)floor(g[i] * sg + draw(seed, round, i, 1));
-        qh[i] = (int32_t)floor(h[i] * sh + draw(seed, round, i, 2));
+        uint64_t x = hpml_mix64(base + 0x9e3779b97f4a7c15ULL * (uint64_t)i);
+        int64_t qg = (int64_t)floor(g[i] * sg + (double)(x >> 32) * 0x1.0p-32);
+        int64_t qh = (int64_t)floor(h[i] * sh + (double)(uint32_t)x * 0x1.0p-32);
+        /* |g| * sg <= quantum, so the draws cannot push past it */
+        packed[i] = gbdt_pack(qg, qh);
     }
     return HPML_OK;
 }
 
-void gbdt_hist_build(const gbdt_bins *b, const uint32_t *rows, size_t n_rows, const int32_t *qg,
-                     const int32_t *qh, int threads, gbdt_bin_sum *hist)
+/* The rows of one node into features [a0, a1) of feats; `count` is a
+ * constant at each call, so the compiler makes two loops. */
+static inline void build_range(const gbdt_bins *b, const int *feats, int a0, int a1,
+                               const uint32_t *rows, size_t n_rows, const int64_t *packed,
+                               int64_t *gh, int64_t *cnt, int count)
 {
     const int nf = b->n_features;
     const uint8_t *codes = b->codes;
+    for (int a = a0; a < a1; a++) {
+        size_t base = (size_t)(feats ? feats[a] : a) * HIST_BINS;
+        memset(gh + base, 0, HIST_BINS * sizeof *gh);
+        if (count)
+            memset(cnt + base, 0, HIST_BINS * sizeof *cnt);
+    }
+    if (feats || count) { /* column sample or counts: the general loop */
+        for (size_t k = 0; k < n_rows; k++) {
+            uint32_t r = rows ? rows[k] : (uint32_t)k;
+            const uint8_t *c = codes + (size_t)r * (size_t)nf;
+            const int64_t v = packed[k];
+            for (int a = a0; a < a1; a++) {
+                int j = feats ? feats[a] : a;
+                size_t at = (size_t)j * HIST_BINS + c[j];
+                gh[at] += v;
+                if (count)
+                    cnt[at]++;
+            }
+        }
+        return;
+    }
+    /* The hot loop (every feature, no counts): one add per feature and row,
+     * four features per step; the features' histograms are HIST_BINS apart. */
+    const int na = a1 - a0, n4 = na & ~3;
+    int64_t *const h0 = gh + (size_t)a0 * HIST_BINS;
+    for (size_t k = 0; k < n_rows; k++) {
+        uint32_t r = rows ? rows[k] : (uint32_t)k;
+        const uint8_t *c = codes + (size_t)r * (size_t)nf + a0;
+        const int64_t v = packed[k];
+        int64_t *h = h0;
+        int j = 0;
+        for (; j < n4; j += 4, h += 4 * HIST_BINS) {
+            h[c[j]] += v;
+            h[HIST_BINS + c[j + 1]] += v;
+            h[2 * HIST_BINS + c[j + 2]] += v;
+            h[3 * HIST_BINS + c[j + 3]] += v;
+        }
+        for (; j < na; j++, h += HIST_BINS)
+            h[c[j]] += v;
+    }
+}
+
+void gbdt_hist_build(const gbdt_bins *b, const int *feats, int n_feats, const uint32_t *rows,
+                     size_t n_rows, const int64_t *packed, int threads, gbdt_hist *hist)
+{
+    const int na = feats ? n_feats : b->n_features;
     int nt = threads > 0 ? threads : 1;
-    if (n_rows < 4096 || nf < 2)
+    if (n_rows < 4096 || na < 2)
         nt = 1;
-    /* Each thread owns a contiguous range of features and walks all rows:
+    /* Each thread owns a contiguous range of the features and walks all rows:
      * one cache line of codes per row, and no two threads add to one bin. */
 #pragma omp parallel num_threads(nt)
     {
         int t = nt > 1 ? omp_get_thread_num() : 0;
-        int j0 = nf * t / nt, j1 = nf * (t + 1) / nt;
-        memset(hist + (size_t)j0 * HIST_BINS, 0, (size_t)(j1 - j0) * HIST_BINS * sizeof *hist);
-        for (size_t k = 0; k < n_rows; k++) {
-            uint32_t r = rows ? rows[k] : (uint32_t)k;
-            const uint8_t *c = codes + (size_t)r * (size_t)nf;
-            int64_t g = qg[k], h = qh[k];
-            for (int j = j0; j < j1; j++) {
-                gbdt_bin_sum *s = &hist[(size_t)j * HIST_BINS + c[j]];
-                s->g += g;
-                s->h += h;
-                s->n++;
-            }
-        }
+        int a0 = na * t / nt, a1 = na * (t + 1) / nt;
+        if (hist->cnt)
+            build_range(b, feats, a0, a1, rows, n_rows, packed, hist->gh, hist->cnt, 1);
+        else
+            build_range(b, feats, a0, a1, rows, n_rows, packed, hist->gh, NULL, 0);
     }
 }
 
-void gbdt_hist_subtract(const gbdt_bin_sum *parent, const gbdt_bin_sum *child, int n_features,
-                        gbdt_bin_sum *sibling)
+void gbdt_hist_subtract(const gbdt_hist *parent, const gbdt_hist *child, int n_features,
+                        const int *feats, int n_feats, gbdt_hist *sibling)
 {
-    size_t n = (size_t)n_features * HIST_BINS;
-    for (size_t i = 0; i < n; i++) {
-        sibling[i].g = parent[i].g - child[i].g;
-        sibling[i].h = parent[i].h - child[i].h;
-        sibling[i].n = parent[i].n - child[i].n;
+    int na = feats ? n_feats : n_features;
+    for (int a = 0; a < na; a++) {
+        size_t base = (size_t)(feats ? feats[a] : a) * HIST_BINS;
+        for (size_t i = base; i < base + HIST_BINS; i++)
+            sibling->gh[i] = parent->gh[i] - child->gh[i];
+        if (sibling->cnt)
+            for (size_t i = base; i < base + HIST_BINS; i++)
+                sibling->cnt[i] = parent->cnt[i] - child->cnt[i];
     }
 }

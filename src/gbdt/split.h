@@ -30,10 +30,13 @@ typedef struct gbdt_split {
 double gbdt_score(double G, double H, const gbdt_split_params *p);
 double gbdt_leaf_value(double G, double H, const gbdt_split_params *p);
 
-/* Updates *best with the best split of feature j (histogram hj with n_bins
- * value bins, node sums `total`) if it beats *best. Initialise best->feature
- * to -1 and best->gain to the minimum gain (gamma). */
-void gbdt_split_feature(const gbdt_bin_sum *hj, int n_bins, const gbdt_bin_sum *total,
-                        const gbdt_quant *q, const gbdt_split_params *p, int j, gbdt_split *best);
+/* Updates *best with the best split of feature j (packed sums gh[0..n_bins],
+ * bin 0 = missing; row counts cnt, or NULL when min_samples_leaf is 1; node
+ * sums `total`) if it beats *best. Initialise best->feature to -1 and
+ * best->gain to the minimum gain (gamma). Without counts, left.n and right.n
+ * are not set. An empty child never wins: its gain is exactly 0. */
+void gbdt_split_feature(const int64_t *gh, const int64_t *cnt, int n_bins,
+                        const gbdt_bin_sum *total, const gbdt_quant *q,
+                        const gbdt_split_params *p, int j, gbdt_split *best);
 
 #endif

@@ -1,6 +1,7 @@
 /* tree.c — depth-wise growth with histogram subtraction and a row partition. */
 #include "gbdt/tree.h"
 
+#include <omp.h>
 #include <string.h>
 
 #include "core/alloc.h"
@@ -29,166 +30,384 @@ static int add_node(gbdt_tree *t)
     return t->n_nodes++;
 }
 
-/* A node waiting to be split: its rows rows[begin..end), histogram, sums. */
-typedef struct pending {
-    int node;
+/* A leaf that may still be split: its rows rows[begin..end), its histogram
+ * (NULL once dropped to save memory), sums and best split. */
+typedef struct candidate {
+    int node, depth;
     size_t begin, end;
-    gbdt_bin_sum *hist;     /* owned */
+    int64_t *hist;          /* owned (or NULL): packed sums, then counts if counted */
     gbdt_bin_sum total;
-} pending;
+    gbdt_split split;       /* feature -1: cannot be split */
+} candidate;
 
-static void make_leaf(gbdt_tree *t, const pending *w, const gbdt_quant *q,
-                      const gbdt_grow_params *p, double *leaf_value)
+/* The grower's state for one tree. */
+typedef struct grower {
+    const gbdt_bins *b;
+    const gbdt_grow_params *p;
+    const gbdt_quant *q;
+    gbdt_tree *t;
+    uint32_t *rows;
+    int64_t *packed;
+    double *leaf_value;
+    int counted;            /* rows per bin are counted (min_samples_leaf > 1) */
+    size_t hist_bytes, budget;
+    candidate *cand;        /* waiting leaves; cand[head..n_cand) are live (depthwise order) */
+    size_t n_cand, cap_cand, head;
+    int64_t **pool;         /* free histogram buffers */
+    int n_pool, cap_pool, n_live_hist;
+    gbdt_split *per_feature;
+    uint32_t *tmp;
+    int64_t *tmp_packed;
+    uint8_t *dir;           /* per row: goes left (parallel partition) */
+} grower;
+
+/* The histograms in a buffer: packed sums, then (if counted) counts. */
+static gbdt_hist view(const grower *w, int64_t *buf)
 {
-    double G = (double)w->total.g / q->scale_g, H = (double)w->total.h / q->scale_h;
-    double v = p->learning_rate * gbdt_leaf_value(G, H, &p->split);
-    t->nodes[w->node].value = v;
-    t->nodes[w->node].cover = H;
-    for (size_t k = w->begin; k < w->end; k++)
-        leaf_value[k] = v;
+    return (gbdt_hist){buf, w->counted ? buf + (size_t)w->b->n_features * HIST_BINS : NULL};
 }
 
-/* Best split of a node over all features; per-feature searches run in
- * parallel and are combined in feature order (the lowest feature wins ties). */
-static gbdt_split best_split(const gbdt_bins *b, const pending *w, const gbdt_quant *q,
-                             const gbdt_grow_params *p, gbdt_split *per_feature)
+static int64_t *hist_get(grower *w)
 {
-    int nf = b->n_features;
-#pragma omp parallel for schedule(dynamic, 4) num_threads(p->threads) if (nf > 8)
-    for (int j = 0; j < nf; j++) {
-        per_feature[j] = (gbdt_split){.feature = -1, .gain = p->split.gamma};
-        gbdt_split_feature(w->hist + (size_t)j * HIST_BINS, b->n_bins[j] + 1, &w->total, q,
-                           &p->split, j, &per_feature[j]);
+    w->n_live_hist++;
+    if (w->n_pool > 0)
+        return w->pool[--w->n_pool];
+    int64_t *h = hpml_malloc(w->hist_bytes);
+    if (!h)
+        w->n_live_hist--;
+    return h;
+}
+
+static void hist_put(grower *w, int64_t *h)
+{
+    if (!h)
+        return;
+    w->n_live_hist--;
+    if (w->n_pool < w->cap_pool)
+        w->pool[w->n_pool++] = h;
+    else
+        hpml_free(h);
+}
+
+static void make_leaf(grower *w, const candidate *c)
+{
+    double G = (double)c->total.g / w->q->scale_g, H = (double)c->total.h / w->q->scale_h;
+    double v = w->p->learning_rate * gbdt_leaf_value(G, H, &w->p->split);
+    w->t->nodes[c->node].value = v;
+    w->t->nodes[c->node].cover = H;
+    for (size_t k = c->begin; k < c->end; k++)
+        w->leaf_value[k] = v;
+}
+
+/* Best split of a candidate over the allowed features; per-feature searches
+ * run in parallel and are combined in feature order (the lowest feature wins
+ * ties), so the result does not depend on the thread count. */
+static void find_split(grower *w, candidate *c)
+{
+    const gbdt_grow_params *p = w->p;
+    c->split = (gbdt_split){.feature = -1, .gain = p->split.gamma};
+    if ((p->max_depth > 0 && c->depth >= p->max_depth) ||
+        c->total.n < 2 * (int64_t)(p->split.min_samples_leaf > 1 ? p->split.min_samples_leaf : 1))
+        return;
+    const gbdt_bins *b = w->b;
+    int na = p->features ? p->n_features : b->n_features;
+#pragma omp parallel for schedule(dynamic, 4) num_threads(p->threads) if (na > 8)
+    for (int a = 0; a < na; a++) {
+        int j = p->features ? p->features[a] : a;
+        w->per_feature[a] = (gbdt_split){.feature = -1, .gain = p->split.gamma};
+        gbdt_hist h = view(w, c->hist);
+        gbdt_split_feature(h.gh + (size_t)j * HIST_BINS,
+                           h.cnt ? h.cnt + (size_t)j * HIST_BINS : NULL, b->n_bins[j] + 1,
+                           &c->total, w->q, &p->split, j, &w->per_feature[a]);
     }
-    gbdt_split best = {.feature = -1, .gain = p->split.gamma};
-    for (int j = 0; j < nf; j++)
-        if (per_feature[j].feature >= 0 && per_feature[j].gain > best.gain)
-            best = per_feature[j];
-    return best;
+    for (int a = 0; a < na; a++)
+        if (w->per_feature[a].feature >= 0 && w->per_feature[a].gain > c->split.gain)
+            c->split = w->per_feature[a];
+}
+
+#define PAR_PARTITION_ROWS 65536 /* below this, one thread partitions */
+#define MAX_PART_THREADS 64
+
+static inline int goes_left(const uint8_t *codes, size_t stride, uint32_t row, const gbdt_split *s)
+{
+    uint8_t c = codes[row * stride];
+    return c == 0 ? s->missing_left : c <= s->bin;
 }
 
 /* Stable partition of rows[begin..end), and of the gradients that travel
- * with them: rows going left first. Returns the end of the left part. tmp
- * holds n rows' worth of scratch for each of the three arrays. */
-static size_t partition(const gbdt_bins *b, uint32_t *rows, int32_t *qg, int32_t *qh,
-                        size_t begin, size_t end, const gbdt_split *s, uint32_t *tmp,
-                        int32_t *tmp_g, int32_t *tmp_h)
+ * with them: rows going left first. Returns the end of the left part. Large
+ * ranges are cut into chunks, one per thread: the chunks' decisions are
+ * counted, each chunk scatters into its final places in the scratch arrays
+ * (so the order, and the result, do not depend on the thread count), and the
+ * scratch is copied back. */
+static size_t partition(grower *w, size_t begin, size_t end, const gbdt_split *s)
 {
-    const uint8_t *codes = b->codes + s->feature;
-    const size_t stride = (size_t)b->n_features;
+    const uint8_t *codes = w->b->codes + s->feature;
+    const size_t stride = (size_t)w->b->n_features;
+    uint32_t *rows = w->rows;
+    int64_t *packed = w->packed;
+    int nt = w->p->threads > MAX_PART_THREADS ? MAX_PART_THREADS : w->p->threads;
+    if (nt > 1 && end - begin >= PAR_PARTITION_ROWS) {
+        size_t n_left[MAX_PART_THREADS + 1] = {0}, total_left = 0;
+        uint8_t *dir = w->dir;
+#pragma omp parallel num_threads(nt)
+        {
+            int t = omp_get_thread_num(), T = omp_get_num_threads();
+            size_t lo = begin + (end - begin) * (size_t)t / (size_t)T;
+            size_t hi = begin + (end - begin) * (size_t)(t + 1) / (size_t)T, nl = 0;
+            for (size_t k = lo; k < hi; k++)
+                nl += dir[k] = (uint8_t)goes_left(codes, stride, rows[k], s);
+            n_left[t + 1] = nl;
+#pragma omp barrier
+#pragma omp single
+            {
+                for (int u = 1; u <= T; u++)
+                    n_left[u] += n_left[u - 1];
+                total_left = n_left[T];
+            }
+            /* chunk t's lefts start after the earlier chunks' lefts; its
+             * rights after all lefts and the earlier chunks' rights */
+            size_t l = n_left[t], r = total_left + (lo - begin) - n_left[t];
+            for (size_t k = lo; k < hi; k++) {
+                size_t at = dir[k] ? l++ : r++;
+                w->tmp[at] = rows[k];
+                w->tmp_packed[at] = packed[k];
+            }
+#pragma omp barrier
+            memcpy(rows + lo, w->tmp + (lo - begin), (hi - lo) * sizeof *rows);
+            memcpy(packed + lo, w->tmp_packed + (lo - begin), (hi - lo) * sizeof *packed);
+        }
+        return begin + total_left;
+    }
     size_t l = begin, r = 0;
     for (size_t k = begin; k < end; k++) {
-        uint8_t c = codes[rows[k] * stride];
-        int left = c == 0 ? s->missing_left : c <= s->bin;
-        if (left) {
+        if (goes_left(codes, stride, rows[k], s)) {
             rows[l] = rows[k];
-            qg[l] = qg[k];
-            qh[l++] = qh[k];
+            packed[l++] = packed[k];
         } else {
-            tmp[r] = rows[k];
-            tmp_g[r] = qg[k];
-            tmp_h[r++] = qh[k];
+            w->tmp[r] = rows[k];
+            w->tmp_packed[r++] = packed[k];
         }
     }
-    memcpy(rows + l, tmp, r * sizeof *rows);
-    memcpy(qg + l, tmp_g, r * sizeof *qg);
-    memcpy(qh + l, tmp_h, r * sizeof *qh);
+    memcpy(rows + l, w->tmp, r * sizeof *rows);
+    memcpy(packed + l, w->tmp_packed, r * sizeof *packed);
     return l;
 }
 
-hpml_status gbdt_grow_tree(const gbdt_bins *b, uint32_t *rows, size_t n, int32_t *qg,
-                           int32_t *qh, const gbdt_quant *q, const gbdt_grow_params *p,
-                           gbdt_tree *t, double *leaf_value)
+static void build_hist(grower *w, candidate *c)
 {
-    size_t hist_bytes = (size_t)b->n_features * HIST_BINS * sizeof(gbdt_bin_sum);
-    size_t max_level = (size_t)1 << (p->max_depth < 20 ? p->max_depth : 20);
-    pending *level = hpml_calloc(max_level, sizeof *level);
-    pending *next = hpml_calloc(max_level, sizeof *next);
-    gbdt_split *per_feature = hpml_malloc_array((size_t)b->n_features, sizeof *per_feature);
-    uint32_t *tmp = hpml_malloc_array(n ? n : 1, sizeof *tmp);
-    int32_t *tmp_g = hpml_malloc_array(n ? n : 1, sizeof *tmp_g);
-    int32_t *tmp_h = hpml_malloc_array(n ? n : 1, sizeof *tmp_h);
-    hpml_status st = HPML_OK;
-    size_t n_level = 0, n_next = 0;
-    if (!level || !next || !per_feature || !tmp || !tmp_g || !tmp_h)
-        goto nomem;
-    int root = add_node(t);
-    if (root < 0 || !(level[0].hist = hpml_malloc(hist_bytes)))
-        goto nomem;
-    level[0] = (pending){root, 0, n, level[0].hist, {0, 0, 0}};
-    n_level = 1;
-    gbdt_hist_build(b, rows, n, qg, qh, p->threads, level[0].hist);
-    for (int k = 0; k < HIST_BINS; k++) { /* totals: any one feature's bins */
-        level[0].total.g += level[0].hist[k].g;
-        level[0].total.h += level[0].hist[k].h;
-        level[0].total.n += level[0].hist[k].n;
+    gbdt_hist h = view(w, c->hist);
+    gbdt_hist_build(w->b, w->p->features, w->p->n_features, w->rows + c->begin,
+                    c->end - c->begin, w->packed + c->begin, w->p->threads, &h);
+}
+
+/* Index of the next candidate to split, or -1: depthwise takes the oldest
+ * splittable one, lossguide the best gain (the older on ties). */
+static long pick(grower *w)
+{
+    long best = -1;
+    for (size_t i = w->head; i < w->n_cand; i++) {
+        if (w->cand[i].split.feature < 0)
+            continue;
+        if (w->p->policy == HPML_GROW_DEPTHWISE)
+            return (long)i;
+        if (best < 0 || w->cand[i].split.gain > w->cand[best].split.gain)
+            best = (long)i;
     }
-    for (int depth = 0; depth < p->max_depth && n_level; depth++) {
-        n_next = 0;
-        for (size_t i = 0; i < n_level; i++) {
-            pending *w = &level[i];
-            /* a level holds at most max_level nodes (2^20 for very deep trees) */
-            gbdt_split s = n_next + 2 <= max_level ? best_split(b, w, q, p, per_feature)
-                                                   : (gbdt_split){.feature = -1};
-            if (s.feature < 0) {
-                make_leaf(t, w, q, p, leaf_value);
-                hpml_free(w->hist);
-                w->hist = NULL;
-                continue;
-            }
-            int l = add_node(t), r = add_node(t);
-            if (l < 0 || r < 0)
-                goto nomem;
-            gbdt_node *nd = &t->nodes[w->node];
-            nd->feature = s.feature;
-            nd->left = l;
-            nd->right = r;
-            nd->bin = (uint8_t)s.bin;
-            nd->missing_left = (uint8_t)s.missing_left;
-            nd->threshold = b->categorical[s.feature] ? 0.0 : b->cuts[s.feature][s.bin - 1];
-            nd->gain = s.gain;
-            nd->cover = (double)w->total.h / q->scale_h;
-            size_t mid = partition(b, rows, qg, qh, w->begin, w->end, &s, tmp, tmp_g, tmp_h);
-            pending L = {l, w->begin, mid, NULL, s.left}, R = {r, mid, w->end, NULL, s.right};
-            /* build the smaller child, subtract for the larger (reusing the parent's buffer) */
-            pending *small = L.total.n <= R.total.n ? &L : &R, *large = small == &L ? &R : &L;
-            if (!(small->hist = hpml_malloc(hist_bytes)))
-                goto nomem;
-            gbdt_hist_build(b, rows + small->begin, small->end - small->begin, qg + small->begin,
-                            qh + small->begin, p->threads, small->hist);
-            large->hist = w->hist;
-            w->hist = NULL;
-            gbdt_hist_subtract(large->hist, small->hist, b->n_features, large->hist);
-            next[n_next++] = L;
-            next[n_next++] = R;
+    return best;
+}
+
+/* Keeps the histograms within the budget: drops the one of the candidate
+ * least likely to be split next (lowest gain, newest on ties). */
+static void reclaim(grower *w, size_t keep)
+{
+    while ((size_t)(w->n_live_hist + 2) * w->hist_bytes > w->budget) {
+        long victim = -1;
+        for (size_t i = w->head; i < w->n_cand; i++)
+            if (i != keep && w->cand[i].hist &&
+                (victim < 0 || w->cand[i].split.gain <= w->cand[victim].split.gain))
+                victim = (long)i;
+        if (victim < 0)
+            return;
+        hist_put(w, w->cand[victim].hist);
+        w->cand[victim].hist = NULL;
+    }
+}
+
+static int push(grower *w, const candidate *c)
+{
+    if (w->n_cand == w->cap_cand) {
+        size_t cap = w->cap_cand ? 2 * w->cap_cand : 64;
+        candidate *nc = hpml_realloc_array(w->cand, cap, sizeof *nc);
+        if (!nc)
+            return -1;
+        w->cand = nc;
+        w->cap_cand = cap;
+    }
+    w->cand[w->n_cand++] = *c;
+    return 0;
+}
+
+/* Leaf i becomes a leaf for good: removed from the candidates. */
+static void retire(grower *w, size_t i)
+{
+    make_leaf(w, &w->cand[i]);
+    hist_put(w, w->cand[i].hist);
+    if (w->p->policy == HPML_GROW_DEPTHWISE) { /* keep creation order: i is head */
+        w->cand[i] = w->cand[w->head];
+        w->head++;
+    } else {
+        w->cand[i] = w->cand[--w->n_cand];
+    }
+}
+
+/* Splits candidate i into two new candidates. */
+static hpml_status split_candidate(grower *w, size_t i)
+{
+    candidate c = w->cand[i];
+    const gbdt_split *s = &c.split;
+    int l = add_node(w->t), r = add_node(w->t);
+    if (l < 0 || r < 0)
+        return HPML_ERR_NOMEM;
+    gbdt_node *nd = &w->t->nodes[c.node];
+    nd->feature = s->feature;
+    nd->left = l;
+    nd->right = r;
+    nd->bin = (uint8_t)s->bin;
+    nd->missing_left = (uint8_t)s->missing_left;
+    nd->threshold = w->b->categorical[s->feature] ? 0.0 : w->b->cuts[s->feature][s->bin - 1];
+    nd->gain = s->gain;
+    nd->cover = (double)c.total.h / w->q->scale_h;
+    size_t mid = partition(w, c.begin, c.end, s);
+    candidate L = {l, c.depth + 1, c.begin, mid, NULL, s->left, {.feature = -1}};
+    candidate R = {r, c.depth + 1, mid, c.end, NULL, s->right, {.feature = -1}};
+    L.total.n = (int64_t)(mid - c.begin); /* counts from the partition */
+    R.total.n = (int64_t)(c.end - mid);
+    /* remove the parent (its slot is reused below) */
+    if (w->p->policy == HPML_GROW_DEPTHWISE) {
+        w->cand[i] = w->cand[w->head];
+        w->head++;
+    } else {
+        w->cand[i] = w->cand[--w->n_cand];
+    }
+    int can_split = w->p->max_depth == 0 || c.depth + 1 < w->p->max_depth;
+    if (can_split) {
+        /* build the smaller child, subtract for the larger (in the parent's buffer) */
+        candidate *small = L.total.n <= R.total.n ? &L : &R, *large = small == &L ? &R : &L;
+        reclaim(w, (size_t)-1);
+        if (!(small->hist = hist_get(w))) {
+            hist_put(w, c.hist);
+            return HPML_ERR_NOMEM;
         }
-        pending *swap = level;
-        level = next;
-        next = swap;
-        n_level = n_next;
-        n_next = 0;
+        build_hist(w, small);
+        if (c.hist) {
+            large->hist = c.hist;
+            gbdt_hist hp = view(w, c.hist), hs = view(w, small->hist);
+            gbdt_hist_subtract(&hp, &hs, w->b->n_features, w->p->features, w->p->n_features, &hp);
+        } else {
+            if (!(large->hist = hist_get(w))) {
+                hist_put(w, small->hist);
+                return HPML_ERR_NOMEM;
+            }
+            build_hist(w, large);
+        }
+        find_split(w, &L);
+        find_split(w, &R);
+    } else {
+        hist_put(w, c.hist);
     }
-    for (size_t i = 0; i < n_level; i++) { /* max depth reached */
-        make_leaf(t, &level[i], q, p, leaf_value);
-        hpml_free(level[i].hist);
-        level[i].hist = NULL;
+    candidate *kids[2] = {&L, &R};
+    for (int k = 0; k < 2; k++) {
+        if (kids[k]->split.feature < 0) { /* a leaf at once: no histogram to keep */
+            make_leaf(w, kids[k]);
+            hist_put(w, kids[k]->hist);
+        } else if (push(w, kids[k]) < 0) {
+            hist_put(w, kids[k]->hist);
+            if (k == 0)
+                hist_put(w, R.hist);
+            return HPML_ERR_NOMEM;
+        }
     }
-    n_level = 0;
+    return HPML_OK;
+}
+
+hpml_status gbdt_grow_tree(const gbdt_bins *b, uint32_t *rows, size_t n, int64_t *packed,
+                           const gbdt_quant *q, const gbdt_grow_params *p, gbdt_tree *t,
+                           double *leaf_value)
+{
+    grower w = {.b = b, .p = p, .q = q, .t = t, .rows = rows, .packed = packed,
+                .leaf_value = leaf_value, .counted = p->split.min_samples_leaf > 1};
+    w.hist_bytes = (size_t)b->n_features * HIST_BINS * sizeof(int64_t) * (w.counted ? 2 : 1);
+    w.budget = p->hist_budget ? p->hist_budget : (size_t)1 << 30;
+    if (w.budget < 4 * w.hist_bytes)
+        w.budget = 4 * w.hist_bytes;
+    w.cap_pool = 8;
+    w.pool = hpml_calloc((size_t)w.cap_pool, sizeof *w.pool);
+    w.per_feature = hpml_malloc_array((size_t)b->n_features, sizeof *w.per_feature);
+    w.tmp = hpml_malloc_array(n ? n : 1, sizeof *w.tmp);
+    w.tmp_packed = hpml_malloc_array(n ? n : 1, sizeof *w.tmp_packed);
+    w.dir = hpml_malloc(n ? n : 1);
+    hpml_status st = HPML_OK;
+    candidate root = {add_node(t), 0, 0, n, NULL, {0, 0, 0}, {.feature = -1}};
+    if (!w.pool || !w.per_feature || !w.tmp || !w.tmp_packed || !w.dir || root.node < 0 ||
+        !(root.hist = hist_get(&w)))
+        goto nomem;
+    build_hist(&w, &root);
+    int64_t sum = 0; /* totals straight from the gradients */
+    for (size_t k = 0; k < n; k++)
+        sum += packed[k];
+    root.total = (gbdt_bin_sum){gbdt_packed_g(sum), gbdt_packed_h(sum), (int64_t)n};
+    find_split(&w, &root);
+    if (push(&w, &root) < 0) {
+        hist_put(&w, root.hist);
+        goto nomem;
+    }
+    int leaves = 1;
+    for (;;) {
+        if (p->max_leaves > 0 && leaves >= p->max_leaves)
+            break;
+        long i = pick(&w);
+        if (i < 0)
+            break;
+        if ((st = split_candidate(&w, (size_t)i)) != HPML_OK)
+            goto nomem;
+        leaves++;
+    }
+    while (w.n_cand > w.head)
+        retire(&w, w.head);
     goto out;
 nomem:
     st = hpml_fail(HPML_ERR_NOMEM, "out of memory while growing a tree");
 out:
-    for (size_t i = 0; level && i < n_level; i++)
-        hpml_free(level[i].hist);
-    for (size_t i = 0; next && i < n_next; i++)
-        hpml_free(next[i].hist);
-    hpml_free(level);
-    hpml_free(next);
-    hpml_free(per_feature);
-    hpml_free(tmp);
-    hpml_free(tmp_g);
-    hpml_free(tmp_h);
+    for (size_t i = w.head; i < w.n_cand; i++)
+        hist_put(&w, w.cand[i].hist);
+    for (int i = 0; i < w.n_pool; i++)
+        hpml_free(w.pool[i]);
+    hpml_free(w.pool);
+    hpml_free(w.cand);
+    hpml_free(w.per_feature);
+    hpml_free(w.tmp);
+    hpml_free(w.tmp_packed);
+    hpml_free(w.dir);
     return st;
+}
+
+int gbdt_tree_leaf_binned(const gbdt_tree *t, const gbdt_bins *b, size_t row)
+{
+    const uint8_t *c = b->codes + row * (size_t)b->n_features;
+    int i = 0;
+    while (t->nodes[i].feature >= 0) {
+        const gbdt_node *nd = &t->nodes[i];
+        uint8_t v = c[nd->feature];
+        int left = v == 0 ? nd->missing_left : v <= nd->bin;
+        i = left ? nd->left : nd->right;
+    }
+    return i;
+}
+
+double gbdt_tree_predict_binned(const gbdt_tree *t, const gbdt_bins *b, size_t row)
+{
+    return t->nodes[gbdt_tree_leaf_binned(t, b, row)].value;
 }
 
 double gbdt_tree_predict(const gbdt_tree *t, const float *x, const uint8_t *const *cat_bin,

@@ -1,5 +1,9 @@
 /* tree.h — one regression tree: growth on binned data, prediction on raw values (internal).
  *
+ * Growth: leaves waiting to be split are expanded in order of creation
+ * (depthwise: level by level) or best gain first (lossguide; ties: the older
+ * leaf), until no split gains more than gamma, max_depth or max_leaves.
+ *
  * Nodes live in one array; node 0 is the root. A split sends a row left when
  *   numeric:      x < threshold            (threshold = a cut, a float32 value)
  *   categorical:  bin(code) <= bin         (bin from the model's category map)
@@ -27,21 +31,30 @@ typedef struct gbdt_tree {
 } gbdt_tree;
 
 typedef struct gbdt_grow_params {
-    int max_depth;          /* >= 1 */
+    int max_depth;          /* 0: no limit */
+    int max_leaves;         /* 0: no limit */
+    hpml_grow_policy policy;
     double learning_rate;
     gbdt_split_params split;
     int threads;
+    const int *features;    /* features a split may use (column sample), ascending; NULL: all */
+    int n_features;
+    size_t hist_budget;     /* bytes of histograms kept for subtraction (0: 1 GiB) */
 } gbdt_grow_params;
 
-/* Grows a tree depth-wise on rows[0..n) of the binned matrix b with
- * quantized gradients at scales q: qg[k], qh[k] belong to rows[k]. rows, qg
- * and qh are reordered together: on return each leaf's rows are contiguous
+/* Grows a tree on rows[0..n) of the binned matrix b with
+ * packed quantized gradients at scales q: packed[k] belongs to rows[k]. rows
+ * and packed are reordered together: on return each leaf's rows are contiguous
  * (keeping their relative order), and leaf_value[k] is the output of rows[k]
  * (learning rate applied). t must be empty ({0}); free with gbdt_tree_free. */
-hpml_status gbdt_grow_tree(const gbdt_bins *b, uint32_t *rows, size_t n, int32_t *qg,
-                           int32_t *qh, const gbdt_quant *q, const gbdt_grow_params *p,
-                           gbdt_tree *t, double *leaf_value);
+hpml_status gbdt_grow_tree(const gbdt_bins *b, uint32_t *rows, size_t n, int64_t *packed,
+                           const gbdt_quant *q, const gbdt_grow_params *p, gbdt_tree *t,
+                           double *leaf_value);
 void gbdt_tree_free(gbdt_tree *t);
+
+/* Leaf (node index) and output of the tree for row `row` of the binned matrix. */
+int gbdt_tree_leaf_binned(const gbdt_tree *t, const gbdt_bins *b, size_t row);
+double gbdt_tree_predict_binned(const gbdt_tree *t, const gbdt_bins *b, size_t row);
 
 /* Output of the tree for one row of raw values x[j] (NaN missing; categorical
  * features as codes, mapped to bins through cat_bin[j]). */

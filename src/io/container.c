@@ -13,6 +13,7 @@
 
 #include "core/alloc.h"
 #include "core/error.h"
+#include "io/atomic.h"
 
 #define HEADER_BYTES 16
 #define ENTRY_BYTES 32
@@ -49,50 +50,15 @@ static uint32_t crc_of(uint32_t crc, const void *data, size_t n)
     return crc;
 }
 
-static hpml_status write_all(int fd, const void *data, size_t n, const char *path)
-{
-    const unsigned char *p = data;
-    while (n) {
-        ssize_t k = write(fd, p, n);
-        if (k < 0) {
-            if (errno == EINTR)
-                continue;
-            return hpml_fail(HPML_ERR_IO, "%s: write failed: %s", path, strerror(errno));
-        }
-        p += k;
-        n -= (size_t)k;
-    }
-    return HPML_OK;
-}
-
-/* fsync of the directory holding path, so the rename itself is durable. */
-static void sync_dir(const char *path)
-{
-    char *copy = hpml_strdup(path);
-    if (!copy)
-        return;
-    int fd = open(dirname(copy), O_RDONLY | O_DIRECTORY);
-    if (fd >= 0) {
-        (void)fsync(fd);
-        close(fd);
-    }
-    hpml_free(copy);
-}
-
 hpml_status container_write(const char *path, const container_section *s, int n)
 {
     if (!path || n < 0 || (n && !s))
         return hpml_fail(HPML_ERR_ARG, "container_write: a path and sections are required");
     size_t table = HEADER_BYTES + (size_t)n * ENTRY_BYTES;
     unsigned char *head = hpml_calloc(1, table);
-    size_t plen = strlen(path);
-    char *tmp = hpml_malloc(plen + 16);
+    if (!head)
+        return hpml_fail(HPML_ERR_NOMEM, "out of memory writing %s", path);
     hpml_status st = HPML_OK;
-    int fd = -1, created = 0;
-    if (!head || !tmp) {
-        st = HPML_ERR_NOMEM;
-        goto out;
-    }
     memcpy(head, "HPML", 4);
     put32(head + 4, CONTAINER_VERSION);
     put32(head + 8, (uint32_t)n);
@@ -101,9 +67,9 @@ hpml_status container_write(const char *path, const container_section *s, int n)
         unsigned char *e = head + HEADER_BYTES + (size_t)i * ENTRY_BYTES;
         size_t tl = strnlen(s[i].tag, sizeof s[i].tag);
         if (tl == 0 || tl > 8) {
-            st = hpml_fail(HPML_ERR_ARG, "container_write: section tag '%s' must have 1 to 8 "
-                           "characters", s[i].tag);
-            goto out;
+            hpml_free(head);
+            return hpml_fail(HPML_ERR_ARG, "container_write: section tag '%s' must have 1 to 8 "
+                             "characters", s[i].tag);
         }
         memcpy(e, s[i].tag, tl);
         put64(e + 8, off);
@@ -112,49 +78,25 @@ hpml_status container_write(const char *path, const container_section *s, int n)
         off = (off + s[i].size + 7) & ~(uint64_t)7;
     }
     put32(head + 12, crc_of(crc_of(0, head, 12), head + HEADER_BYTES, table - HEADER_BYTES));
-
-    snprintf(tmp, plen + 16, "%s.tmpXXXXXX", path);
-    fd = mkstemp(tmp);
-    created = fd >= 0;
-    if (fd < 0) {
-        st = hpml_fail(HPML_ERR_IO, "%s: cannot create a temporary file next to it: %s", path,
-                       strerror(errno));
-        goto out;
+    atomic_file f;
+    if ((st = atomic_open(&f, path)) != HPML_OK) {
+        hpml_free(head);
+        return st;
     }
     static const unsigned char zeros[8];
     size_t pos = table;
-    if ((st = write_all(fd, head, table, path)) != HPML_OK)
-        goto out;
-    for (int i = 0; i < n; i++) {
+    st = atomic_write(&f, head, table);
+    for (int i = 0; st == HPML_OK && i < n; i++) {
         size_t at = (size_t)get64(head + HEADER_BYTES + (size_t)i * ENTRY_BYTES + 8);
-        if ((st = write_all(fd, zeros, at - pos, path)) != HPML_OK ||
-            (st = write_all(fd, s[i].data, s[i].size, path)) != HPML_OK)
-            goto out;
+        if ((st = atomic_write(&f, zeros, at - pos)) == HPML_OK)
+            st = atomic_write(&f, s[i].data, s[i].size);
         pos = at + s[i].size;
     }
-    if (fsync(fd) != 0) {
-        st = hpml_fail(HPML_ERR_IO, "%s: fsync failed: %s", path, strerror(errno));
-        goto out;
-    }
-    if (close(fd) != 0) {
-        fd = -1;
-        st = hpml_fail(HPML_ERR_IO, "%s: close failed: %s", path, strerror(errno));
-        goto out;
-    }
-    fd = -1;
-    if (rename(tmp, path) != 0) {
-        st = hpml_fail(HPML_ERR_IO, "%s: cannot rename the finished file into place: %s", path,
-                       strerror(errno));
-        goto out;
-    }
-    sync_dir(path);
-out:
-    if (fd >= 0)
-        close(fd);
-    if (st != HPML_OK && created)
-        unlink(tmp); /* never leave a half-written temporary behind */
+    if (st == HPML_OK)
+        st = atomic_commit(&f);
+    else
+        atomic_abort(&f);
     hpml_free(head);
-    hpml_free(tmp);
     return st;
 }
 

@@ -1,0 +1,165 @@
+/* predict.c — `hpml predict MODEL DATA.csv -o PREDS.csv`, and `hpml eval
+ * MODEL DATA.csv`: the model's features are found by name in DATA.csv. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "json.h"
+#include "load.h"
+#include "opts.h"
+#include "report.h"
+
+static const cli_opt predict_opts[] = {
+    CLI_READ_OPTS,
+    {"output", "o", 0, "where to write the predictions CSV (predict; required)"},
+    {"keep-col", "keep", 0, "comma-separated columns of DATA.csv to copy into the output (e.g. ids)"},
+    {"json", NULL, 1, "print one JSON object (timings; eval: metrics)"},
+    {"help", NULL, 1, "show this help"},
+};
+#define N_PREDICT_OPTS ((int)(sizeof predict_opts / sizeof predict_opts[0]))
+
+/* The parts predict and eval share: model, table, dataset and predictions. */
+typedef struct run {
+    hpml_model *m;
+    hpml_table *t;
+    hpml_dataset *d;
+    float *pred;
+    size_t n;
+    double read_seconds, predict_seconds;
+} run;
+
+static void run_free(run *r)
+{
+    free(r->pred);
+    hpml_dataset_free(r->d);
+    hpml_table_free(r->t);
+    hpml_model_free(r->m);
+}
+
+static int load_and_predict(const cli_args *a, int with_target, const cli_list *keep, run *r)
+{
+    memset(r, 0, sizeof *r);
+    hpml_status s = hpml_model_load(a->pos[0], &r->m);
+    if (s != HPML_OK)
+        return cli_fail(s);
+    int threads, rc;
+    if (cli_get_int(a, "threads", 0, 0, 4096, &threads))
+        return 1;
+    hpml_model_set_threads(r->m, threads);
+    double t0 = cli_now_seconds();
+    if ((rc = cli_read_table_for_model(a, a->pos[1], r->m, keep, &r->t)) != 0)
+        return rc;
+    if ((s = hpml_model_dataset(r->m, r->t, with_target, &r->d)) != HPML_OK)
+        return cli_fail(s);
+    double t1 = cli_now_seconds();
+    r->n = hpml_dataset_n_rows(r->d);
+    r->pred = malloc((r->n ? r->n : 1) * (size_t)hpml_model_n_outputs(r->m) * sizeof *r->pred);
+    if (!r->pred) {
+        fprintf(stderr, "hpml: out of memory for %zu predictions\n", r->n);
+        return 3;
+    }
+    if ((s = hpml_model_predict_dataset(r->m, r->d, NULL, r->n, r->pred)) != HPML_OK)
+        return cli_fail(s);
+    r->read_seconds = t1 - t0;
+    r->predict_seconds = cli_now_seconds() - t1;
+    return 0;
+}
+
+int cmd_predict(int argc, char **argv)
+{
+    cli_args a;
+    if (cli_parse(argc, argv, 2, predict_opts, N_PREDICT_OPTS, &a))
+        return 1;
+    if (cli_get(&a, "help")) {
+        printf("Usage: hpml predict MODEL.hpml DATA.csv -o PREDS.csv [--keep-col id]\n\n"
+               "Predicts every row of DATA.csv. Columns are matched to the model's features\n"
+               "by name (extra columns are ignored; a missing feature is an error). Category\n"
+               "values never seen in training are treated as missing. The output has the\n"
+               "kept columns, then 'prediction' (regression) or 'predicted' and one\n"
+               "'prob_CLASS' column per class (classification).\n\n");
+        cli_print_options(predict_opts, N_PREDICT_OPTS);
+        return 0;
+    }
+    const char *out = cli_get(&a, "output");
+    if (a.n_pos != 2 || !out) {
+        fprintf(stderr, "hpml predict: expected MODEL.hpml DATA.csv -o PREDS.csv "
+                        "(see hpml predict --help)\n");
+        return 1;
+    }
+    cli_list keep;
+    if (cli_list_split(cli_get(&a, "keep-col"), &keep))
+        return 3;
+    run r;
+    int rc = load_and_predict(&a, 0, &keep, &r);
+    int *cols = calloc((size_t)keep.n + 1, sizeof *cols);
+    if (rc == 0 && !cols) {
+        fprintf(stderr, "hpml: out of memory\n");
+        rc = 3;
+    }
+    for (int i = 0; rc == 0 && i < keep.n; i++)
+        if ((cols[i] = hpml_table_find_col(r.t, keep.item[i])) < 0) {
+            fprintf(stderr, "hpml predict: --keep-col: no column '%s' in %s\n", keep.item[i],
+                    a.pos[1]);
+            rc = 2;
+        }
+    if (rc == 0) {
+        double t0 = cli_now_seconds();
+        hpml_status s = hpml_write_predictions(r.m, r.pred, r.n, r.t, cols, keep.n, out);
+        if (s != HPML_OK) {
+            rc = cli_fail(s);
+        } else if (cli_get(&a, "json")) {
+            printf("{\"rows\": %zu, \"output\": ", r.n);
+            json_str(stdout, out);
+            printf(", \"read_seconds\": %.6f, \"predict_seconds\": %.6f, \"write_seconds\": %.6f, "
+                   "\"peak_rss_mib\": %.1f}\n", r.read_seconds, r.predict_seconds,
+                   cli_now_seconds() - t0, cli_peak_rss_mib());
+        } else {
+            printf("predicted %zu rows in %.3f s; written to %s\n", r.n, r.predict_seconds, out);
+        }
+    }
+    free(cols);
+    cli_list_free(&keep);
+    run_free(&r);
+    return rc;
+}
+
+int cmd_eval(int argc, char **argv)
+{
+    cli_args a;
+    if (cli_parse(argc, argv, 2, predict_opts, N_PREDICT_OPTS, &a))
+        return 1;
+    if (cli_get(&a, "help")) {
+        printf("Usage: hpml eval MODEL.hpml DATA.csv [--json]\n\n"
+               "Predicts DATA.csv, which must hold the model's target column, and prints the\n"
+               "task's metrics: regression rmse, mae, r2, pearson, spearman; classification\n"
+               "auc, logloss, accuracy, macro_f1. A class the model was not trained on is an\n"
+               "error naming its line.\n\n");
+        cli_print_options(predict_opts, N_PREDICT_OPTS);
+        return 0;
+    }
+    if (a.n_pos != 2) {
+        fprintf(stderr, "hpml eval: expected MODEL.hpml DATA.csv (see hpml eval --help)\n");
+        return 1;
+    }
+    run r;
+    int rc = load_and_predict(&a, 1, NULL, &r);
+    hpml_metrics mt;
+    if (rc == 0) {
+        hpml_task task = hpml_model_task(r.m);
+        hpml_status s = hpml_metrics_compute(task, hpml_model_n_classes(r.m),
+                                             hpml_dataset_target(r.d), r.pred, r.n, &mt);
+        if (s != HPML_OK) {
+            rc = cli_fail(s);
+        } else if (cli_get(&a, "json")) {
+            printf("{\"rows\": %zu, \"task\": \"%s\", \"predict_seconds\": %.6f, \"metrics\": ",
+                   r.n, hpml_task_name(task), r.predict_seconds);
+            report_metrics_json(stdout, task, &mt);
+            printf("}\n");
+        } else {
+            printf("%zu rows, %s\n", r.n, hpml_task_name(task));
+            report_metrics_text(stdout, task, &mt);
+        }
+    }
+    run_free(&r);
+    return rc;
+}

@@ -1,0 +1,29 @@
+/* report.h — what train, eval and importance print (text tables or JSON). */
+#ifndef HPML_CLI_REPORT_H
+#define HPML_CLI_REPORT_H
+
+#include <stdio.h>
+
+#include "hpml.h"
+
+typedef struct train_report {
+    const hpml_model *model;
+    const hpml_dataset *d;
+    const char *path;
+    const hpml_gbdt_params *params;
+    size_t n_train, n_valid;
+    double read_seconds, train_seconds, peak_rss_mib;
+} train_report;
+
+int report_train_text(const train_report *r);
+int report_train_json(const train_report *r);
+
+/* Features by decreasing gain: a table of the top `top` (0: all), or a JSON
+ * array. Returns an exit code. */
+int report_importance(FILE *f, const hpml_model *m, int top, int json);
+
+/* The metrics of the task (NaN ones left out). */
+void report_metrics_text(FILE *f, hpml_task task, const hpml_metrics *mt);
+void report_metrics_json(FILE *f, hpml_task task, const hpml_metrics *mt);
+
+#endif

@@ -1,0 +1,266 @@
+/* schema.c — a model's schema, and datasets laid out like one. */
+#include "data/schema.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "core/alloc.h"
+#include "core/error.h"
+#include "data/dataset.h"
+#include "data/table.h"
+
+void schema_free(data_schema *s)
+{
+    if (!s)
+        return;
+    hpml_free(s->target);
+    for (int k = 0; s->class_labels && k < s->n_classes; k++)
+        hpml_free(s->class_labels[k]);
+    hpml_free(s->class_labels);
+    for (int j = 0; j < s->n_features; j++) {
+        if (s->names)
+            hpml_free(s->names[j]);
+        if (s->dicts)
+            hpml_dict_free(&s->dicts[j]);
+    }
+    hpml_free(s->names);
+    hpml_free(s->types);
+    hpml_free(s->dicts);
+    memset(s, 0, sizeof *s);
+}
+
+/* Room for the feature arrays, all empty. */
+static hpml_status schema_alloc(data_schema *s, int n_features, int n_classes)
+{
+    s->n_features = n_features;
+    s->n_classes = n_classes;
+    s->names = hpml_calloc((size_t)n_features, sizeof *s->names);
+    s->types = hpml_calloc((size_t)n_features, sizeof *s->types);
+    s->dicts = hpml_calloc((size_t)n_features, sizeof *s->dicts);
+    s->class_labels = hpml_calloc((size_t)(n_classes ? n_classes : 1), sizeof *s->class_labels);
+    if (!s->names || !s->types || !s->dicts || !s->class_labels)
+        return HPML_ERR_NOMEM;
+    for (int j = 0; j < n_features; j++)
+        hpml_dict_init(&s->dicts[j]);
+    return HPML_OK;
+}
+
+/* Appends every string of src to dst, in code order (so codes are kept). */
+static hpml_status copy_dict(hpml_dict *dst, const hpml_dict *src)
+{
+    for (int32_t c = 0; c < src->n; c++) {
+        int32_t code;
+        hpml_status st = hpml_dict_intern(dst, hpml_dict_str(src, c), src->len[c], &code);
+        if (st != HPML_OK)
+            return st;
+    }
+    return HPML_OK;
+}
+
+static hpml_status schema_copy(const data_schema *src, data_schema *s)
+{
+    memset(s, 0, sizeof *s);
+    hpml_status st = schema_alloc(s, src->n_features, src->n_classes);
+    if (st == HPML_OK && !(s->target = hpml_strdup(src->target)))
+        st = HPML_ERR_NOMEM;
+    s->task = src->task;
+    for (int k = 0; st == HPML_OK && k < src->n_classes; k++)
+        if (!(s->class_labels[k] = hpml_strdup(src->class_labels[k])))
+            st = HPML_ERR_NOMEM;
+    for (int j = 0; st == HPML_OK && j < src->n_features; j++) {
+        s->types[j] = src->types[j];
+        if (!(s->names[j] = hpml_strdup(src->names[j])))
+            st = HPML_ERR_NOMEM;
+        else
+            st = copy_dict(&s->dicts[j], &src->dicts[j]);
+    }
+    if (st != HPML_OK)
+        schema_free(s);
+    return st;
+}
+
+hpml_status schema_from_dataset(const hpml_dataset *d, data_schema *s)
+{
+    if (d->like)
+        return schema_copy(d->like, s);
+    memset(s, 0, sizeof *s);
+    hpml_status st = schema_alloc(s, d->n_features, d->n_classes);
+    if (st == HPML_OK && !(s->target = hpml_strdup(hpml_dataset_target_name(d))))
+        st = HPML_ERR_NOMEM;
+    s->task = d->task;
+    for (int k = 0; st == HPML_OK && k < d->n_classes; k++)
+        if (!(s->class_labels[k] = hpml_strdup(d->class_labels[k])))
+            st = HPML_ERR_NOMEM;
+    for (int j = 0; st == HPML_OK && j < d->n_features; j++) {
+        const table_column *col = &d->t->cols[d->feat_cols[j]];
+        s->types[j] = col->type;
+        if (!(s->names[j] = hpml_strdup(col->name)))
+            st = HPML_ERR_NOMEM;
+        else if (col->type == HPML_COL_CATEGORICAL)
+            st = copy_dict(&s->dicts[j], &col->dict);
+    }
+    if (st != HPML_OK)
+        schema_free(s);
+    return st;
+}
+
+/* First row of a categorical column holding a value (for messages). */
+static size_t first_present(const hpml_table *t, int c)
+{
+    const int32_t *v = table_i32(t, c);
+    size_t i = 0;
+    while (i + 1 < t->n_rows && v[i] < 0)
+        i++;
+    return i;
+}
+
+/* Finds feature j of s in t and maps its categories. */
+static hpml_status map_feature(const data_schema *s, int j, hpml_dataset *d)
+{
+    const hpml_table *t = d->t;
+    int c = hpml_table_find_col(t, s->names[j]);
+    if (c < 0)
+        return hpml_fail_at(HPML_ERR_DATA, t->source, t->data_line0 > 1 ? t->data_line0 - 1 : 1,
+                            1, "no column named '%s': the model uses it as a feature (%d of %d)",
+                            s->names[j], j + 1, s->n_features);
+    d->feat_cols[j] = c;
+    const table_column *col = &t->cols[c];
+    if (s->types[j] == HPML_COL_NUMERIC && col->type == HPML_COL_CATEGORICAL) {
+        size_t r = first_present(t, c);
+        return hpml_fail_at(HPML_ERR_DATA, t->source, hpml_table_row_line(t, r), 0,
+                            "column '%s' holds text ('%s' on this line) but the model was "
+                            "trained with it numeric",
+                            col->name, hpml_table_col_category(t, c, table_i32(t, c)[r]));
+    }
+    if (s->types[j] == HPML_COL_CATEGORICAL && col->type == HPML_COL_NUMERIC)
+        return hpml_fail(HPML_ERR_DATA, "%s: column '%s' was read as numbers but the model was "
+                         "trained with it categorical: read it as text (--categorical %s)",
+                         t->source, col->name, col->name);
+    if (col->type == HPML_COL_NUMERIC)
+        return HPML_OK;
+    int32_t n = col->dict.n;
+    if (!(d->code_map[j] = hpml_malloc_array((size_t)(n ? n : 1), sizeof(int32_t))))
+        return HPML_ERR_NOMEM;
+    for (int32_t k = 0; k < n; k++)
+        d->code_map[j][k] = hpml_dict_find(&s->dicts[j], hpml_dict_str(&col->dict, k), col->dict.len[k]);
+    return HPML_OK;
+}
+
+/* Class of each row's target text among the schema's labels. */
+static hpml_status map_target(const data_schema *s, hpml_dataset *d)
+{
+    const hpml_table *t = d->t;
+    const table_column *col = &t->cols[d->target_col];
+    if (s->task == HPML_TASK_REGRESSION) {
+        if (col->type != HPML_COL_NUMERIC)
+            return hpml_fail(HPML_ERR_DATA, "%s: target '%s' holds text but the model is a "
+                             "regression model", t->source, col->name);
+        for (size_t i = 0; i < d->n_rows; i++) {
+            size_t r = d->rows ? d->rows[i] : i;
+            float v = table_f32(t, d->target_col)[r];
+            if (isinf(v))
+                return hpml_fail_at(HPML_ERR_DATA, t->source, hpml_table_row_line(t, r), 0,
+                                    "target '%s' is infinite", col->name);
+            d->target[i] = v;
+        }
+        return HPML_OK;
+    }
+    d->class_counts = hpml_calloc((size_t)s->n_classes, sizeof *d->class_counts);
+    if (!d->class_counts)
+        return HPML_ERR_NOMEM;
+    for (size_t i = 0; i < d->n_rows; i++) {
+        size_t r = d->rows ? d->rows[i] : i;
+        char buf[32];
+        const char *label;
+        if (col->type == HPML_COL_NUMERIC) {
+            snprintf(buf, sizeof buf, "%.9g", (double)table_f32(t, d->target_col)[r]);
+            label = buf;
+        } else {
+            label = hpml_dict_str(&col->dict, table_i32(t, d->target_col)[r]);
+        }
+        int k = 0;
+        while (k < s->n_classes && strcmp(s->class_labels[k], label) != 0)
+            k++;
+        if (k == s->n_classes)
+            return hpml_fail_at(HPML_ERR_DATA, t->source, hpml_table_row_line(t, r), 0,
+                                "target '%s' is '%s', a class the model was not trained on "
+                                "(it knows %d: '%s', '%s'%s)",
+                                col->name, label, s->n_classes, s->class_labels[0],
+                                s->class_labels[1], s->n_classes > 2 ? ", ..." : "");
+        d->target[i] = (float)k;
+        d->class_counts[k]++;
+    }
+    return HPML_OK;
+}
+
+static hpml_status fill_like(const data_schema *s, const hpml_table *t, int with_target,
+                             hpml_dataset *d)
+{
+    d->t = t;
+    d->target_col = -1;
+    d->n_rows = t->n_rows;
+    d->n_features = s->n_features;
+    d->task = s->task;
+    snprintf(d->task_reason, sizeof d->task_reason, "the model's task");
+    d->like = hpml_calloc(1, sizeof *d->like);
+    d->feat_cols = hpml_calloc((size_t)s->n_features, sizeof *d->feat_cols);
+    d->code_map = hpml_calloc((size_t)s->n_features, sizeof *d->code_map);
+    if (!d->like || !d->feat_cols || !d->code_map)
+        return HPML_ERR_NOMEM;
+    hpml_status st = schema_copy(s, d->like);
+    for (int j = 0; st == HPML_OK && j < s->n_features; j++)
+        st = map_feature(s, j, d);
+    if (st != HPML_OK || !with_target)
+        return st;
+    hpml_dataset_spec spec;
+    hpml_dataset_spec_init(&spec);
+    if ((st = dataset_find_column(t, s->target, "target", &d->target_col)) != HPML_OK ||
+        (st = dataset_select_rows(d, &spec)) != HPML_OK)
+        return st;
+    if (!(d->target = hpml_malloc_array(d->n_rows ? d->n_rows : 1, sizeof(float))))
+        return HPML_ERR_NOMEM;
+    d->n_classes = s->n_classes;
+    d->class_labels = hpml_calloc((size_t)(s->n_classes ? s->n_classes : 1), sizeof(char *));
+    if (!d->class_labels)
+        return HPML_ERR_NOMEM;
+    for (int k = 0; k < s->n_classes; k++)
+        if (!(d->class_labels[k] = hpml_strdup(s->class_labels[k])))
+            return HPML_ERR_NOMEM;
+    return map_target(s, d);
+}
+
+hpml_status dataset_create_from_schema(const data_schema *s, const hpml_table *t, int with_target,
+                                       hpml_dataset **out)
+{
+    *out = NULL;
+    hpml_dataset *d = hpml_calloc(1, sizeof *d);
+    if (!d)
+        return HPML_ERR_NOMEM;
+    hpml_status st = fill_like(s, t, with_target, d);
+    if (st != HPML_OK) {
+        if (st == HPML_ERR_NOMEM)
+            hpml_fail(st, "out of memory laying out %s", t->source);
+        hpml_dataset_free(d);
+        return st;
+    }
+    *out = d;
+    return HPML_OK;
+}
+
+hpml_status hpml_dataset_create_like(const hpml_dataset *ref, const hpml_table *t, int with_target,
+                                     hpml_dataset **out)
+{
+    if (!out)
+        return hpml_fail(HPML_ERR_ARG, "hpml_dataset_create_like: out is NULL");
+    *out = NULL;
+    if (!ref || !t)
+        return hpml_fail(HPML_ERR_ARG, "hpml_dataset_create_like: a dataset and a table are needed");
+    data_schema s;
+    hpml_status st = schema_from_dataset(ref, &s);
+    if (st != HPML_OK)
+        return st;
+    st = dataset_create_from_schema(&s, t, with_target, out);
+    schema_free(&s);
+    return st;
+}

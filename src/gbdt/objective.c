@@ -1,0 +1,251 @@
+/* objective.c — gradients, starting margins, transforms and metrics. */
+#include "gbdt/objective.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/alloc.h"
+#include "core/error.h"
+#include "gbdt/hist.h"
+
+const char *gbdt_objective_name(hpml_gbdt_objective o)
+{
+    switch (o) {
+    case HPML_GBDT_AUTO: return "auto";
+    case HPML_GBDT_SQUARED_ERROR: return "squared_error";
+    case HPML_GBDT_LOGISTIC: return "logistic";
+    case HPML_GBDT_SOFTMAX: return "softmax";
+    case HPML_GBDT_HUBER: return "huber";
+    case HPML_GBDT_QUANTILE: return "quantile";
+    }
+    return "unknown";
+}
+
+const char *gbdt_metric_name(const gbdt_loss *l)
+{
+    switch (l->objective) {
+    case HPML_GBDT_LOGISTIC: return "logloss";
+    case HPML_GBDT_SOFTMAX: return "mlogloss";
+    case HPML_GBDT_HUBER: return "huber";
+    case HPML_GBDT_QUANTILE: return "pinball";
+    default: return "rmse";
+    }
+}
+
+hpml_status gbdt_loss_for(hpml_gbdt_objective asked, hpml_task task, int n_classes,
+                          const hpml_gbdt_params *p, gbdt_loss *out)
+{
+    hpml_gbdt_objective o = asked;
+    if (o == HPML_GBDT_AUTO)
+        o = task == HPML_TASK_BINARY       ? HPML_GBDT_LOGISTIC
+            : task == HPML_TASK_MULTICLASS ? HPML_GBDT_SOFTMAX
+                                           : HPML_GBDT_SQUARED_ERROR;
+    int regression = o == HPML_GBDT_SQUARED_ERROR || o == HPML_GBDT_HUBER || o == HPML_GBDT_QUANTILE;
+    if (regression && task != HPML_TASK_REGRESSION)
+        return hpml_fail(HPML_ERR_ARG, "objective %s is for regression, but the task is %s "
+                         "(use --task regression for a numeric target)",
+                         gbdt_objective_name(o), hpml_task_name(task));
+    if (o == HPML_GBDT_LOGISTIC && task != HPML_TASK_BINARY)
+        return hpml_fail(HPML_ERR_ARG, "objective logistic needs a binary task, but the task is %s",
+                         hpml_task_name(task));
+    if (o == HPML_GBDT_SOFTMAX && task != HPML_TASK_MULTICLASS)
+        return hpml_fail(HPML_ERR_ARG, "objective softmax needs a multiclass task, but the task "
+                         "is %s%s", hpml_task_name(task),
+                         task == HPML_TASK_BINARY ? " (use logistic)" : "");
+    *out = (gbdt_loss){o, o == HPML_GBDT_SOFTMAX ? n_classes : 1, p->huber_delta,
+                       p->quantile_alpha};
+    return HPML_OK;
+}
+
+static int cmp_float(const void *a, const void *b)
+{
+    float x = *(const float *)a, y = *(const float *)b;
+    return (x > y) - (x < y);
+}
+
+double gbdt_quantile(float *v, size_t n, double q)
+{
+    qsort(v, n, sizeof *v, cmp_float);
+    double pos = q * (double)(n - 1);
+    size_t i = (size_t)pos;
+    double f = pos - (double)i;
+    return i + 1 < n ? (1 - f) * v[i] + f * v[i + 1] : v[i];
+}
+
+static hpml_status quantile_of(const float *y, size_t n, double q, double *out)
+{
+    float *s = hpml_malloc_array(n, sizeof *s);
+    if (!s)
+        return hpml_fail(HPML_ERR_NOMEM, "out of memory computing the starting margin");
+    memcpy(s, y, n * sizeof *s);
+    *out = gbdt_quantile(s, n, q);
+    hpml_free(s);
+    return HPML_OK;
+}
+
+hpml_status gbdt_base_margin(const gbdt_loss *l, const float *y, size_t n, double base_score,
+                             double *out)
+{
+    if (!isnan(base_score)) {
+        for (int c = 0; c < l->k; c++)
+            out[c] = base_score;
+        return HPML_OK;
+    }
+    double mean = 0;
+    switch (l->objective) {
+    case HPML_GBDT_HUBER: return quantile_of(y, n, 0.5, out);
+    case HPML_GBDT_QUANTILE: return quantile_of(y, n, l->quantile_alpha, out);
+    case HPML_GBDT_SOFTMAX:
+        for (int c = 0; c < l->k; c++)
+            out[c] = 0;
+        for (size_t i = 0; i < n; i++)
+            out[(int)y[i]] += 1;
+        for (int c = 0; c < l->k; c++) {
+            double f = out[c] / (double)n;
+            out[c] = log(f > 1e-6 ? f : 1e-6);
+        }
+        return HPML_OK;
+    default: break;
+    }
+    for (size_t i = 0; i < n; i++)
+        mean += y[i];
+    mean /= (double)n;
+    if (l->objective == HPML_GBDT_LOGISTIC) {
+        double q = mean < 1e-6 ? 1e-6 : mean > 1 - 1e-6 ? 1 - 1e-6 : mean;
+        mean = log(q / (1 - q));
+    }
+    out[0] = mean;
+    return HPML_OK;
+}
+
+static double sigmoid(double x) { return 1.0 / (1.0 + exp(-x)); }
+
+/* p[c] = softmax of margins m[0..k), max-shifted. */
+static void softmax(const double *m, int k, double *p)
+{
+    double mx = m[0], s = 0;
+    for (int c = 1; c < k; c++)
+        mx = m[c] > mx ? m[c] : mx;
+    for (int c = 0; c < k; c++)
+        s += p[c] = exp(m[c] - mx);
+    for (int c = 0; c < k; c++)
+        p[c] /= s;
+}
+
+#define SOFTMAX_STACK 64
+
+void gbdt_gradients(const gbdt_loss *l, const double *F, const float *y, size_t n, int threads,
+                    float *g, float *h)
+{
+    const int k = l->k;
+    const double delta = l->huber_delta, alpha = l->quantile_alpha;
+#pragma omp parallel for schedule(static) num_threads(threads) if (n >= GBDT_PAR_ROWS)
+    for (size_t i = 0; i < n; i++) {
+        double r = F[i * (size_t)k] - y[i];
+        switch (l->objective) {
+        case HPML_GBDT_LOGISTIC: {
+            double p = sigmoid(F[i]);
+            g[i] = (float)(p - y[i]);
+            h[i] = (float)(p * (1 - p) > 1e-16 ? p * (1 - p) : 1e-16);
+            break;
+        }
+        case HPML_GBDT_SOFTMAX: {
+            double stack[SOFTMAX_STACK], *p = stack;
+            if (k > SOFTMAX_STACK) /* rare: many classes; computed twice instead of stored */
+                p = NULL;
+            double mx = F[i * (size_t)k], s = 0;
+            for (int c = 1; c < k; c++)
+                mx = F[i * (size_t)k + c] > mx ? F[i * (size_t)k + c] : mx;
+            for (int c = 0; c < k; c++) {
+                double e = exp(F[i * (size_t)k + c] - mx);
+                if (p)
+                    p[c] = e;
+                s += e;
+            }
+            for (int c = 0; c < k; c++) {
+                double pc = (p ? p[c] : exp(F[i * (size_t)k + c] - mx)) / s;
+                g[(size_t)c * n + i] = (float)(pc - (c == (int)y[i]));
+                double hc = 2 * pc * (1 - pc);
+                h[(size_t)c * n + i] = (float)(hc > 1e-16 ? hc : 1e-16);
+            }
+            break;
+        }
+        case HPML_GBDT_HUBER:
+            g[i] = (float)(r > delta ? delta : r < -delta ? -delta : r);
+            h[i] = 1.0f;
+            break;
+        case HPML_GBDT_QUANTILE:
+            g[i] = (float)(r >= 0 ? 1 - alpha : -alpha);
+            h[i] = 1.0f;
+            break;
+        default:
+            g[i] = (float)r;
+            h[i] = 1.0f;
+            break;
+        }
+    }
+}
+
+void gbdt_transform(const gbdt_loss *l, const double *margin, float *out)
+{
+    if (l->objective == HPML_GBDT_LOGISTIC) {
+        out[0] = (float)sigmoid(margin[0]);
+    } else if (l->objective == HPML_GBDT_SOFTMAX) {
+        double stack[SOFTMAX_STACK];
+        if (l->k <= SOFTMAX_STACK) {
+            softmax(margin, l->k, stack);
+            for (int c = 0; c < l->k; c++)
+                out[c] = (float)stack[c];
+        } else {
+            double mx = margin[0], s = 0;
+            for (int c = 1; c < l->k; c++)
+                mx = margin[c] > mx ? margin[c] : mx;
+            for (int c = 0; c < l->k; c++)
+                s += exp(margin[c] - mx);
+            for (int c = 0; c < l->k; c++)
+                out[c] = (float)(exp(margin[c] - mx) / s);
+        }
+    } else {
+        out[0] = (float)margin[0];
+    }
+}
+
+double gbdt_metric(const gbdt_loss *l, const double *F, const float *y, size_t n)
+{
+    double sum = 0;
+    const int k = l->k;
+    for (size_t i = 0; i < n; i++) {
+        double r = F[i * (size_t)k] - y[i];
+        switch (l->objective) {
+        case HPML_GBDT_LOGISTIC: {
+            double p = sigmoid(F[i]);
+            p = p < 1e-15 ? 1e-15 : p > 1 - 1e-15 ? 1 - 1e-15 : p;
+            sum -= y[i] > 0.5f ? log(p) : log(1 - p);
+            break;
+        }
+        case HPML_GBDT_SOFTMAX: {
+            const double *m = F + i * (size_t)k;
+            double mx = m[0], s = 0;
+            for (int c = 1; c < k; c++)
+                mx = m[c] > mx ? m[c] : mx;
+            for (int c = 0; c < k; c++)
+                s += exp(m[c] - mx);
+            double lp = m[(int)y[i]] - mx - log(s);
+            sum -= lp > log(1e-15) ? lp : log(1e-15);
+            break;
+        }
+        case HPML_GBDT_HUBER: {
+            double a = fabs(r), d = l->huber_delta;
+            sum += a <= d ? 0.5 * r * r : d * (a - 0.5 * d);
+            break;
+        }
+        case HPML_GBDT_QUANTILE:
+            sum += r >= 0 ? (1 - l->quantile_alpha) * r : -l->quantile_alpha * r;
+            break;
+        default: sum += r * r; break;
+        }
+    }
+    sum /= (double)n;
+    return l->objective == HPML_GBDT_SQUARED_ERROR ? sqrt(sum) : sum;
+}
