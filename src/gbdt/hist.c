@@ -54,6 +54,8 @@ hpml_status gbdt_quantize(const float *g, const float *h, size_t n, size_t n_tot
     return HPML_OK;
 }
 
+#define HIST_PREFETCH 16 /* rows ahead */
+
 /* The rows of one node into features [a0, a1) of feats; `count` is a
  * constant at each call, so the compiler makes two loops. */
 static inline void build_range(const gbdt_bins *b, const int *feats, int a0, int a1,
@@ -92,6 +94,10 @@ static inline void build_range(const gbdt_bins *b, const int *feats, int a0, int
         const uint8_t *c = codes + (size_t)r * (size_t)nf + a0;
         const int64_t v = packed[k];
         int64_t *h = h0;
+        /* a deep node's rows are scattered over the matrix: fetch the codes
+         * of a row some steps ahead, so they are in cache when needed */
+        if (rows && k + HIST_PREFETCH < n_rows)
+            __builtin_prefetch(codes + (size_t)rows[k + HIST_PREFETCH] * (size_t)nf + a0);
         int j = 0;
         for (; j < n4; j += 4, h += 4 * HIST_BINS) {
             h[c[j]] += v;

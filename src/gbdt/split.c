@@ -42,10 +42,14 @@ void gbdt_split_feature(const int64_t *gh, const int64_t *cnt, int n_bins,
     for (int ml = 0; ml <= has_missing; ml++) {
         gbdt_bin_sum left = ml ? miss : (gbdt_bin_sum){0, 0, 0};
         for (int b = 1; b < n_bins; b++) { /* bins 1..b left */
-            /* an empty bin repeats the previous candidate (equal gain: the
-             * lower bin wins anyway) */
-            if (gh[b] == 0 && (!counted || cnt[b] == 0))
+            /* an empty bin repeats the previous candidate, at the same gain:
+             * with missing right the lower bin wins such ties, with missing
+             * left the higher one (XGBoost scans that pass downwards) */
+            if (gh[b] == 0 && (!counted || cnt[b] == 0)) {
+                if (ml && best->feature == j && best->missing_left && best->bin == b - 1)
+                    best->bin = b;
                 continue;
+            }
             left.g += gbdt_packed_g(gh[b]);
             left.h += gbdt_packed_h(gh[b]);
             if (counted)
@@ -56,7 +60,8 @@ void gbdt_split_feature(const int64_t *gh, const int64_t *cnt, int n_bins,
             double gain = gbdt_score((double)left.g / q->scale_g, (double)left.h / q->scale_h, p) +
                           gbdt_score((double)right.g / q->scale_g, (double)right.h / q->scale_h, p) -
                           parent;
-            if (gain > best->gain) {
+            if (gain > best->gain ||
+                (ml && gain == best->gain && best->feature == j && best->missing_left)) {
                 best->feature = j;
                 best->bin = b;
                 best->missing_left = ml;

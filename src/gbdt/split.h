@@ -6,8 +6,10 @@
  * A split is kept if gain > gamma, both children have H >= min_child_weight
  * and at least min_samples_leaf rows. Leaf value: -T(G) / (H + lambda).
  * G and H are the integer sums divided by the round's scales.
- * Ties: the lower feature, then the lower bin, then missing-right win, so the
- * choice is the same everywhere.
+ * Ties: the lower feature wins, then missing right over missing left; among
+ * equal gains of one feature, the lower bin with missing right and the higher
+ * bin with missing left (as XGBoost 1.7, which scans that pass downwards), so
+ * the choice is the same everywhere and thresholds match XGBoost's.
  */
 #ifndef HPML_GBDT_SPLIT_H
 #define HPML_GBDT_SPLIT_H
