@@ -332,7 +332,9 @@ void gbdt_bins_free(gbdt_bins *b)
     hpml_free(b->n_bins);
     hpml_free(b->categorical);
     hpml_free(b->n_categories);
-    hpml_big_free(b->codes, (size_t)b->n_features * b->n_rows);
+    size_t bytes = (size_t)b->n_features * (b->n_rows ? b->n_rows : 1);
+    hpml_big_free(b->codes, bytes);
+    hpml_big_free(b->codes_col, bytes);
     memset(b, 0, sizeof *b);
 }
 
@@ -481,7 +483,7 @@ hpml_status gbdt_bins_build(const hpml_dataset *d, const uint32_t *rows, size_t 
                     b->codes[i * (size_t)nf + (size_t)j] = cols[(size_t)j * n + i];
         }
     }
-    hpml_big_free(cols, (size_t)nf * (n ? n : 1));
+    b->codes_col = cols; /* kept: a split's partition reads one feature's codes */
     if (st != HPML_OK) {
         gbdt_bins_free(b);
         return st == HPML_ERR_NOMEM ? hpml_fail(HPML_ERR_NOMEM, "out of memory while binning")

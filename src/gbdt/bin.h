@@ -42,6 +42,9 @@ typedef struct gbdt_bins {
     uint8_t **cat_bin;      /* n_features: bin of each category code (categorical) */
     int32_t *n_categories;  /* n_features: categories of a categorical feature */
     uint8_t *codes;         /* n_rows x n_features, row-major: codes[i * n_features + j] */
+    uint8_t *codes_col;     /* the same, column-major: codes_col[j * n_rows + i] (one
+                               feature's codes of a node's rows stay in cache while
+                               the node is partitioned) */
 } gbdt_bins;
 
 /* Bins the rows rows[0..n) of d (rows NULL: all), max_bin in [2, 255],

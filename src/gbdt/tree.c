@@ -125,12 +125,13 @@ static void find_split(grower *w, candidate *c)
             c->split = w->per_feature[a];
 }
 
-#define PAR_PARTITION_ROWS 65536 /* below this, one thread partitions */
+#define PAR_PARTITION_ROWS 16384 /* below this, one thread partitions */
+#define PART_PREFETCH 16         /* rows ahead whose code is fetched early */
 #define MAX_PART_THREADS 64
 
-static inline int goes_left(const uint8_t *codes, size_t stride, uint32_t row, const gbdt_split *s)
+static inline int goes_left(const uint8_t *codes, uint32_t row, const gbdt_split *s)
 {
-    uint8_t c = codes[row * stride];
+    uint8_t c = codes[row];
     return c == 0 ? s->missing_left : c <= s->bin;
 }
 
@@ -142,8 +143,7 @@ static inline int goes_left(const uint8_t *codes, size_t stride, uint32_t row, c
  * scratch is copied back. */
 static size_t partition(grower *w, size_t begin, size_t end, const gbdt_split *s)
 {
-    const uint8_t *codes = w->b->codes + s->feature;
-    const size_t stride = (size_t)w->b->n_features;
+    const uint8_t *codes = w->b->codes_col + (size_t)s->feature * w->b->n_rows;
     uint32_t *rows = w->rows;
     int64_t *packed = w->packed;
     int nt = w->p->threads > MAX_PART_THREADS ? MAX_PART_THREADS : w->p->threads;
@@ -155,8 +155,11 @@ static size_t partition(grower *w, size_t begin, size_t end, const gbdt_split *s
             int t = omp_get_thread_num(), T = omp_get_num_threads();
             size_t lo = begin + (end - begin) * (size_t)t / (size_t)T;
             size_t hi = begin + (end - begin) * (size_t)(t + 1) / (size_t)T, nl = 0;
-            for (size_t k = lo; k < hi; k++)
-                nl += dir[k] = (uint8_t)goes_left(codes, stride, rows[k], s);
+            for (size_t k = lo; k < hi; k++) {
+                if (k + PART_PREFETCH < hi)
+                    __builtin_prefetch(codes + rows[k + PART_PREFETCH]);
+                nl += dir[k] = (uint8_t)goes_left(codes, rows[k], s);
+            }
             n_left[t + 1] = nl;
 #pragma omp barrier
 #pragma omp single
@@ -181,7 +184,9 @@ static size_t partition(grower *w, size_t begin, size_t end, const gbdt_split *s
     }
     size_t l = begin, r = 0;
     for (size_t k = begin; k < end; k++) {
-        if (goes_left(codes, stride, rows[k], s)) {
+        if (k + PART_PREFETCH < end)
+            __builtin_prefetch(codes + rows[k + PART_PREFETCH]);
+        if (goes_left(codes, rows[k], s)) {
             rows[l] = rows[k];
             packed[l++] = packed[k];
         } else {

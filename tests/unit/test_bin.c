@@ -229,6 +229,11 @@ static void test_threads_identical(void)
     CHECK_OK(gbdt_bins_build(d, NULL, n, 255, 1, &b1));
     CHECK_OK(gbdt_bins_build(d, NULL, n, 255, 2, &b2));
     CHECK(memcmp(b1.codes, b2.codes, 3 * n) == 0);
+    size_t mismatched = 0; /* the column-major copy is the transpose */
+    for (size_t i = 0; i < n; i++)
+        for (int j = 0; j < 3; j++)
+            mismatched += b1.codes_col[(size_t)j * n + i] != b1.codes[i * 3 + (size_t)j];
+    CHECK(mismatched == 0);
     CHECK(b1.n_bins[0] == 255 && b2.n_bins[0] == 255);
     CHECK(memcmp(b1.cuts[0], b2.cuts[0], 254 * sizeof(double)) == 0);
     CHECK(b1.n_bins[1] == 1); /* one value (1.25) and missing */
