@@ -128,6 +128,7 @@ typedef struct trainer {
     int64_t *packed;
     uint32_t *idx, *sample;
     int *feats;
+    gbdt_scratch scratch;   /* the grower's buffers, kept from tree to tree */
 } trainer;
 
 static void trainer_free(trainer *t)
@@ -144,6 +145,7 @@ static void trainer_free(trainer *t)
     hpml_free(t->idx);
     hpml_free(t->sample);
     hpml_free(t->feats);
+    gbdt_scratch_free(&t->scratch);
 }
 
 static hpml_status trainer_alloc(trainer *t, const hpml_dataset *d, const uint32_t *rows,
@@ -231,7 +233,8 @@ static hpml_status boost_one(trainer *t, const gbdt_bins *b, const gbdt_params *
     }
     gbdt_tree *tree = &m->trees[tree_id];
     m->n_trees = tree_id + 1; /* counted before growing, so a failure frees it too */
-    if ((st = gbdt_grow_tree(b, t->idx, n_sample, t->packed, &q, &gp, tree, t->leaf)) != HPML_OK)
+    if ((st = gbdt_grow_tree(b, t->idx, n_sample, t->packed, &q, &gp, &t->scratch, tree,
+                             t->leaf)) != HPML_OK)
         return st;
     const int k = t->k;
     if (m->loss.objective == HPML_GBDT_QUANTILE)

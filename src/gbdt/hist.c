@@ -55,12 +55,14 @@ hpml_status gbdt_quantize(const float *g, const float *h, size_t n, size_t n_tot
 }
 
 #define HIST_PREFETCH 16 /* rows ahead */
+#define HIST_PAR_ROWS 1024 /* fewer rows: one thread builds the histograms */
 
-/* The rows of one node into features [a0, a1) of feats; `count` is a
- * constant at each call, so the compiler makes two loops. */
+/* The rows of one node (rows[k], or row0 + k without a list) into features
+ * [a0, a1) of feats; `count` is a constant at each call, so the compiler
+ * makes two loops. */
 static inline void build_range(const gbdt_bins *b, const int *feats, int a0, int a1,
-                               const uint32_t *rows, size_t n_rows, const int64_t *packed,
-                               int64_t *gh, int64_t *cnt, int count)
+                               const uint32_t *rows, size_t row0, size_t n_rows,
+                               const int64_t *packed, int64_t *gh, int64_t *cnt, int count)
 {
     const int nf = b->n_features;
     const uint8_t *codes = b->codes;
@@ -72,8 +74,8 @@ static inline void build_range(const gbdt_bins *b, const int *feats, int a0, int
     }
     if (feats || count) { /* column sample or counts: the general loop */
         for (size_t k = 0; k < n_rows; k++) {
-            uint32_t r = rows ? rows[k] : (uint32_t)k;
-            const uint8_t *c = codes + (size_t)r * (size_t)nf;
+            size_t r = rows ? rows[k] : row0 + k;
+            const uint8_t *c = codes + r * (size_t)nf;
             const int64_t v = packed[k];
             for (int a = a0; a < a1; a++) {
                 int j = feats ? feats[a] : a;
@@ -90,8 +92,8 @@ static inline void build_range(const gbdt_bins *b, const int *feats, int a0, int
     const int na = a1 - a0, n4 = na & ~3;
     int64_t *const h0 = gh + (size_t)a0 * HIST_BINS;
     for (size_t k = 0; k < n_rows; k++) {
-        uint32_t r = rows ? rows[k] : (uint32_t)k;
-        const uint8_t *c = codes + (size_t)r * (size_t)nf + a0;
+        size_t r = rows ? rows[k] : row0 + k;
+        const uint8_t *c = codes + r * (size_t)nf + a0;
         const int64_t v = packed[k];
         int64_t *h = h0;
         /* a deep node's rows are scattered over the matrix: fetch the codes
@@ -111,22 +113,48 @@ static inline void build_range(const gbdt_bins *b, const int *feats, int a0, int
 }
 
 void gbdt_hist_build(const gbdt_bins *b, const int *feats, int n_feats, const uint32_t *rows,
-                     size_t n_rows, const int64_t *packed, int threads, gbdt_hist *hist)
+                     size_t n_rows, const int64_t *packed, int threads, int64_t *spare,
+                     gbdt_hist *hist)
 {
     const int na = feats ? n_feats : b->n_features;
     int nt = threads > 0 ? threads : 1;
-    if (n_rows < 4096 || na < 2)
+    if (n_rows < HIST_PAR_ROWS || na < 2)
         nt = 1;
-    /* Each thread owns a contiguous range of the features and walks all rows:
-     * one cache line of codes per row, and no two threads add to one bin. */
+    if (nt > 1 && spare && !hist->cnt) {
+        /* Rows split: thread t sums its share of the rows into histograms of
+         * its own (thread 0 into hist), then they are added up. Integer sums:
+         * the same result for any split. Each row's codes are read once. */
+        const size_t hb = (size_t)b->n_features * HIST_BINS;
+#pragma omp parallel num_threads(nt)
+        {
+            int t = omp_get_thread_num(), T = omp_get_num_threads();
+            size_t k0 = n_rows * (size_t)t / (size_t)T, k1 = n_rows * (size_t)(t + 1) / (size_t)T;
+            int64_t *dst = t == 0 ? hist->gh : spare + (size_t)(t - 1) * hb;
+            build_range(b, feats, 0, na, rows ? rows + k0 : NULL, k0, k1 - k0, packed + k0, dst,
+                        NULL, 0);
+#pragma omp barrier
+#pragma omp for schedule(static)
+            for (int a = 0; a < na; a++) {
+                size_t base = (size_t)(feats ? feats[a] : a) * HIST_BINS;
+                for (int u = 1; u < T; u++) {
+                    const int64_t *src = spare + (size_t)(u - 1) * hb + base;
+                    for (size_t i = 0; i < HIST_BINS; i++)
+                        hist->gh[base + i] += src[i];
+                }
+            }
+        }
+        return;
+    }
+    /* Features split: each thread owns a contiguous range of the features and
+     * walks all rows, so no two threads add to one bin. */
 #pragma omp parallel num_threads(nt)
     {
         int t = nt > 1 ? omp_get_thread_num() : 0;
         int a0 = na * t / nt, a1 = na * (t + 1) / nt;
         if (hist->cnt)
-            build_range(b, feats, a0, a1, rows, n_rows, packed, hist->gh, hist->cnt, 1);
+            build_range(b, feats, a0, a1, rows, 0, n_rows, packed, hist->gh, hist->cnt, 1);
         else
-            build_range(b, feats, a0, a1, rows, n_rows, packed, hist->gh, NULL, 0);
+            build_range(b, feats, a0, a1, rows, 0, n_rows, packed, hist->gh, NULL, 0);
     }
 }
 

@@ -60,12 +60,16 @@ typedef struct gbdt_hist {
 } gbdt_hist;
 
 /* Builds the histograms of rows[0..n_rows) for the features feats[0..n_feats)
- * (feats NULL: all; other features' bins are left untouched), spread over
- * `threads` threads: each feature's sums are one thread's, so the result does
- * not depend on the count. Rows index the binned matrix (b->codes); the packed
- * gradients are in the order of the list: packed[k] belongs to rows[k]. */
+ * (feats NULL: all; other features' bins are left untouched) with `threads`
+ * threads. With `spare` (room for threads - 1 more sets of n_features x
+ * HIST_BINS sums) and no counts, the threads split the rows and their sums
+ * are added; otherwise they split the features. Integer sums: the result
+ * does not depend on the thread count either way. Rows index the binned
+ * matrix (b->codes); the packed gradients are in the order of the list:
+ * packed[k] belongs to rows[k]. */
 void gbdt_hist_build(const gbdt_bins *b, const int *feats, int n_feats, const uint32_t *rows,
-                     size_t n_rows, const int64_t *packed, int threads, gbdt_hist *hist);
+                     size_t n_rows, const int64_t *packed, int threads, int64_t *spare,
+                     gbdt_hist *hist);
 
 /* sibling = parent - child, bin by bin (histogram subtraction), for the
  * features feats[0..n_feats) (NULL: all n_features): exact, so the sibling

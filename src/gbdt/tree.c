@@ -53,8 +53,8 @@ typedef struct grower {
     size_t hist_bytes, budget;
     candidate *cand;        /* waiting leaves; cand[head..n_cand) are live (depthwise order) */
     size_t n_cand, cap_cand, head;
-    int64_t **pool;         /* free histogram buffers */
-    int n_pool, cap_pool, n_live_hist;
+    gbdt_scratch *s;        /* buffers kept across trees (the pool, scratch arrays) */
+    int n_live_hist;
     gbdt_split *per_feature;
     uint32_t *tmp;
     int64_t *tmp_packed;
@@ -70,8 +70,8 @@ static gbdt_hist view(const grower *w, int64_t *buf)
 static int64_t *hist_get(grower *w)
 {
     w->n_live_hist++;
-    if (w->n_pool > 0)
-        return w->pool[--w->n_pool];
+    if (w->s->n_pool > 0)
+        return w->s->pool[--w->s->n_pool];
     int64_t *h = hpml_malloc(w->hist_bytes);
     if (!h)
         w->n_live_hist--;
@@ -83,8 +83,8 @@ static void hist_put(grower *w, int64_t *h)
     if (!h)
         return;
     w->n_live_hist--;
-    if (w->n_pool < w->cap_pool)
-        w->pool[w->n_pool++] = h;
+    if (w->s->n_pool < w->s->cap_pool)
+        w->s->pool[w->s->n_pool++] = h;
     else
         hpml_free(h);
 }
@@ -203,7 +203,7 @@ static void build_hist(grower *w, candidate *c)
 {
     gbdt_hist h = view(w, c->hist);
     gbdt_hist_build(w->b, w->p->features, w->p->n_features, w->rows + c->begin,
-                    c->end - c->begin, w->packed + c->begin, w->p->threads, &h);
+                    c->end - c->begin, w->packed + c->begin, w->p->threads, w->s->spare, &h);
 }
 
 /* Index of the next candidate to split, or -1: depthwise takes the oldest
@@ -336,26 +336,83 @@ static hpml_status split_candidate(grower *w, size_t i)
     return HPML_OK;
 }
 
+void gbdt_scratch_free(gbdt_scratch *s)
+{
+    for (int i = 0; s->pool && i < s->n_pool; i++)
+        hpml_free(s->pool[i]);
+    hpml_free(s->pool);
+    hpml_free(s->cand);
+    hpml_free(s->per_feature);
+    hpml_free(s->tmp);
+    hpml_free(s->tmp_packed);
+    hpml_free(s->dir);
+    hpml_free(s->spare);
+    memset(s, 0, sizeof *s);
+}
+
+/* Makes the scratch fit this tree: n rows, nf features, histograms of
+ * hist_bytes (a pool of another size is emptied), `threads` threads. */
+static int scratch_fit(gbdt_scratch *s, size_t n, int nf, size_t hist_bytes, int threads)
+{
+    size_t spare = threads > 1 ? (size_t)(threads - 1) * (size_t)nf * HIST_BINS : 0;
+    if (s->cap_spare < spare) {
+        hpml_free(s->spare);
+        if (!(s->spare = hpml_malloc_array(spare, sizeof *s->spare)))
+            return -1;
+        s->cap_spare = spare;
+    }
+    if (s->hist_bytes != hist_bytes) {
+        for (int i = 0; i < s->n_pool; i++)
+            hpml_free(s->pool[i]);
+        s->n_pool = 0;
+        s->hist_bytes = hist_bytes;
+    }
+    if (!s->pool) {
+        s->cap_pool = 8;
+        if (!(s->pool = hpml_calloc((size_t)s->cap_pool, sizeof *s->pool)))
+            return -1;
+    }
+    if (s->cap_features < nf) {
+        hpml_free(s->per_feature);
+        if (!(s->per_feature = hpml_malloc_array((size_t)nf, sizeof *s->per_feature)))
+            return -1;
+        s->cap_features = nf;
+    }
+    if (s->cap_rows < n || !s->tmp) {
+        size_t cap = n ? n : 1;
+        hpml_free(s->tmp);
+        hpml_free(s->tmp_packed);
+        hpml_free(s->dir);
+        s->tmp = hpml_malloc_array(cap, sizeof *s->tmp);
+        s->tmp_packed = hpml_malloc_array(cap, sizeof *s->tmp_packed);
+        s->dir = hpml_malloc(cap);
+        s->cap_rows = s->tmp && s->tmp_packed && s->dir ? cap : 0;
+        if (!s->cap_rows)
+            return -1;
+    }
+    return 0;
+}
+
 hpml_status gbdt_grow_tree(const gbdt_bins *b, uint32_t *rows, size_t n, int64_t *packed,
-                           const gbdt_quant *q, const gbdt_grow_params *p, gbdt_tree *t,
-                           double *leaf_value)
+                           const gbdt_quant *q, const gbdt_grow_params *p, gbdt_scratch *s,
+                           gbdt_tree *t, double *leaf_value)
 {
     grower w = {.b = b, .p = p, .q = q, .t = t, .rows = rows, .packed = packed,
-                .leaf_value = leaf_value, .counted = p->split.min_samples_leaf > 1};
+                .leaf_value = leaf_value, .counted = p->split.min_samples_leaf > 1, .s = s,
+                .cand = s->cand, .cap_cand = s->cap_cand};
     w.hist_bytes = (size_t)b->n_features * HIST_BINS * sizeof(int64_t) * (w.counted ? 2 : 1);
     w.budget = p->hist_budget ? p->hist_budget : (size_t)1 << 30;
     if (w.budget < 4 * w.hist_bytes)
         w.budget = 4 * w.hist_bytes;
-    w.cap_pool = 8;
-    w.pool = hpml_calloc((size_t)w.cap_pool, sizeof *w.pool);
-    w.per_feature = hpml_malloc_array((size_t)b->n_features, sizeof *w.per_feature);
-    w.tmp = hpml_malloc_array(n ? n : 1, sizeof *w.tmp);
-    w.tmp_packed = hpml_malloc_array(n ? n : 1, sizeof *w.tmp_packed);
-    w.dir = hpml_malloc(n ? n : 1);
     hpml_status st = HPML_OK;
     candidate root = {add_node(t), 0, 0, n, NULL, {0, 0, 0}, {.feature = -1}};
-    if (!w.pool || !w.per_feature || !w.tmp || !w.tmp_packed || !w.dir || root.node < 0 ||
-        !(root.hist = hist_get(&w)))
+    if (scratch_fit(s, n, b->n_features, w.hist_bytes, p->threads) < 0 || root.node < 0)
+        goto nomem;
+    w.per_feature = s->per_feature;
+    w.tmp = s->tmp;
+    w.tmp_packed = s->tmp_packed;
+    w.dir = s->dir;
+    if (!(root.hist = hist_get(&w)))
         goto nomem;
     build_hist(&w, &root);
     int64_t sum = 0; /* totals straight from the gradients */
@@ -386,14 +443,8 @@ nomem:
 out:
     for (size_t i = w.head; i < w.n_cand; i++)
         hist_put(&w, w.cand[i].hist);
-    for (int i = 0; i < w.n_pool; i++)
-        hpml_free(w.pool[i]);
-    hpml_free(w.pool);
-    hpml_free(w.cand);
-    hpml_free(w.per_feature);
-    hpml_free(w.tmp);
-    hpml_free(w.tmp_packed);
-    hpml_free(w.dir);
+    s->cand = w.cand;
+    s->cap_cand = w.cap_cand;
     return st;
 }
 

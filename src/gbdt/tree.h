@@ -47,9 +47,28 @@ typedef struct gbdt_grow_params {
  * and packed are reordered together: on return each leaf's rows are contiguous
  * (keeping their relative order), and leaf_value[k] is the output of rows[k]
  * (learning rate applied). t must be empty ({0}); free with gbdt_tree_free. */
+/* Buffers a grower keeps from one tree to the next (so growing a tree
+ * allocates only its nodes). Start from {0}; free with gbdt_scratch_free. */
+typedef struct gbdt_scratch {
+    int64_t **pool;         /* free histogram buffers of hist_bytes each */
+    int n_pool, cap_pool;
+    size_t hist_bytes;
+    void *cand;             /* the grower's candidate array */
+    size_t cap_cand;
+    struct gbdt_split *per_feature;
+    int cap_features;
+    uint32_t *tmp;          /* partition scratch, cap_rows each */
+    int64_t *tmp_packed;
+    uint8_t *dir;
+    size_t cap_rows;
+    int64_t *spare;         /* histograms of the other threads (rows split) */
+    size_t cap_spare;
+} gbdt_scratch;
+void gbdt_scratch_free(gbdt_scratch *s);
+
 hpml_status gbdt_grow_tree(const gbdt_bins *b, uint32_t *rows, size_t n, int64_t *packed,
-                           const gbdt_quant *q, const gbdt_grow_params *p, gbdt_tree *t,
-                           double *leaf_value);
+                           const gbdt_quant *q, const gbdt_grow_params *p, gbdt_scratch *s,
+                           gbdt_tree *t, double *leaf_value);
 void gbdt_tree_free(gbdt_tree *t);
 
 /* Leaf (node index) and output of the tree for row `row` of the binned matrix. */
