@@ -58,7 +58,6 @@ typedef struct grower {
     gbdt_split *per_feature;
     uint32_t *tmp;
     int64_t *tmp_packed;
-    uint8_t *dir;           /* per row: goes left (parallel partition) */
 } grower;
 
 /* The histograms in a buffer: packed sums, then (if counted) counts. */
@@ -137,10 +136,12 @@ static inline int goes_left(const uint8_t *codes, uint32_t row, const gbdt_split
 
 /* Stable partition of rows[begin..end), and of the gradients that travel
  * with them: rows going left first. Returns the end of the left part. Large
- * ranges are cut into chunks, one per thread: the chunks' decisions are
- * counted, each chunk scatters into its final places in the scratch arrays
- * (so the order, and the result, do not depend on the thread count), and the
- * scratch is copied back. */
+ * ranges are cut into chunks, one per thread: each chunk is split into the
+ * scratch arrays (lefts forward from the chunk's start, rights backward from
+ * its end), then every chunk copies its lefts and rights to their final
+ * places (after the earlier chunks' lefts, and after all lefts and the
+ * earlier chunks' rights): the order, and so the result, do not depend on
+ * the thread count. */
 static size_t partition(grower *w, size_t begin, size_t end, const gbdt_split *s)
 {
     const uint8_t *codes = w->b->codes_col + (size_t)s->feature * w->b->n_rows;
@@ -149,18 +150,21 @@ static size_t partition(grower *w, size_t begin, size_t end, const gbdt_split *s
     int nt = w->p->threads > MAX_PART_THREADS ? MAX_PART_THREADS : w->p->threads;
     if (nt > 1 && end - begin >= PAR_PARTITION_ROWS) {
         size_t n_left[MAX_PART_THREADS + 1] = {0}, total_left = 0;
-        uint8_t *dir = w->dir;
+        uint32_t *trow = w->tmp; /* trow[k - begin] mirrors rows[k] */
+        int64_t *tpk = w->tmp_packed;
 #pragma omp parallel num_threads(nt)
         {
             int t = omp_get_thread_num(), T = omp_get_num_threads();
             size_t lo = begin + (end - begin) * (size_t)t / (size_t)T;
-            size_t hi = begin + (end - begin) * (size_t)(t + 1) / (size_t)T, nl = 0;
+            size_t hi = begin + (end - begin) * (size_t)(t + 1) / (size_t)T, l = lo, r = hi;
             for (size_t k = lo; k < hi; k++) {
                 if (k + PART_PREFETCH < hi)
                     __builtin_prefetch(codes + rows[k + PART_PREFETCH]);
-                nl += dir[k] = (uint8_t)goes_left(codes, rows[k], s);
+                size_t at = (goes_left(codes, rows[k], s) ? l++ : --r) - begin;
+                trow[at] = rows[k];
+                tpk[at] = packed[k];
             }
-            n_left[t + 1] = nl;
+            n_left[t + 1] = l - lo;
 #pragma omp barrier
 #pragma omp single
             {
@@ -168,17 +172,14 @@ static size_t partition(grower *w, size_t begin, size_t end, const gbdt_split *s
                     n_left[u] += n_left[u - 1];
                 total_left = n_left[T];
             }
-            /* chunk t's lefts start after the earlier chunks' lefts; its
-             * rights after all lefts and the earlier chunks' rights */
-            size_t l = n_left[t], r = total_left + (lo - begin) - n_left[t];
-            for (size_t k = lo; k < hi; k++) {
-                size_t at = dir[k] ? l++ : r++;
-                w->tmp[at] = rows[k];
-                w->tmp_packed[at] = packed[k];
+            size_t nl = l - lo, nr = hi - l;
+            size_t dl = begin + n_left[t], dr = begin + total_left + (lo - begin) - n_left[t];
+            memcpy(rows + dl, trow + (lo - begin), nl * sizeof *rows);
+            memcpy(packed + dl, tpk + (lo - begin), nl * sizeof *packed);
+            for (size_t i = 0; i < nr; i++) { /* rights were stored backwards */
+                rows[dr + i] = trow[hi - 1 - i - begin];
+                packed[dr + i] = tpk[hi - 1 - i - begin];
             }
-#pragma omp barrier
-            memcpy(rows + lo, w->tmp + (lo - begin), (hi - lo) * sizeof *rows);
-            memcpy(packed + lo, w->tmp_packed + (lo - begin), (hi - lo) * sizeof *packed);
         }
         return begin + total_left;
     }
@@ -345,7 +346,6 @@ void gbdt_scratch_free(gbdt_scratch *s)
     hpml_free(s->per_feature);
     hpml_free(s->tmp);
     hpml_free(s->tmp_packed);
-    hpml_free(s->dir);
     hpml_free(s->spare);
     memset(s, 0, sizeof *s);
 }
@@ -382,11 +382,9 @@ static int scratch_fit(gbdt_scratch *s, size_t n, int nf, size_t hist_bytes, int
         size_t cap = n ? n : 1;
         hpml_free(s->tmp);
         hpml_free(s->tmp_packed);
-        hpml_free(s->dir);
         s->tmp = hpml_malloc_array(cap, sizeof *s->tmp);
         s->tmp_packed = hpml_malloc_array(cap, sizeof *s->tmp_packed);
-        s->dir = hpml_malloc(cap);
-        s->cap_rows = s->tmp && s->tmp_packed && s->dir ? cap : 0;
+        s->cap_rows = s->tmp && s->tmp_packed ? cap : 0;
         if (!s->cap_rows)
             return -1;
     }
@@ -411,7 +409,6 @@ hpml_status gbdt_grow_tree(const gbdt_bins *b, uint32_t *rows, size_t n, int64_t
     w.per_feature = s->per_feature;
     w.tmp = s->tmp;
     w.tmp_packed = s->tmp_packed;
-    w.dir = s->dir;
     if (!(root.hist = hist_get(&w)))
         goto nomem;
     build_hist(&w, &root);

@@ -59,7 +59,6 @@ typedef struct gbdt_scratch {
     int cap_features;
     uint32_t *tmp;          /* partition scratch, cap_rows each */
     int64_t *tmp_packed;
-    uint8_t *dir;
     size_t cap_rows;
     int64_t *spare;         /* histograms of the other threads (rows split) */
     size_t cap_spare;
