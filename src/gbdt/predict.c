@@ -8,29 +8,38 @@
 
 #define MISSING_LEFT (1 << 30)
 #define CATEGORICAL (1 << 29)
-#define FEATURE_MASK (CATEGORICAL - 1)
+#define LEAF (1 << 28)
+#define FEATURE_MASK (LEAF - 1)
+#define FIXED_DEPTH_MAX 12 /* deeper trees are walked with an exit test per step */
 #define BLOCK 64
 
 void gbdt_forest_free(gbdt_forest *f)
 {
     hpml_free(f->nodes);
     hpml_free(f->root);
+    hpml_free(f->depth);
     memset(f, 0, sizeof *f);
 }
 
 /* Copies tree t breadth first from node 0 into out (children adjacent);
  * returns the number of nodes written. queue: scratch of t->n_nodes ints. */
-static int copy_tree(const gbdt_model *m, const gbdt_tree *t, gbdt_pnode *out, int *queue)
+static int copy_tree(const gbdt_model *m, const gbdt_tree *t, gbdt_pnode *out, int *queue,
+                     int *depth_of, int *depth)
 {
     int head = 0, tail = 0, n = 1;
     queue[tail++] = 0; /* out[i] comes from model node queue[i] */
+    depth_of[0] = 0;
+    *depth = 0;
     while (head < tail) {
         const gbdt_node *nd = &t->nodes[queue[head]];
+        int here = head, d = depth_of[head];
         gbdt_pnode *p = &out[head++];
-        if (nd->feature < 0) {
-            *p = (gbdt_pnode){-1, 0, nd->value};
+        if (nd->feature < 0) { /* a leaf is its own child: walks may step on */
+            *p = (gbdt_pnode){LEAF, here, nd->value};
+            *depth = d > *depth ? d : *depth;
             continue;
         }
+        depth_of[tail] = depth_of[tail + 1] = d + 1;
         int cat = m->cat_bin && m->cat_bin[nd->feature];
         p->feature = nd->feature | (nd->missing_left ? MISSING_LEFT : 0) | (cat ? CATEGORICAL : 0);
         p->left = n;
@@ -53,19 +62,23 @@ hpml_status gbdt_forest_build(const gbdt_model *m, gbdt_forest *f)
     }
     f->nodes = hpml_malloc_array(total ? total : 1, sizeof *f->nodes);
     f->root = hpml_malloc_array((size_t)(m->n_trees ? m->n_trees : 1), sizeof *f->root);
+    f->depth = hpml_malloc_array((size_t)(m->n_trees ? m->n_trees : 1), sizeof *f->depth);
     int *queue = hpml_malloc_array((size_t)most, sizeof *queue);
-    if (!f->nodes || !f->root || !queue) {
+    int *depth_of = hpml_malloc_array((size_t)most, sizeof *depth_of);
+    if (!f->nodes || !f->root || !f->depth || !queue || !depth_of) {
         hpml_free(queue);
+        hpml_free(depth_of);
         gbdt_forest_free(f);
         return hpml_fail(HPML_ERR_NOMEM, "out of memory preparing the trees for prediction");
     }
     size_t at = 0;
     for (int t = 0; t < m->n_trees; t++) {
         f->root[t] = at;
-        at += (size_t)copy_tree(m, &m->trees[t], f->nodes + at, queue);
+        at += (size_t)copy_tree(m, &m->trees[t], f->nodes + at, queue, depth_of, &f->depth[t]);
     }
     f->n_trees = m->n_trees;
     hpml_free(queue);
+    hpml_free(depth_of);
     return HPML_OK;
 }
 
@@ -74,7 +87,7 @@ hpml_status gbdt_forest_build(const gbdt_model *m, gbdt_forest *f)
 static inline double walk(const gbdt_pnode *nodes, const float *x, const gbdt_model *m)
 {
     int i = 0;
-    while (nodes[i].feature >= 0) {
+    while (!(nodes[i].feature & LEAF)) {
         const gbdt_pnode *p = &nodes[i];
         int j = p->feature & FEATURE_MASK;
         float v = x[j];
@@ -93,6 +106,26 @@ static inline double walk(const gbdt_pnode *nodes, const float *x, const gbdt_mo
     return nodes[i].v;
 }
 
+/* The next node of one row at node p: a child, or p itself at a leaf. */
+static inline int step(const gbdt_pnode *p, const float *x, const gbdt_model *m)
+{
+    int j = p->feature & FEATURE_MASK;
+    float v = x[j];
+    int left;
+    if (v != v) {
+        left = (p->feature & MISSING_LEFT) != 0;
+    } else if (p->feature & CATEGORICAL) {
+        int32_t c = (int32_t)v;
+        int bin = c >= 0 && c < m->n_categories[j] ? m->cat_bin[j][c] : 0;
+        left = bin == 0 ? (p->feature & MISSING_LEFT) != 0 : bin <= p->v;
+    } else {
+        left = (double)v < p->v;
+    }
+    return p->left + (!left & !(p->feature & LEAF));
+}
+
+#define LANES 16 /* rows walked through a tree side by side */
+
 void gbdt_forest_margins(const gbdt_model *m, const gbdt_forest *f, const float *x, size_t n,
                          double *margins)
 {
@@ -106,7 +139,19 @@ void gbdt_forest_margins(const gbdt_model *m, const gbdt_forest *f, const float 
         for (int t = 0; t < f->n_trees; t++) {
             const gbdt_pnode *nodes = f->nodes + f->root[t];
             const int c = t % k;
-            for (size_t i = b0; i < b1; i++)
+            size_t i = b0;
+            /* LANES rows at a time: their walks are independent, so the
+             * processor overlaps them instead of waiting on each load */
+            const int depth = f->depth[t];
+            for (; depth <= FIXED_DEPTH_MAX && i + LANES <= b1; i += LANES) {
+                int at[LANES] = {0};
+                for (int d = 0; d < depth; d++) /* leaves step onto themselves */
+                    for (int r = 0; r < LANES; r++)
+                        at[r] = step(&nodes[at[r]], x + (i + (size_t)r) * nf, m);
+                for (int r = 0; r < LANES; r++)
+                    margins[(i + (size_t)r) * (size_t)k + (size_t)c] += nodes[at[r]].v;
+            }
+            for (; i < b1; i++)
                 margins[i * (size_t)k + (size_t)c] += walk(nodes, x + i * nf, m);
         }
     }

@@ -4,7 +4,10 @@
  * Each tree is laid out again with both children of a node next to each
  * other, in 16-byte nodes (the model's nodes also carry gain and cover), and
  * rows are predicted in blocks: every tree is applied to a block of rows
- * before the next tree, so a tree's nodes stay in cache while it is used.
+ * before the next tree, so a tree's nodes stay in cache while it is used,
+ * sixteen rows side by side and (for trees up to depth 12) for exactly the
+ * tree's depth — a leaf leads to itself — so the walks have no exit test and
+ * overlap in the processor.
  * Results equal gbdt_predict_margins exactly (same comparisons, same order of
  * additions per row).
  */
@@ -15,15 +18,17 @@
 
 typedef struct gbdt_pnode {
     /* split feature with flags (bit 30: missing goes left, bit 29:
-     * categorical), or -1 for a leaf */
+     * categorical, bit 28: a leaf) */
     int32_t feature;
-    int32_t left;           /* index of the left child; the right one follows it */
+    int32_t left;           /* index of the left child, the right one follows it;
+                               a leaf's own index */
     double v;               /* threshold (x < v goes left), category bin, or leaf value */
 } gbdt_pnode;
 
 typedef struct gbdt_forest {
     gbdt_pnode *nodes;      /* owned: every tree's nodes */
     size_t *root;           /* owned: n_trees offsets into nodes */
+    int *depth;             /* owned: n_trees depths (edges to the deepest leaf) */
     int n_trees;
 } gbdt_forest;
 
