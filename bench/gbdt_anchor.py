@@ -17,8 +17,11 @@ xgboost 1.7.4, scikit-learn, numpy, pandas are visible only to it).
         {"label": L, "status": 0, "stdout": {...}} like measure.py.
 
 What `run` times (time.perf_counter around exactly these calls):
-  read_seconds     pandas.read_csv of the training file (not part of the bars)
-  build_seconds    numpy array / xgboost.DMatrix construction (not training)
+  read_seconds     pandas.read_csv of the training file (not part of the bars;
+                   float32 for XGBoost, float64 for sklearn, which would
+                   otherwise copy the array to float64 inside fit)
+  build_seconds    xgboost.DMatrix construction (not training); the array is
+                   freed right after, so training runs with the DMatrix only
   train_seconds    xgboost.train(...) or HistGradientBoosting*.fit(...) alone;
                    both bin the data inside this call (XGBoost sketches the
                    quantiles on the first iteration), as hpml does in its
@@ -46,15 +49,15 @@ def rss_peak_mib():
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
 
 
-def read_xy(path, target):
-    """CSV -> (X float32 C-contiguous, y float32). The DataFrame is freed."""
+def read_xy(path, target, dtype):
+    """CSV -> (X C-contiguous, y), both of dtype. The DataFrame is freed."""
     import numpy as np
     import pandas as pd
-    df = pd.read_csv(path, dtype=np.float32)
+    df = pd.read_csv(path, dtype=dtype)
     if target not in df.columns:
         raise SystemExit(f"gbdt_anchor: no column {target!r} in {path}")
-    y = df.pop(target).to_numpy(dtype=np.float32)
-    X = np.ascontiguousarray(df.to_numpy(dtype=np.float32))
+    y = df.pop(target).to_numpy(dtype=dtype)
+    X = np.ascontiguousarray(df.to_numpy(dtype=dtype))
     del df
     gc.collect()
     return X, y
@@ -68,13 +71,17 @@ def metric(task, y, pred):
     return "rmse", float(np.sqrt(np.mean((np.asarray(pred, dtype=np.float64) - y) ** 2)))
 
 
-def run_xgboost(a, X, y, rec):
+def run_xgboost(a, data, rec):
     import numpy as np
     import xgboost as xgb
     rec["version"] = xgb.__version__
     t = time.perf_counter()
-    dtrain = xgb.DMatrix(X, label=y, nthread=a.threads)
+    dtrain = xgb.DMatrix(data["X"], label=data["y"], nthread=a.threads)
     rec["build_seconds"] = time.perf_counter() - t
+    # the DMatrix holds its own copy: free the array before training, as a
+    # memory-conscious user would (XGBoost's peak is then its own)
+    data.clear()
+    gc.collect()
     params = {
         "objective": "binary:logistic" if a.task == "binary" else "reg:squarederror",
         "tree_method": "hist", "max_bin": a.max_bin, "eta": a.lr,
@@ -90,11 +97,11 @@ def run_xgboost(a, X, y, rec):
     bst = xgb.train(params, dtrain, num_boost_round=a.trees)
     rec["train_seconds"] = time.perf_counter() - t
     rec["train_peak_rss_mib"] = rss_peak_mib()
-    del dtrain, X, y
+    del dtrain
     gc.collect()
 
     t = time.perf_counter()
-    Xt, yt = read_xy(a.test, a.target)
+    Xt, yt = read_xy(a.test, a.target, np.float32)
     rec["test_read_seconds"] = time.perf_counter() - t
     dtest = xgb.DMatrix(Xt, nthread=a.threads)
     # Booster.predict first: it caches predictions per DMatrix, so a second
@@ -111,7 +118,8 @@ def run_xgboost(a, X, y, rec):
     rec["n_leaves_total"] = sum(d.count("leaf=") for d in bst.get_dump())
 
 
-def run_sklearn(a, X, y, rec):
+def run_sklearn(a, data, rec):
+    import numpy as np
     import sklearn
     from sklearn.ensemble import HistGradientBoostingClassifier, HistGradientBoostingRegressor
     rec["version"] = sklearn.__version__
@@ -127,14 +135,14 @@ def run_sklearn(a, X, y, rec):
     rec["params"] = json.dumps({k: v for k, v in model.get_params().items()
                                 if isinstance(v, (int, float, str, type(None)))}, sort_keys=True)
     t = time.perf_counter()
-    model.fit(X, y)
+    model.fit(data["X"], data["y"])
     rec["train_seconds"] = time.perf_counter() - t
     rec["train_peak_rss_mib"] = rss_peak_mib()
-    del X, y
+    data.clear()
     gc.collect()
 
     t = time.perf_counter()
-    Xt, yt = read_xy(a.test, a.target)
+    Xt, yt = read_xy(a.test, a.target, np.float64)
     rec["test_read_seconds"] = time.perf_counter() - t
     t = time.perf_counter()
     pred = model.predict_proba(Xt)[:, 1] if a.task == "binary" else model.predict(Xt)
@@ -147,12 +155,19 @@ def run_sklearn(a, X, y, rec):
 def cmd_run(a):
     rec = {"tool": a.tool, "threads": a.threads, "policy": a.policy, "trees": a.trees,
            "omp_num_threads": os.environ.get("OMP_NUM_THREADS", "")}
+    import numpy as np
+    # float32 for XGBoost (its DMatrix stores float32); float64 for sklearn,
+    # which converts any other dtype to float64 in fit (a second copy)
     t = time.perf_counter()
-    X, y = read_xy(a.train, a.target)
+    X, y = read_xy(a.train, a.target, np.float32 if a.tool == "xgboost" else np.float64)
     rec["read_seconds"] = time.perf_counter() - t
     rec["n_train"], rec["n_features"] = int(X.shape[0]), int(X.shape[1])
     rec["read_peak_rss_mib"] = rss_peak_mib()
-    (run_xgboost if a.tool == "xgboost" else run_sklearn)(a, X, y, rec)
+    # handed over in a dict the tool function empties, so the arrays can be
+    # freed as soon as that tool no longer needs them
+    data = {"X": X, "y": y}
+    del X, y
+    (run_xgboost if a.tool == "xgboost" else run_sklearn)(a, data, rec)
     rec["peak_rss_mib"] = rss_peak_mib()
     print(json.dumps(rec), flush=True)
 
