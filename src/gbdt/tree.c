@@ -98,30 +98,41 @@ static void make_leaf(grower *w, const candidate *c)
         w->leaf_value[k] = v;
 }
 
-/* Best split of a candidate over the allowed features; per-feature searches
- * run in parallel and are combined in feature order (the lowest feature wins
- * ties), so the result does not depend on the thread count. */
-static void find_split(grower *w, candidate *c)
+/* Best splits of candidates c[0..nc) over the allowed features; the
+ * (candidate, feature) searches run in parallel, one region for all, and are
+ * combined in feature order (the lowest feature wins ties), so the result
+ * does not depend on the thread count. */
+static void find_splits(grower *w, candidate *const *c, int nc)
 {
     const gbdt_grow_params *p = w->p;
-    c->split = (gbdt_split){.feature = -1, .gain = p->split.gamma};
-    if ((p->max_depth > 0 && c->depth >= p->max_depth) ||
-        c->total.n < 2 * (int64_t)(p->split.min_samples_leaf > 1 ? p->split.min_samples_leaf : 1))
-        return;
     const gbdt_bins *b = w->b;
-    int na = p->features ? p->n_features : b->n_features;
-#pragma omp parallel for schedule(dynamic, 4) num_threads(p->threads) if (na > 8)
-    for (int a = 0; a < na; a++) {
-        int j = p->features ? p->features[a] : a;
-        w->per_feature[a] = (gbdt_split){.feature = -1, .gain = p->split.gamma};
-        gbdt_hist h = view(w, c->hist);
+    const int na = p->features ? p->n_features : b->n_features;
+    int open[2], n_open = 0; /* the candidates that may split (nc <= 2) */
+    for (int i = 0; i < nc; i++) {
+        c[i]->split = (gbdt_split){.feature = -1, .gain = p->split.gamma};
+        if (!((p->max_depth > 0 && c[i]->depth >= p->max_depth) ||
+              c[i]->total.n < 2 * (int64_t)(p->split.min_samples_leaf > 1
+                                                ? p->split.min_samples_leaf : 1)))
+            open[n_open++] = i;
+    }
+    const int tasks = n_open * na;
+#pragma omp parallel for schedule(dynamic, 4) num_threads(p->threads) if (tasks > 8)
+    for (int task = 0; task < tasks; task++) {
+        const candidate *ci = c[open[task / na]];
+        int a = task % na, j = p->features ? p->features[a] : a;
+        gbdt_split *out = &w->per_feature[task];
+        *out = (gbdt_split){.feature = -1, .gain = p->split.gamma};
+        gbdt_hist h = view(w, ci->hist);
         gbdt_split_feature(h.gh + (size_t)j * HIST_BINS,
                            h.cnt ? h.cnt + (size_t)j * HIST_BINS : NULL, b->n_bins[j] + 1,
-                           &c->total, w->q, &p->split, j, &w->per_feature[a]);
+                           &ci->total, w->q, &p->split, j, out);
     }
-    for (int a = 0; a < na; a++)
-        if (w->per_feature[a].feature >= 0 && w->per_feature[a].gain > c->split.gain)
-            c->split = w->per_feature[a];
+    for (int o = 0; o < n_open; o++)
+        for (int a = 0; a < na; a++) {
+            const gbdt_split *s = &w->per_feature[o * na + a];
+            if (s->feature >= 0 && s->gain > c[open[o]]->split.gain)
+                c[open[o]]->split = *s;
+        }
 }
 
 #define PAR_PARTITION_ROWS 16384 /* below this, one thread partitions */
@@ -317,8 +328,8 @@ static hpml_status split_candidate(grower *w, size_t i)
             }
             build_hist(w, large);
         }
-        find_split(w, &L);
-        find_split(w, &R);
+        candidate *both[2] = {&L, &R};
+        find_splits(w, both, 2);
     } else {
         hist_put(w, c.hist);
     }
@@ -372,9 +383,9 @@ static int scratch_fit(gbdt_scratch *s, size_t n, int nf, size_t hist_bytes, int
         if (!(s->pool = hpml_calloc((size_t)s->cap_pool, sizeof *s->pool)))
             return -1;
     }
-    if (s->cap_features < nf) {
+    if (s->cap_features < nf) { /* two candidates' searches at once */
         hpml_free(s->per_feature);
-        if (!(s->per_feature = hpml_malloc_array((size_t)nf, sizeof *s->per_feature)))
+        if (!(s->per_feature = hpml_malloc_array(2 * (size_t)nf, sizeof *s->per_feature)))
             return -1;
         s->cap_features = nf;
     }
@@ -416,7 +427,8 @@ hpml_status gbdt_grow_tree(const gbdt_bins *b, uint32_t *rows, size_t n, int64_t
     for (size_t k = 0; k < n; k++)
         sum += packed[k];
     root.total = (gbdt_bin_sum){gbdt_packed_g(sum), gbdt_packed_h(sum), (int64_t)n};
-    find_split(&w, &root);
+    candidate *first = &root;
+    find_splits(&w, &first, 1);
     if (push(&w, &root) < 0) {
         hist_put(&w, root.hist);
         goto nomem;
