@@ -10,7 +10,9 @@
 #define CATEGORICAL (1 << 29)
 #define LEAF (1 << 28)
 #define FEATURE_MASK (LEAF - 1)
-#define FIXED_DEPTH_MAX 12 /* deeper trees are walked with an exit test per step */
+#ifndef FIXED_DEPTH_MAX /* -DFIXED_DEPTH_MAX=0 sends every tree through the deep path */
+#define FIXED_DEPTH_MAX 12 /* deeper trees: a test per step whether all rows are at leaves */
+#endif
 #define BLOCK 64
 
 void gbdt_forest_free(gbdt_forest *f)
@@ -148,6 +150,18 @@ void gbdt_forest_margins(const gbdt_model *m, const gbdt_forest *f, const float 
                 for (int d = 0; d < depth; d++) /* leaves step onto themselves */
                     for (int r = 0; r < LANES; r++)
                         at[r] = step(&nodes[at[r]], x + (i + (size_t)r) * nf, m);
+                for (int r = 0; r < LANES; r++)
+                    margins[(i + (size_t)r) * (size_t)k + (size_t)c] += nodes[at[r]].v;
+            }
+            for (; depth > FIXED_DEPTH_MAX && i + LANES <= b1; i += LANES) {
+                int at[LANES] = {0}, live = 1; /* deep trees: until every row is at a leaf */
+                for (int d = 0; live; d++) {
+                    live = 0;
+                    for (int r = 0; r < LANES; r++) {
+                        at[r] = step(&nodes[at[r]], x + (i + (size_t)r) * nf, m);
+                        live |= !(nodes[at[r]].feature & LEAF);
+                    }
+                }
                 for (int r = 0; r < LANES; r++)
                     margins[(i + (size_t)r) * (size_t)k + (size_t)c] += nodes[at[r]].v;
             }

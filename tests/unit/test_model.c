@@ -569,6 +569,35 @@ static void test_forest_equals_trees(void)
     CHECK(memcmp(a, b, sizeof a) == 0);
     gbdt_forest_free(&f);
     gbdt_model_free(&m);
+    /* lossguide trees of a skewed target (uneven depths) */
+    size_t cap = 64 + 2000 * 48, len = 0;
+    char *chain = malloc(cap);
+    len += (size_t)snprintf(chain + len, cap - len, "x,z,y\n");
+    for (int i = 0; i < 2000; i++)
+        len += (size_t)snprintf(chain + len, cap - len, "%.6g,%d,%.9g\n", i / 2000.0, i % 7,
+                                exp(12.0 * i / 2000.0));
+    hpml_table *tc = check_table(chain, 1);
+    free(chain);
+    hpml_dataset *dc = dataset_of(tc, "y", NULL);
+    gbdt_params_init(&p);
+    p.grow_policy = HPML_GROW_LOSSGUIDE;
+    p.max_depth = 0;
+    p.max_leaves = 40;
+    p.n_trees = 3;
+    CHECK_OK(gbdt_train(dc, NULL, hpml_dataset_n_rows(dc), &p, &m));
+    CHECK_OK(gbdt_forest_build(&m, &f));
+    static float xc[N * 2];
+    static double ac[N], bc[N];
+    for (int i = 0; i < N * 2; i++)
+        xc[i] = i % 17 == 0 ? NAN : (float)unif();
+    gbdt_forest_margins(&m, &f, xc, N, ac);
+    for (int i = 0; i < N; i++)
+        gbdt_predict_margins(&m, xc + i * 2, bc + i);
+    CHECK(memcmp(ac, bc, sizeof ac) == 0);
+    gbdt_forest_free(&f);
+    gbdt_model_free(&m);
+    hpml_dataset_free(dc);
+    hpml_table_free(tc);
     hpml_dataset_free(d);
     hpml_table_free(t);
 }
