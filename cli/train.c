@@ -100,7 +100,7 @@ static int on_progress(const hpml_progress *p, void *user)
 
 /* Validation rows: a file laid out like the training data, or a held-out
  * fraction (then *train_rows lists the rest). */
-static int make_validation(const cli_args *a, const hpml_table *t, const hpml_dataset *d,
+static int make_validation(const cli_args *a, const hpml_dataset *d,
                            uint64_t seed, hpml_table **vt, hpml_dataset **vd, hpml_split **sp)
 {
     const char *vfile = cli_get(a, "valid"), *vsize = cli_get(a, "valid-size");
@@ -147,7 +147,6 @@ static int make_validation(const cli_args *a, const hpml_table *t, const hpml_da
         hpml_status s = hpml_split_create(d, &ss, sp);
         return s == HPML_OK ? 0 : cli_fail(s);
     }
-    (void)t;
     return 0;
 }
 
@@ -195,7 +194,7 @@ int cmd_train(int argc, char **argv)
     }
     double t0 = cli_now_seconds();
     if ((rc = cli_read_table(&a, a.pos[0], &t)) != 0 || (rc = cli_make_dataset(&a, t, &d)) != 0 ||
-        (rc = make_validation(&a, t, d, p.seed, &vt, &vd, &sp)) != 0)
+        (rc = make_validation(&a, d, p.seed, &vt, &vd, &sp)) != 0)
         goto out;
     double t1 = cli_now_seconds();
     const uint32_t *train_rows = NULL, *valid_rows = NULL;

@@ -169,7 +169,18 @@ static hpml_status map_target(const data_schema *s, hpml_dataset *d)
     d->class_counts = hpml_calloc((size_t)s->n_classes, sizeof *d->class_counts);
     if (!d->class_counts)
         return HPML_ERR_NOMEM;
-    for (size_t i = 0; i < d->n_rows; i++) {
+    hpml_dict labels; /* label text -> class, in the schema's order */
+    hpml_dict_init(&labels);
+    for (int k = 0; k < s->n_classes; k++) {
+        int32_t code;
+        if (hpml_dict_intern(&labels, s->class_labels[k], strlen(s->class_labels[k]), &code) !=
+            HPML_OK) {
+            hpml_dict_free(&labels);
+            return HPML_ERR_NOMEM;
+        }
+    }
+    hpml_status st = HPML_OK;
+    for (size_t i = 0; i < d->n_rows && st == HPML_OK; i++) {
         size_t r = d->rows ? d->rows[i] : i;
         char buf[32];
         const char *label;
@@ -179,19 +190,20 @@ static hpml_status map_target(const data_schema *s, hpml_dataset *d)
         } else {
             label = hpml_dict_str(&col->dict, table_i32(t, d->target_col)[r]);
         }
-        int k = 0;
-        while (k < s->n_classes && strcmp(s->class_labels[k], label) != 0)
-            k++;
-        if (k == s->n_classes)
-            return hpml_fail_at(HPML_ERR_DATA, t->source, hpml_table_row_line(t, r), 0,
-                                "target '%s' is '%s', a class the model was not trained on "
-                                "(it knows %d: '%s', '%s'%s)",
-                                col->name, label, s->n_classes, s->class_labels[0],
-                                s->class_labels[1], s->n_classes > 2 ? ", ..." : "");
+        int32_t k = hpml_dict_find(&labels, label, strlen(label));
+        if (k < 0) {
+            st = hpml_fail_at(HPML_ERR_DATA, t->source, hpml_table_row_line(t, r), 0,
+                              "target '%s' is '%s', a class the model was not trained on "
+                              "(it knows %d: '%s', '%s'%s)",
+                              col->name, label, s->n_classes, s->class_labels[0],
+                              s->class_labels[1], s->n_classes > 2 ? ", ..." : "");
+            break;
+        }
         d->target[i] = (float)k;
         d->class_counts[k]++;
     }
-    return HPML_OK;
+    hpml_dict_free(&labels);
+    return st;
 }
 
 static hpml_status fill_like(const data_schema *s, const hpml_table *t, int with_target,
