@@ -35,6 +35,9 @@
 #   GBDT_BENCH_RUNS=1           repetitions of each configuration (interleaved)
 #   GBDT_BENCH_DATA=../shared/data
 #   GBDT_BENCH_HPML=bin/hpml     the hpml binary to measure
+#   GBDT_BENCH_GOMP_SPINCOUNT   if set, exported as GOMP_SPINCOUNT to every tool
+#                               (default: unset; each tool's own default: hpml
+#                               uses 1000, libgomp's default spins far longer)
 #   BENCH_PYTHON=/usr/bin/python3  (Debian's xgboost/sklearn are visible only to it)
 # Quick look: GBDT_BENCH_ROWS=100000 GBDT_BENCH_TREES=20 bench/run.sh gbdt
 set -euo pipefail
@@ -50,6 +53,7 @@ read -r -a TOOLS <<<"${GBDT_BENCH_TOOLS:-hpml xgboost sklearn}"
 read -r -a POLICIES <<<"${GBDT_BENCH_POLICIES:-depthwise lossguide}"
 read -r -a THREADS <<<"${GBDT_BENCH_THREADS:-2 1}"
 DATA=${GBDT_BENCH_DATA:-../shared/data}
+if [ -n "${GBDT_BENCH_GOMP_SPINCOUNT:-}" ]; then export GOMP_SPINCOUNT=$GBDT_BENCH_GOMP_SPINCOUNT; fi
 PY=${BENCH_PYTHON:-/usr/bin/python3}
 # Fixed by the protocol
 LR=0.1
@@ -235,9 +239,9 @@ if [ -f "$RAW" ]; then mv "$RAW" "$RAW.prev"; fi   # keep the previous run's lin
 : >"$RAW"
 export BENCH_LOAD_BEFORE
 BENCH_LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo '?')
-printf '{"label": "meta", "rows": %s, "test_rows": %s, "trees": %s, "seed": %s, "runs": %s, "datasets": "%s", "tools": "%s", "policies": "%s", "threads": "%s", "lr": %s, "max_bin": %s, "max_depth": %s, "max_leaves": %s, "hpml_available": %s, "hpml_why": "%s"}\n' \
+printf '{"label": "meta", "rows": %s, "test_rows": %s, "trees": %s, "seed": %s, "runs": %s, "datasets": "%s", "tools": "%s", "policies": "%s", "threads": "%s", "lr": %s, "max_bin": %s, "max_depth": %s, "max_leaves": %s, "gomp_spincount": "%s", "hpml_available": %s, "hpml_why": "%s"}\n' \
     "$ROWS" "$TEST_ROWS" "$TREES" "$SEED" "$RUNS" "${DATASETS[*]}" "${TOOLS[*]}" "${POLICIES[*]}" \
-    "${THREADS[*]}" "$LR" "$MAX_BIN" "$MAX_DEPTH" "$MAX_LEAVES" \
+    "${THREADS[*]}" "$LR" "$MAX_BIN" "$MAX_DEPTH" "$MAX_LEAVES" "${GOMP_SPINCOUNT:-}" \
     "$([ "$HPML_OK" = 1 ] && echo true || echo false)" "$HPML_WHY" >>"$RAW"
 # Linux charges the spawning helper's RSS to each child at exec (see
 # measure.py): a run of /bin/true shows that floor.

@@ -240,7 +240,8 @@ def main(argv):
           f"depthwise max_depth {meta['max_depth']} / lossguide max_leaves {meta['max_leaves']} "
           f"(no depth limit), no subsampling; generated sets {meta['rows']:,} train + "
           f"{meta['test_rows']:,} test rows (seed {meta['seed']}); {meta['runs']} run(s) per "
-          f"configuration (median time, max RSS).")
+          f"configuration (median time, max RSS)."
+          + (f" GOMP_SPINCOUNT={meta['gomp_spincount']} for every tool." if meta.get("gomp_spincount") else ""))
     versions = sorted({(k[3], s.get("version")) for k, s in
                        ((k, summarize_anchor(v)) for k, v in runs.items() if k[3] != "hpml")
                        if s.get("version")})
@@ -302,7 +303,7 @@ def main(argv):
             dm_spec = "+.4f" if s["metric"] == "auc" else "+.3f"
             p(f"| {ds} | {policy} | {nt} | {TOOL_NAMES[tool]} | {f(s['train'], '.2f')} "
               f"| {f(s['rss'], '.0f')} | {f(s['self'], '.0f')} | {mtxt} | {f(s['predict'], '.3f')} "
-              f"| {f(krows, '.0f')} | {f(s.get('other'), '.2f')} | {f(rt, '.2f')} | {f(rr, '.2f')} "
+              f"| {f(krows, '.0f')} | {f(s.get('other'), '.2f')}{'!' if (s.get('other') or 0) > OTHER_WARN else ''} | {f(rt, '.2f')} | {f(rr, '.2f')} "
               f"| {f(dm, dm_spec)} | {f(ps, '.2f')} | {marks(b)} |")
             if tool == "hpml" and b and ds in BAR_SETS and nt == 2:
                 bar_lines.append((ds, policy, b, s, x))
@@ -319,7 +320,7 @@ def main(argv):
       "`self MB` the process's own figure (anchors: ru_maxrss right after training; hpml: its JSON "
       "`peak_rss_mib`). `predict s` predicting the test rows alone (XGBoost: faster of "
       "`predict(DMatrix)` and `inplace_predict`). `other` CPU used by other processes during the "
-      "run, in cores (worst run). Ratios are tool / XGBoost in the same configuration; "
+      "run, in cores (worst run; `!` above 0.1: that row's times are inflated). Ratios are tool / XGBoost in the same configuration; "
       "`pred speed` = XGBoost predict s / tool predict s (> 1: faster than XGBoost); "
       "`Δmetric` = tool − XGBoost.")
     if vs_hgb:
@@ -345,7 +346,9 @@ def main(argv):
               f"{pm(b['time'] is not None and b['time'] <= BAR_TIME)}; "
               f"RSS {f(b['rss'], '.2f')}× {pm(b['rss'] is not None and b['rss'] <= BAR_RSS)}; "
               f"{q} {pm(bool(b['metric_ok']))}; "
-              f"predict {f(b['pred'], '.2f')}× {pm(b['pred'] is not None and b['pred'] >= BAR_PRED)}")
+              f"predict {f(b['pred'], '.2f')}× {pm(b['pred'] is not None and b['pred'] >= BAR_PRED)}"
+              + (f" (times unreliable: other load up to {max(s['other'] or 0, x['other'] or 0):.2f} cores)"
+                 if max(s["other"] or 0, x["other"] or 0) > OTHER_WARN else ""))
     else:
         why = meta.get("hpml_why") if meta and not meta.get("hpml_available", True) else \
             "no hpml run on a generated set at 2 threads with XGBoost alongside"
