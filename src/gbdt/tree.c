@@ -38,6 +38,7 @@ typedef struct candidate {
     int64_t *hist;          /* owned (or NULL): packed sums, then counts if counted */
     gbdt_bin_sum total;
     gbdt_split split;       /* feature -1: cannot be split */
+    int buf;                /* which buffer holds its rows and gradients (0: the caller's) */
 } candidate;
 
 /* The grower's state for one tree. */
@@ -59,6 +60,9 @@ typedef struct grower {
     gbdt_split *per_feature;
     uint32_t *tmp;
     int64_t *tmp_packed;
+    uint8_t *dir;           /* per row: goes left (partition scratch) */
+    uint32_t *rows_buf[2];  /* the caller's rows and the scratch: partitions go */
+    int64_t *packed_buf[2]; /* from one to the other, never back */
 } grower;
 
 /* The histograms in a buffer: packed sums, then (if counted) counts. */
@@ -97,6 +101,8 @@ static void make_leaf(grower *w, const candidate *c)
     w->t->nodes[c->node].cover = H;
     for (size_t k = c->begin; k < c->end; k++)
         w->leaf_value[k] = v;
+    if (c->buf) /* the caller reads the leaves' rows from its own array */
+        memcpy(w->rows + c->begin, w->rows_buf[1] + c->begin, (c->end - c->begin) * sizeof *w->rows);
 }
 
 /* Best splits of candidates c[0..nc) over the allowed features; the
@@ -146,70 +152,53 @@ static inline int goes_left(const uint8_t *codes, uint32_t row, const gbdt_split
     return c == 0 ? s->missing_left : c <= s->bin;
 }
 
-/* Stable partition of rows[begin..end), and of the gradients that travel
- * with them: rows going left first. Returns the end of the left part. Large
- * ranges are cut into chunks, one per thread: each chunk is split into the
- * scratch arrays (lefts forward from the chunk's start, rights backward from
- * its end), then every chunk copies its lefts and rights to their final
- * places (after the earlier chunks' lefts, and after all lefts and the
- * earlier chunks' rights): the order, and so the result, do not depend on
- * the thread count. */
-static size_t partition(grower *w, size_t begin, size_t end, const gbdt_split *s)
+/* Stable partition of a candidate's rows, and of the gradients that travel
+ * with them, from its buffer into the other one (same positions): rows going
+ * left first. Returns the end of the left part. The directions are counted
+ * first (per chunk of the range, one chunk per thread for large ranges), so
+ * every row is then written once, to its final place: the order, and so the
+ * result, do not depend on the thread count. */
+static size_t partition(grower *w, const candidate *c, const gbdt_split *s)
 {
     const uint8_t *codes = w->b->codes_col + (size_t)s->feature * w->b->n_rows;
-    uint32_t *rows = w->rows;
-    int64_t *packed = w->packed;
+    const size_t begin = c->begin, end = c->end;
+    const uint32_t *rows = w->rows_buf[c->buf];
+    const int64_t *packed = w->packed_buf[c->buf];
+    uint32_t *out_rows = w->rows_buf[!c->buf];
+    int64_t *out_packed = w->packed_buf[!c->buf];
+    uint8_t *dir = w->dir;
     int nt = w->p->threads > MAX_PART_THREADS ? MAX_PART_THREADS : w->p->threads;
-    if (nt > 1 && end - begin >= PAR_PARTITION_ROWS) {
-        size_t n_left[MAX_PART_THREADS + 1] = {0}, total_left = 0;
-        uint32_t *trow = w->tmp; /* trow[k - begin] mirrors rows[k] */
-        int64_t *tpk = w->tmp_packed;
+    if (nt < 1 || end - begin < PAR_PARTITION_ROWS)
+        nt = 1;
+    size_t n_left[MAX_PART_THREADS + 1] = {0}, total_left = 0;
 #pragma omp parallel num_threads(nt)
-        {
-            int t = omp_get_thread_num(), T = omp_get_num_threads();
-            size_t lo = begin + (end - begin) * (size_t)t / (size_t)T;
-            size_t hi = begin + (end - begin) * (size_t)(t + 1) / (size_t)T, l = lo, r = hi;
-            for (size_t k = lo; k < hi; k++) {
-                if (k + PART_PREFETCH < hi)
-                    __builtin_prefetch(codes + rows[k + PART_PREFETCH]);
-                size_t at = (goes_left(codes, rows[k], s) ? l++ : --r) - begin;
-                trow[at] = rows[k];
-                tpk[at] = packed[k];
-            }
-            n_left[t + 1] = l - lo;
+    {
+        int t = nt > 1 ? omp_get_thread_num() : 0, T = nt > 1 ? omp_get_num_threads() : 1;
+        size_t lo = begin + (end - begin) * (size_t)t / (size_t)T;
+        size_t hi = begin + (end - begin) * (size_t)(t + 1) / (size_t)T, nl = 0;
+        for (size_t k = lo; k < hi; k++) {
+            if (k + PART_PREFETCH < hi)
+                __builtin_prefetch(codes + rows[k + PART_PREFETCH]);
+            nl += dir[k] = (uint8_t)goes_left(codes, rows[k], s);
+        }
+        n_left[t + 1] = nl;
 #pragma omp barrier
 #pragma omp single
-            {
-                for (int u = 1; u <= T; u++)
-                    n_left[u] += n_left[u - 1];
-                total_left = n_left[T];
-            }
-            size_t nl = l - lo, nr = hi - l;
-            size_t dl = begin + n_left[t], dr = begin + total_left + (lo - begin) - n_left[t];
-            memcpy(rows + dl, trow + (lo - begin), nl * sizeof *rows);
-            memcpy(packed + dl, tpk + (lo - begin), nl * sizeof *packed);
-            for (size_t i = 0; i < nr; i++) { /* rights were stored backwards */
-                rows[dr + i] = trow[hi - 1 - i - begin];
-                packed[dr + i] = tpk[hi - 1 - i - begin];
-            }
+        {
+            for (int u = 1; u <= T; u++)
+                n_left[u] += n_left[u - 1];
+            total_left = n_left[T];
         }
-        return begin + total_left;
-    }
-    size_t l = begin, r = 0;
-    for (size_t k = begin; k < end; k++) {
-        if (k + PART_PREFETCH < end)
-            __builtin_prefetch(codes + rows[k + PART_PREFETCH]);
-        if (goes_left(codes, rows[k], s)) {
-            rows[l] = rows[k];
-            packed[l++] = packed[k];
-        } else {
-            w->tmp[r] = rows[k];
-            w->tmp_packed[r++] = packed[k];
+        /* chunk t's lefts follow the earlier chunks' lefts; its rights follow
+         * all lefts and the earlier chunks' rights */
+        size_t l = begin + n_left[t], r = begin + total_left + (lo - begin) - n_left[t];
+        for (size_t k = lo; k < hi; k++) {
+            size_t at = dir[k] ? l++ : r++;
+            out_rows[at] = rows[k];
+            out_packed[at] = packed[k];
         }
     }
-    memcpy(rows + l, w->tmp, r * sizeof *rows);
-    memcpy(packed + l, w->tmp_packed, r * sizeof *packed);
-    return l;
+    return begin + total_left;
 }
 
 static void build_hist(grower *w, candidate *c)
@@ -218,8 +207,9 @@ static void build_hist(grower *w, candidate *c)
     /* the root of a tree over every row: the rows are 0..n-1 in order, and
      * reading the codes straight through is faster than through the list */
     int all = w->identity && c->begin == 0 && c->end == w->b->n_rows;
-    gbdt_hist_build(w->b, w->p->features, w->p->n_features, all ? NULL : w->rows + c->begin,
-                    c->end - c->begin, w->packed + c->begin, w->p->threads, w->s->spare, &h);
+    gbdt_hist_build(w->b, w->p->features, w->p->n_features,
+                    all ? NULL : w->rows_buf[c->buf] + c->begin, c->end - c->begin,
+                    w->packed_buf[c->buf] + c->begin, w->p->threads, w->s->spare, &h);
 }
 
 /* Index of the next candidate to split, or -1: depthwise takes the oldest
@@ -299,11 +289,12 @@ static hpml_status split_candidate(grower *w, size_t i)
     nd->threshold = w->b->categorical[s->feature] ? 0.0 : w->b->cuts[s->feature][s->bin - 1];
     nd->gain = s->gain;
     nd->cover = (double)c.total.h / w->q->scale_h;
-    size_t mid = partition(w, c.begin, c.end, s);
-    candidate L = {l, c.depth + 1, c.begin, mid, NULL, s->left, {.feature = -1}};
-    candidate R = {r, c.depth + 1, mid, c.end, NULL, s->right, {.feature = -1}};
+    size_t mid = partition(w, &c, s);
+    candidate L = {l, c.depth + 1, c.begin, mid, NULL, s->left, {.feature = -1}, 0};
+    candidate R = {r, c.depth + 1, mid, c.end, NULL, s->right, {.feature = -1}, 0};
     L.total.n = (int64_t)(mid - c.begin); /* counts from the partition */
     R.total.n = (int64_t)(c.end - mid);
+    L.buf = R.buf = !c.buf;
     /* remove the parent (its slot is reused below) */
     if (w->p->policy == HPML_GROW_DEPTHWISE) {
         w->cand[i] = w->cand[w->head];
@@ -362,6 +353,7 @@ void gbdt_scratch_free(gbdt_scratch *s)
     hpml_free(s->tmp);
     hpml_free(s->tmp_packed);
     hpml_free(s->spare);
+    hpml_free(s->dir);
     memset(s, 0, sizeof *s);
 }
 
@@ -397,9 +389,11 @@ static int scratch_fit(gbdt_scratch *s, size_t n, int nf, size_t hist_bytes, int
         size_t cap = n ? n : 1;
         hpml_free(s->tmp);
         hpml_free(s->tmp_packed);
+        hpml_free(s->dir);
         s->tmp = hpml_malloc_array(cap, sizeof *s->tmp);
         s->tmp_packed = hpml_malloc_array(cap, sizeof *s->tmp_packed);
-        s->cap_rows = s->tmp && s->tmp_packed ? cap : 0;
+        s->dir = hpml_malloc(cap);
+        s->cap_rows = s->tmp && s->tmp_packed && s->dir ? cap : 0;
         if (!s->cap_rows)
             return -1;
     }
@@ -418,7 +412,7 @@ hpml_status gbdt_grow_tree(const gbdt_bins *b, uint32_t *rows, size_t n, int64_t
     if (w.budget < 4 * w.hist_bytes)
         w.budget = 4 * w.hist_bytes;
     hpml_status st = HPML_OK;
-    candidate root = {add_node(t), 0, 0, n, NULL, {0, 0, 0}, {.feature = -1}};
+    candidate root = {add_node(t), 0, 0, n, NULL, {0, 0, 0}, {.feature = -1}, 0};
     /* rows is ascending (a sample of the matrix's rows): all of them means 0..n-1 */
     w.identity = n == b->n_rows && (n == 0 || rows[n - 1] == n - 1);
     if (scratch_fit(s, n, b->n_features, w.hist_bytes, p->threads) < 0 || root.node < 0)
@@ -426,6 +420,11 @@ hpml_status gbdt_grow_tree(const gbdt_bins *b, uint32_t *rows, size_t n, int64_t
     w.per_feature = s->per_feature;
     w.tmp = s->tmp;
     w.tmp_packed = s->tmp_packed;
+    w.dir = s->dir;
+    w.rows_buf[0] = rows;
+    w.rows_buf[1] = s->tmp;
+    w.packed_buf[0] = packed;
+    w.packed_buf[1] = s->tmp_packed;
     if (!(root.hist = hist_get(&w)))
         goto nomem;
     build_hist(&w, &root);

@@ -44,7 +44,7 @@ typedef struct gbdt_grow_params {
 
 /* Grows a tree on rows[0..n) of the binned matrix b with
  * packed quantized gradients at scales q: packed[k] belongs to rows[k]. rows
- * and packed are reordered together: on return each leaf's rows are contiguous
+ * is reordered (packed is scratch afterwards): on return each leaf's rows are contiguous
  * (keeping their relative order), and leaf_value[k] is the output of rows[k]
  * (learning rate applied). t must be empty ({0}); free with gbdt_tree_free. */
 /* Buffers a grower keeps from one tree to the next (so growing a tree
@@ -59,6 +59,7 @@ typedef struct gbdt_scratch {
     int cap_features;
     uint32_t *tmp;          /* partition scratch, cap_rows each */
     int64_t *tmp_packed;
+    uint8_t *dir;
     size_t cap_rows;
     int64_t *spare;         /* histograms of the other threads (rows split) */
     size_t cap_spare;
