@@ -34,8 +34,11 @@ int report_train_text(const train_report *r)
     const char *metric;
     const double *tr, *va;
     history_facts(m, &n, &metric, &tr, &va, &best);
-    printf("model:      gbdt, %s, objective %s\n", hpml_task_name(hpml_model_task(m)),
-           objective_name(r->params->objective));
+    printf("model:      gbdt, %s, objective %s (metric %s)\n",
+           hpml_task_name(hpml_model_task(m)),
+           r->params->objective == HPML_GBDT_AUTO ? "from the task"
+                                                  : objective_name(r->params->objective),
+           metric);
     printf("data:       %zu training rows x %d features", r->n_train, hpml_model_n_features(m));
     if (r->n_valid)
         printf(", %zu validation rows", r->n_valid);
