@@ -195,13 +195,14 @@ static void renew_quantile_leaves(trainer *t, const gbdt_bins *b, size_t n_sampl
                                   double alpha, gbdt_tree *tree)
 {
     float *res = t->g;
+    int next = n_sample ? gbdt_tree_leaf_binned(tree, b, t->idx[0]) : 0;
     for (size_t s = 0; s < n_sample;) {
-        int leaf = gbdt_tree_leaf_binned(tree, b, t->idx[s]);
+        int leaf = next;
         size_t e = s;
-        while (e < n_sample && gbdt_tree_leaf_binned(tree, b, t->idx[e]) == leaf) {
+        do { /* the leaf's rows: up to the first row of another leaf */
             res[e - s] = (float)(t->y[t->idx[e]] - t->F[t->idx[e]]);
             e++;
-        }
+        } while (e < n_sample && (next = gbdt_tree_leaf_binned(tree, b, t->idx[e])) == leaf);
         double v = lr * gbdt_quantile(res, e - s, alpha);
         tree->nodes[leaf].value = v;
         for (size_t i = s; i < e; i++)

@@ -122,17 +122,6 @@ hpml_status gbdt_base_margin(const gbdt_loss *l, const float *y, size_t n, doubl
 static double sigmoid(double x) { return 1.0 / (1.0 + exp(-x)); }
 
 /* p[c] = softmax of margins m[0..k), max-shifted. */
-static void softmax(const double *m, int k, double *p)
-{
-    double mx = m[0], s = 0;
-    for (int c = 1; c < k; c++)
-        mx = m[c] > mx ? m[c] : mx;
-    for (int c = 0; c < k; c++)
-        s += p[c] = exp(m[c] - mx);
-    for (int c = 0; c < k; c++)
-        p[c] /= s;
-}
-
 #define SOFTMAX_STACK 64
 
 void gbdt_gradients(const gbdt_loss *l, const double *F, const float *y, size_t n, int threads,
@@ -191,21 +180,14 @@ void gbdt_transform(const gbdt_loss *l, const double *margin, float *out)
 {
     if (l->objective == HPML_GBDT_LOGISTIC) {
         out[0] = (float)sigmoid(margin[0]);
-    } else if (l->objective == HPML_GBDT_SOFTMAX) {
-        double stack[SOFTMAX_STACK];
-        if (l->k <= SOFTMAX_STACK) {
-            softmax(margin, l->k, stack);
-            for (int c = 0; c < l->k; c++)
-                out[c] = (float)stack[c];
-        } else {
-            double mx = margin[0], s = 0;
-            for (int c = 1; c < l->k; c++)
-                mx = margin[c] > mx ? margin[c] : mx;
-            for (int c = 0; c < l->k; c++)
-                s += exp(margin[c] - mx);
-            for (int c = 0; c < l->k; c++)
-                out[c] = (float)(exp(margin[c] - mx) / s);
-        }
+    } else if (l->objective == HPML_GBDT_SOFTMAX) { /* max-shifted softmax */
+        double mx = margin[0], s = 0;
+        for (int c = 1; c < l->k; c++)
+            mx = margin[c] > mx ? margin[c] : mx;
+        for (int c = 0; c < l->k; c++)
+            s += exp(margin[c] - mx);
+        for (int c = 0; c < l->k; c++)
+            out[c] = (float)(exp(margin[c] - mx) / s);
     } else {
         out[0] = (float)margin[0];
     }

@@ -84,30 +84,6 @@ hpml_status gbdt_forest_build(const gbdt_model *m, gbdt_forest *f)
     return HPML_OK;
 }
 
-/* The leaf value of one tree for one row (the comparisons of
- * gbdt_tree_predict). */
-static inline double walk(const gbdt_pnode *nodes, const float *x, const gbdt_model *m)
-{
-    int i = 0;
-    while (!(nodes[i].feature & LEAF)) {
-        const gbdt_pnode *p = &nodes[i];
-        int j = p->feature & FEATURE_MASK;
-        float v = x[j];
-        int left;
-        if (v != v) {
-            left = (p->feature & MISSING_LEFT) != 0;
-        } else if (p->feature & CATEGORICAL) {
-            int32_t c = (int32_t)v;
-            int bin = c >= 0 && c < m->n_categories[j] ? m->cat_bin[j][c] : 0;
-            left = bin == 0 ? (p->feature & MISSING_LEFT) != 0 : bin <= p->v;
-        } else {
-            left = (double)v < p->v;
-        }
-        i = p->left + !left;
-    }
-    return nodes[i].v;
-}
-
 /* The next node of one row at node p: a child, or p itself at a leaf. */
 static inline int step(const gbdt_pnode *p, const float *x, const gbdt_model *m)
 {
@@ -124,6 +100,16 @@ static inline int step(const gbdt_pnode *p, const float *x, const gbdt_model *m)
         left = (double)v < p->v;
     }
     return p->left + (!left & !(p->feature & LEAF));
+}
+
+/* The leaf value of one tree for one row (the comparisons of
+ * gbdt_tree_predict). */
+static inline double walk(const gbdt_pnode *nodes, const float *x, const gbdt_model *m)
+{
+    int i = 0;
+    while (!(nodes[i].feature & LEAF))
+        i = step(&nodes[i], x, m);
+    return nodes[i].v;
 }
 
 #define LANES 16 /* rows walked through a tree side by side */
