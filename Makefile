@@ -18,7 +18,11 @@ CFLAGS_BASE := -std=c11 -g -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
                -Wno-unused-parameter -fopenmp -fPIC -fvisibility=hidden \
                -D_POSIX_C_SOURCE=200809L -Iinclude -Isrc
 CFLAGS  ?= $(OPT)
-LIBS    := -lz -lm -lpthread
+# OpenBLAS (nets). Recursively expanded: pkg-config runs when a recipe needs
+# it, after scripts/install-deps.sh has installed the package.
+BLAS_CFLAGS = $(shell pkg-config --cflags openblas)
+BLAS_LIBS   = $(shell pkg-config --libs openblas)
+LIBS     = $(BLAS_LIBS) -lz -lm -lpthread
 SAN     := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 
 LIB_SRC  := $(sort $(wildcard src/*/*.c))
@@ -47,10 +51,10 @@ $(DEPS_STAMP): scripts/install-deps.sh
 # HPML_API (default visibility); everything else stays hidden.
 build/obj/%.o: %.c | $(DEPS_STAMP)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS_BASE) $(CFLAGS) -MMD -MP -c $< -o $@
+	$(CC) $(CFLAGS_BASE) $(BLAS_CFLAGS) $(CFLAGS) -MMD -MP -c $< -o $@
 build/san/%.o: %.c | $(DEPS_STAMP)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS_BASE) -O1 $(SAN) -MMD -MP -c $< -o $@
+	$(CC) $(CFLAGS_BASE) $(BLAS_CFLAGS) -O1 $(SAN) -MMD -MP -c $< -o $@
 
 lib/libhpml.a: $(OBJ)
 	@mkdir -p lib
@@ -71,10 +75,10 @@ build/san/hpml: $(SAN_CLI) build/san/libhpml.a
 
 build/tests/%: tests/unit/%.c lib/libhpml.a tests/unit/check.h
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS_BASE) $(CFLAGS) -o $@ $< lib/libhpml.a $(LIBS)
+	$(CC) $(CFLAGS_BASE) $(BLAS_CFLAGS) $(CFLAGS) -o $@ $< lib/libhpml.a $(LIBS)
 build/san/tests/%: tests/unit/%.c build/san/libhpml.a tests/unit/check.h
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS_BASE) -O1 $(SAN) -o $@ $< build/san/libhpml.a $(LIBS)
+	$(CC) $(CFLAGS_BASE) $(BLAS_CFLAGS) -O1 $(SAN) -o $@ $< build/san/libhpml.a $(LIBS)
 
 test: all $(TESTS) build/san/hpml $(SAN_TESTS)
 	@tests/run.sh
@@ -87,7 +91,7 @@ bench: all
 
 fuzz: | $(DEPS_STAMP)
 	@mkdir -p build/fuzz/corpus
-	clang -std=c11 -g -O1 -fsanitize=fuzzer,address,undefined -fopenmp -Iinclude -Isrc \
+	clang -std=c11 -g -O1 -fsanitize=fuzzer,address,undefined -fopenmp -Iinclude -Isrc $(BLAS_CFLAGS) \
 	    -D_POSIX_C_SOURCE=200809L -o build/fuzz/fuzz_csv tests/fuzz/fuzz_csv.c $(LIB_SRC) $(LIBS)
 	build/fuzz/fuzz_csv -max_total_time=$${FUZZ_SECONDS:-60} -max_len=4096 \
 	    build/fuzz/corpus tests/fuzz/corpus

@@ -13,6 +13,9 @@ static const cli_opt predict_opts[] = {
     CLI_READ_OPTS,
     {"output", "o", 0, "where to write the predictions CSV (predict; required)"},
     {"keep-col", "keep", 0, "comma-separated columns of DATA.csv to copy into the output (e.g. ids)"},
+    {"mc-samples", NULL, 0, "nets with dropout: K stochastic passes; writes their mean and "
+                            "standard deviation (Monte-Carlo dropout uncertainty)"},
+    {"seed", NULL, 0, "seed of the Monte-Carlo dropout masks (default 0)"},
     {"json", NULL, 1, "print one JSON object (timings; eval: metrics)"},
     {"help", NULL, 1, "show this help"},
 };
@@ -23,7 +26,7 @@ typedef struct run {
     hpml_model *m;
     hpml_table *t;
     hpml_dataset *d;
-    float *pred;
+    float *pred, *sd;        /* sd: Monte-Carlo standard deviations, or NULL */
     size_t n;
     double read_seconds, predict_seconds;
 } run;
@@ -31,6 +34,7 @@ typedef struct run {
 static void run_free(run *r)
 {
     free(r->pred);
+    free(r->sd);
     hpml_dataset_free(r->d);
     hpml_table_free(r->t);
     hpml_model_free(r->m);
@@ -42,9 +46,27 @@ static int load_and_predict(const cli_args *a, int with_target, const cli_list *
     hpml_status s = hpml_model_load(a->pos[0], &r->m);
     if (s != HPML_OK)
         return cli_fail(s);
-    int threads, rc;
-    if (cli_get_int(a, "threads", 0, 0, 4096, &threads))
+    int threads, rc, mc;
+    if (cli_get_int(a, "threads", 0, 0, 4096, &threads) ||
+        cli_get_int(a, "mc-samples", 0, 0, 1000000, &mc))
         return 1;
+    const char *seed_text = cli_get(a, "seed");
+    char *end = NULL;
+    unsigned long long seed = seed_text ? strtoull(seed_text, &end, 10) : 0;
+    if (seed_text && (end == seed_text || *end || seed_text[0] == '-')) {
+        fprintf(stderr, "hpml predict: --seed: expected a non-negative integer, got '%s'\n",
+                seed_text);
+        return 1;
+    }
+    if (mc == 1) {
+        fprintf(stderr, "hpml predict: --mc-samples needs at least 2 passes\n");
+        return 1;
+    }
+    if (mc && !hpml_model_has_dropout(r->m)) {
+        fprintf(stderr, "hpml predict: --mc-samples needs a net trained with --dropout; %s has "
+                        "no dropout\n", a->pos[0]);
+        return 1;
+    }
     hpml_model_set_threads(r->m, threads);
     double t0 = cli_now_seconds();
     if ((rc = cli_read_table_for_model(a, a->pos[1], r->m, keep, &r->t)) != 0)
@@ -53,12 +75,17 @@ static int load_and_predict(const cli_args *a, int with_target, const cli_list *
         return cli_fail(s);
     double t1 = cli_now_seconds();
     r->n = hpml_dataset_n_rows(r->d);
-    r->pred = malloc((r->n ? r->n : 1) * (size_t)hpml_model_n_outputs(r->m) * sizeof *r->pred);
-    if (!r->pred) {
+    size_t cells = (r->n ? r->n : 1) * (size_t)hpml_model_n_outputs(r->m);
+    r->pred = malloc(cells * sizeof *r->pred);
+    r->sd = mc ? malloc(cells * sizeof *r->sd) : NULL;
+    if (!r->pred || (mc && !r->sd)) {
         fprintf(stderr, "hpml: out of memory for %zu predictions\n", r->n);
         return 3;
     }
-    if ((s = hpml_model_predict_dataset(r->m, r->d, NULL, r->n, r->pred)) != HPML_OK)
+    s = mc ? hpml_model_predict_dataset_mc(r->m, r->d, NULL, r->n, mc, (uint64_t)seed, r->pred,
+                                           r->sd)
+           : hpml_model_predict_dataset(r->m, r->d, NULL, r->n, r->pred);
+    if (s != HPML_OK)
         return cli_fail(s);
     r->read_seconds = t1 - t0;
     r->predict_seconds = cli_now_seconds() - t1;
@@ -76,7 +103,9 @@ int cmd_predict(int argc, char **argv)
                "by name (extra columns are ignored; a missing feature is an error). Category\n"
                "values never seen in training are treated as missing. The output has the\n"
                "kept columns, then 'prediction' (regression) or 'predicted' and one\n"
-               "'prob_CLASS' column per class (classification).\n\n");
+               "'prob_CLASS' column per class (classification). With --mc-samples K (nets\n"
+               "with dropout) the values are the mean over K stochastic passes, followed by\n"
+               "their standard deviations ('prediction_sd', 'prob_CLASS_sd').\n\n");
         cli_print_options(predict_opts, N_PREDICT_OPTS);
         return 0;
     }
@@ -104,7 +133,7 @@ int cmd_predict(int argc, char **argv)
         }
     if (rc == 0) {
         double t0 = cli_now_seconds();
-        hpml_status s = hpml_write_predictions(r.m, r.pred, r.n, r.t, cols, keep.n, out);
+        hpml_status s = hpml_write_predictions_sd(r.m, r.pred, r.sd, r.n, r.t, cols, keep.n, out);
         if (s != HPML_OK) {
             rc = cli_fail(s);
         } else if (cli_get(&a, "json")) {

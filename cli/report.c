@@ -27,6 +27,37 @@ static void history_facts(const hpml_model *m, int *n, const char **metric, cons
             *best = i + 1;
 }
 
+static const char *kind_name(hpml_model_kind k)
+{
+    return k == HPML_MODEL_MLP ? "mlp" : k == HPML_MODEL_CNN ? "cnn" : "gbdt";
+}
+
+/* "1000,500,100" (or "none") into buf. */
+static const char *layers_text(const hpml_nn_params *p, char *buf, size_t len)
+{
+    size_t at = 0;
+    buf[0] = 0;
+    for (int i = 0; i < p->n_layers && at < len; i++)
+        at += (size_t)snprintf(buf + at, len - at, "%s%d", i ? "," : "", p->layers[i]);
+    return p->n_layers ? buf : "none";
+}
+
+static const char *conv_text(const hpml_nn_params *p, char *buf, size_t len)
+{
+    size_t at = 0;
+    buf[0] = 0;
+    for (int i = 0; i < p->n_conv && at < len; i++)
+        at += (size_t)snprintf(buf + at, len - at, "%s%d:%d:%d", i ? "," : "", p->conv_filters[i],
+                               p->conv_kernel[i], p->conv_stride[i]);
+    return buf;
+}
+
+static const char *const act_names[] = {"relu", "tanh", "sigmoid", "gelu", "elu"};
+static const char *const norm_names[] = {"none", "batch", "layer"};
+static const char *const opt_names[] = {"adam", "adamw", "sgd"};
+static const char *const sched_names[] = {"constant", "step", "cosine", "plateau"};
+static const char *const loss_names[] = {"auto", "mse", "huber"};
+
 int report_train_text(const train_report *r)
 {
     const hpml_model *m = r->model;
@@ -34,44 +65,79 @@ int report_train_text(const train_report *r)
     const char *metric;
     const double *tr, *va;
     history_facts(m, &n, &metric, &tr, &va, &best);
-    printf("model:      gbdt, %s, objective %s (metric %s)\n",
-           hpml_task_name(hpml_model_task(m)),
-           r->params->objective == HPML_GBDT_AUTO ? "from the task"
-                                                  : objective_name(r->params->objective),
-           metric);
+    if (r->nn) {
+        char lb[256], cb[256];
+        const hpml_nn_params *p = r->nn;
+        printf("model:      %s, %s, loss %s; layers %s", kind_name(hpml_model_get_kind(m)),
+               hpml_task_name(hpml_model_task(m)), metric, layers_text(p, lb, sizeof lb));
+        if (p->kind == HPML_MODEL_CNN)
+            printf(", conv %s, pool %d", conv_text(p, cb, sizeof cb), p->pool);
+        printf(", %s", act_names[p->activation]);
+        if (p->dropout > 0)
+            printf(", dropout %g", p->dropout);
+        if (p->norm)
+            printf(", %s norm", norm_names[p->norm]);
+        printf("\noptimizer:  %s, lr %g (%s), batch %d\n", opt_names[p->optimizer], p->lr,
+               sched_names[p->lr_schedule], p->batch_size);
+    } else {
+        printf("model:      gbdt, %s, objective %s (metric %s)\n",
+               hpml_task_name(hpml_model_task(m)),
+               r->params->objective == HPML_GBDT_AUTO ? "from the task"
+                                                      : objective_name(r->params->objective),
+               metric);
+    }
     printf("data:       %zu training rows x %d features", r->n_train, hpml_model_n_features(m));
     if (r->n_valid)
         printf(", %zu validation rows", r->n_valid);
-    printf("\nrounds:     %d trained", n);
-    if (r->params->early_stopping_rounds && best)
+    printf("\n%-11s %d trained", r->nn ? "epochs:" : "rounds:", n);
+    int es = r->nn ? r->nn->early_stopping_rounds : r->params->early_stopping_rounds;
+    if (es && best)
         printf(", best %d kept (early stopping)", best);
     printf("\n");
+    if (n)
+        printf("train %s: %.6g (last)\n", metric, tr[n - 1]);
     if (n && !isnan(va[n - 1]))
-        printf("valid %s: %.6g (last), %.6g (best, round %d)\n", metric, va[n - 1], va[best - 1],
-               best);
+        printf("valid %s: %.6g (last), %.6g (best, %s %d)\n", metric, va[n - 1], va[best - 1],
+               r->nn ? "epoch" : "round", best);
     printf("time:       %.3f s reading, %.3f s training; peak memory %.0f MiB\n",
            r->read_seconds, r->train_seconds, r->peak_rss_mib);
-    printf("written:    %s\n\n", r->path);
+    printf("written:    %s\n", r->path);
+    if (r->nn)
+        return 0;
+    printf("\n");
     return report_importance(stdout, m, 10, 0);
 }
 
-int report_train_json(const train_report *r)
+static void nn_params_json(const hpml_nn_params *p)
 {
-    const hpml_model *m = r->model;
-    const hpml_gbdt_params *p = r->params;
-    int n, best;
-    const char *metric;
-    const double *tr, *va;
-    history_facts(m, &n, &metric, &tr, &va, &best);
-    printf("{\"model\": ");
-    json_str(stdout, r->path);
-    printf(", \"kind\": \"gbdt\", \"task\": \"%s\", \"target\": ", hpml_task_name(hpml_model_task(m)));
-    json_str(stdout, hpml_model_target_name(m));
-    printf(", \"n_train\": %zu, \"n_valid\": %zu, \"n_features\": %d", r->n_train, r->n_valid,
-           hpml_model_n_features(m));
-    printf(", \"read_seconds\": %.6f, \"train_seconds\": %.6f, \"peak_rss_mib\": %.1f",
-           r->read_seconds, r->train_seconds, r->peak_rss_mib);
-    printf(",\n \"params\": {\"objective\": \"%s\", \"n_trees\": %d, \"learning_rate\": ",
+    char lb[256], cb[256];
+    printf("{\"layers\": \"%s\"", layers_text(p, lb, sizeof lb));
+    if (p->kind == HPML_MODEL_CNN)
+        printf(", \"conv\": \"%s\", \"pool\": %d", conv_text(p, cb, sizeof cb), p->pool);
+    printf(", \"activation\": \"%s\", \"dropout\": ", act_names[p->activation]);
+    json_num(stdout, p->dropout);
+    printf(", \"norm\": \"%s\", \"epochs\": %d, \"batch_size\": %d, \"optimizer\": \"%s\", \"lr\": ",
+           norm_names[p->norm], p->epochs, p->batch_size, opt_names[p->optimizer]);
+    json_num(stdout, p->lr);
+    printf(", \"momentum\": ");
+    json_num(stdout, p->momentum);
+    printf(", \"weight_decay\": ");
+    json_num(stdout, p->weight_decay);
+    printf(", \"lr_schedule\": \"%s\", \"warmup_epochs\": ", sched_names[p->lr_schedule]);
+    json_num(stdout, p->warmup_epochs);
+    printf(", \"grad_clip\": ");
+    json_num(stdout, p->grad_clip);
+    printf(", \"loss\": \"%s\", \"huber_delta\": ", loss_names[p->loss]);
+    json_num(stdout, p->huber_delta);
+    printf(", \"missing_indicators\": %d, \"max_categories\": %d", p->missing_indicators,
+           p->max_categories);
+    printf(", \"seed\": %llu, \"threads\": %d, \"early_stopping_rounds\": %d}",
+           (unsigned long long)p->seed, p->threads, p->early_stopping_rounds);
+}
+
+static void gbdt_params_json(const hpml_gbdt_params *p)
+{
+    printf("{\"objective\": \"%s\", \"n_trees\": %d, \"learning_rate\": ",
            objective_name(p->objective), p->n_trees);
     json_num(stdout, p->learning_rate);
     printf(", \"max_depth\": %d, \"max_leaves\": %d, \"grow_policy\": \"%s\", "
@@ -96,6 +162,29 @@ int report_train_json(const train_report *r)
     json_num(stdout, p->quantile_alpha);
     printf(", \"seed\": %llu, \"threads\": %d, \"early_stopping_rounds\": %d}",
            (unsigned long long)p->seed, p->threads, p->early_stopping_rounds);
+}
+
+int report_train_json(const train_report *r)
+{
+    const hpml_model *m = r->model;
+    int n, best;
+    const char *metric;
+    const double *tr, *va;
+    history_facts(m, &n, &metric, &tr, &va, &best);
+    printf("{\"model\": ");
+    json_str(stdout, r->path);
+    printf(", \"kind\": \"%s\", \"task\": \"%s\", \"target\": ", kind_name(hpml_model_get_kind(m)),
+           hpml_task_name(hpml_model_task(m)));
+    json_str(stdout, hpml_model_target_name(m));
+    printf(", \"n_train\": %zu, \"n_valid\": %zu, \"n_features\": %d", r->n_train, r->n_valid,
+           hpml_model_n_features(m));
+    printf(", \"read_seconds\": %.6f, \"train_seconds\": %.6f, \"peak_rss_mib\": %.1f",
+           r->read_seconds, r->train_seconds, r->peak_rss_mib);
+    printf(",\n \"params\": ");
+    if (r->nn)
+        nn_params_json(r->nn);
+    else
+        gbdt_params_json(r->params);
     printf(",\n \"history\": {\"metric\": ");
     json_str(stdout, metric);
     printf(", \"rounds\": %d, \"best_round\": %d, \"train\": [", n, best);
@@ -109,7 +198,11 @@ int report_train_json(const train_report *r)
         json_num(stdout, va[i]);
     }
     printf("]},\n \"importance\": ");
-    int rc = report_importance(stdout, m, 0, 1);
+    int rc = 0;
+    if (r->nn)
+        printf("null");
+    else
+        rc = report_importance(stdout, m, 0, 1);
     printf("}\n");
     return rc;
 }

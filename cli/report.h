@@ -10,7 +10,8 @@ typedef struct train_report {
     const hpml_model *model;
     const hpml_dataset *d;
     const char *path;
-    const hpml_gbdt_params *params;
+    const hpml_gbdt_params *params;    /* trees, or NULL */
+    const hpml_nn_params *nn;          /* nets, or NULL */
     size_t n_train, n_valid;
     double read_seconds, train_seconds, peak_rss_mib;
 } train_report;

@@ -13,7 +13,7 @@
 static const cli_opt train_opts[] = {
     CLI_READ_OPTS,
     CLI_DATASET_OPTS,
-    {"model", NULL, 0, "gbdt (default)"},
+    {"model", NULL, 0, "gbdt (default), mlp or cnn"},
     {"output", "o", 0, "where to write the model (required)"},
     {"valid", NULL, 0, "validation CSV (same columns) for the per-round metric and early stopping"},
     {"valid-size", NULL, 0, "or: hold out this fraction of the rows for validation (seeded by --seed)"},
@@ -24,21 +24,53 @@ static const cli_opt train_opts[] = {
 };
 #define N_TRAIN_OPTS ((int)(sizeof train_opts / sizeof train_opts[0]))
 
-static void usage(void)
+static void print_params(int (*info)(int, const char **, const char **, const char **))
 {
-    printf("Usage: hpml train DATA.csv --target COL [--model gbdt] [parameters] -o MODEL.hpml\n\n"
-           "Trains a model on every row of DATA.csv (or on all but the --valid-size\n"
-           "rows) and writes it to MODEL.hpml. Parameters are --name value; XGBoost and\n"
-           "LightGBM names are accepted as aliases.\n\n");
-    cli_print_options(train_opts, N_TRAIN_OPTS);
-    printf("\nGBDT parameters:\n");
     const char *name, *aliases, *help;
-    for (int i = 0; hpml_gbdt_param_info(i, &name, &aliases, &help); i++) {
+    for (int i = 0; info(i, &name, &aliases, &help); i++) {
         char left[160];
         snprintf(left, sizeof left, "--%s%s%s%s", name, *aliases ? " (" : "", aliases,
                  *aliases ? ")" : "");
         printf("  %s\n      %s\n", left, help);
     }
+}
+
+static void usage(void)
+{
+    printf("Usage: hpml train DATA.csv --target COL [--model gbdt|mlp|cnn] [parameters] -o MODEL.hpml\n\n"
+           "Trains a model on every row of DATA.csv (or on all but the --valid-size\n"
+           "rows) and writes it to MODEL.hpml. Parameters are --name value; XGBoost and\n"
+           "LightGBM names are accepted as aliases for trees, PyTorch/Keras names for\n"
+           "nets; dashes and underscores are the same in net parameters.\n\n");
+    cli_print_options(train_opts, N_TRAIN_OPTS);
+    printf("\nGBDT parameters (--model gbdt):\n");
+    print_params(hpml_gbdt_param_info);
+    printf("\nNeural-net parameters (--model mlp or cnn; inputs and regression targets are\n"
+           "standardised, categorical features one-hot, all inside the model):\n");
+    print_params(hpml_nn_param_info);
+}
+
+/* Net parameters from the options. */
+static int nn_params_from(const cli_args *a, hpml_model_kind kind, hpml_nn_params *p)
+{
+    hpml_nn_params_init(p, kind);
+    if (cli_get_int(a, "threads", 0, 0, 4096, &p->threads))
+        return 1;
+    for (int i = 0; i < a->n_extra; i++)
+        if (hpml_nn_params_set(p, a->extra_name[i], a->extra_value[i]) != HPML_OK) {
+            const char *msg = hpml_last_error();
+            if (strncmp(msg, "unknown neural-net parameter", 28) == 0)
+                fprintf(stderr, "hpml train: unknown option --%s for --model %s (see hpml train "
+                                "--help)\n", a->extra_name[i], kind == HPML_MODEL_CNN ? "cnn" : "mlp");
+            else
+                fprintf(stderr, "hpml train: %s\n", msg);
+            return 1;
+        }
+    if (hpml_nn_params_check(p) != HPML_OK) {
+        fprintf(stderr, "hpml train: %s\n", hpml_last_error());
+        return 1;
+    }
+    return 0;
 }
 
 /* Learner parameters from the options: the objective first, because
@@ -174,27 +206,31 @@ int cmd_train(int argc, char **argv)
         rc = 1;
         goto out;
     }
-    if (kind && strcmp(kind, "gbdt") != 0) {
-        fprintf(stderr, "hpml train: --model %s is not available%s\n", kind,
-                strcmp(kind, "mlp") == 0 || strcmp(kind, "cnn") == 0
-                    ? " yet in this version (gbdt is)"
-                    : " (gbdt, mlp or cnn)");
+    hpml_model_kind mk = !kind || strcmp(kind, "gbdt") == 0 ? HPML_MODEL_GBDT
+                         : strcmp(kind, "mlp") == 0        ? HPML_MODEL_MLP
+                         : strcmp(kind, "cnn") == 0        ? HPML_MODEL_CNN
+                                                           : (hpml_model_kind)0;
+    if (!mk) {
+        fprintf(stderr, "hpml train: --model %s is not available (gbdt, mlp or cnn)\n", kind);
         rc = 1;
         goto out;
     }
     hpml_gbdt_params p;
-    if ((rc = gbdt_params_from(&a, &p)) != 0 ||
+    hpml_nn_params np;
+    if ((rc = mk == HPML_MODEL_GBDT ? gbdt_params_from(&a, &p) : nn_params_from(&a, mk, &np)) !=
+            0 ||
         (rc = cli_get_int(&a, "log-every", 0, 0, 1 << 30, &log_every)) != 0)
         goto out;
     int json = cli_get(&a, "json") != NULL;
     progress_state ps = {log_every, !json && isatty(2)};
     if (ps.log_every || ps.bar) {
-        p.progress = on_progress;
-        p.progress_user = &ps;
+        p.progress = np.progress = on_progress;
+        p.progress_user = np.progress_user = &ps;
     }
+    uint64_t seed = mk == HPML_MODEL_GBDT ? p.seed : np.seed;
     double t0 = cli_now_seconds();
     if ((rc = cli_read_table(&a, a.pos[0], &t)) != 0 || (rc = cli_make_dataset(&a, t, &d)) != 0 ||
-        (rc = make_validation(&a, d, p.seed, &vt, &vd, &sp)) != 0)
+        (rc = make_validation(&a, d, seed, &vt, &vd, &sp)) != 0)
         goto out;
     double t1 = cli_now_seconds();
     const uint32_t *train_rows = NULL, *valid_rows = NULL;
@@ -203,8 +239,10 @@ int cmd_train(int argc, char **argv)
         train_rows = hpml_split_rows(sp, 0, HPML_PART_TRAIN, &n_train);
         valid_rows = hpml_split_rows(sp, 0, HPML_PART_TEST, &n_valid);
     }
-    hpml_status s = hpml_gbdt_train(d, train_rows, n_train, sp ? d : vd, valid_rows, n_valid, &p,
-                                    &m);
+    hpml_status s =
+        mk == HPML_MODEL_GBDT
+            ? hpml_gbdt_train(d, train_rows, n_train, sp ? d : vd, valid_rows, n_valid, &p, &m)
+            : hpml_nn_train(d, train_rows, n_train, sp ? d : vd, valid_rows, n_valid, &np, &m);
     double t2 = cli_now_seconds();
     if (s != HPML_OK) {
         rc = cli_fail(s);
@@ -214,7 +252,9 @@ int cmd_train(int argc, char **argv)
         rc = cli_fail(s);
         goto out;
     }
-    train_report r = {.model = m, .d = d, .path = out_path, .params = &p, .n_train = n_train,
+    train_report r = {.model = m, .d = d, .path = out_path,
+                      .params = mk == HPML_MODEL_GBDT ? &p : NULL,
+                      .nn = mk == HPML_MODEL_GBDT ? NULL : &np, .n_train = n_train,
                       .n_valid = n_valid, .read_seconds = t1 - t0, .train_seconds = t2 - t1,
                       .peak_rss_mib = cli_peak_rss_mib()};
     rc = json ? report_train_json(&r) : report_train_text(&r);

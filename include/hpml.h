@@ -436,6 +436,12 @@ HPML_API hpml_status hpml_model_importance(const hpml_model *m, hpml_importance_
 HPML_API hpml_status hpml_write_predictions(const hpml_model *m, const float *pred, size_t n_rows,
                                             const hpml_table *t, const int *keep_cols, int n_keep,
                                             const char *path);
+/* The same with a standard deviation per prediction (sd laid out like pred,
+ * e.g. from hpml_model_predict_dataset_mc): "prediction_sd" after
+ * "prediction", or "prob_LABEL_sd" columns after the probabilities. */
+HPML_API hpml_status hpml_write_predictions_sd(const hpml_model *m, const float *pred,
+                                               const float *sd, size_t n_rows, const hpml_table *t,
+                                               const int *keep_cols, int n_keep, const char *path);
 
 /* -------------------------------------------------- gradient-boosted trees */
 
@@ -509,6 +515,109 @@ HPML_API hpml_status hpml_gbdt_train(const hpml_dataset *d, const uint32_t *trai
                                      size_t n_train, const hpml_dataset *valid,
                                      const uint32_t *valid_rows, size_t n_valid,
                                      const hpml_gbdt_params *p, hpml_model **out);
+
+/* ------------------------------------------------------------- neural nets */
+
+/* A multilayer perceptron (MLP) or a 1-D convolutional net (CNN) over the
+ * feature vector. Inputs are standardised with training-row statistics
+ * (missing -> the mean, optionally with a 0/1 indicator), categorical
+ * features one-hot; regression targets are standardised and predictions
+ * mapped back. All scalers live in the model. Layers, in order:
+ *   CNN only: per conv spec: Conv1d(F filters, kernel K, stride S) -> [norm]
+ *             -> activation -> [max-pool P]; then flatten (channel-major);
+ *   per hidden size h: Dense(h) -> [norm] -> activation -> [dropout];
+ *   Dense(outputs). */
+
+#define HPML_NN_MAX_LAYERS 16
+#define HPML_NN_MAX_CONV 8
+
+typedef enum hpml_nn_activation {
+    HPML_ACT_RELU = 0, HPML_ACT_TANH, HPML_ACT_SIGMOID, HPML_ACT_GELU, HPML_ACT_ELU
+} hpml_nn_activation;
+typedef enum hpml_nn_norm { HPML_NORM_NONE = 0, HPML_NORM_BATCH, HPML_NORM_LAYER } hpml_nn_norm;
+typedef enum hpml_nn_optimizer { HPML_OPT_ADAM = 0, HPML_OPT_ADAMW, HPML_OPT_SGD } hpml_nn_optimizer;
+typedef enum hpml_nn_schedule {
+    HPML_LR_CONSTANT = 0, HPML_LR_STEP, HPML_LR_COSINE, HPML_LR_PLATEAU
+} hpml_nn_schedule;
+typedef enum hpml_nn_loss {
+    HPML_NN_LOSS_AUTO = 0,       /* regression: mse; binary: BCE with logits;
+                                    multiclass: softmax cross-entropy */
+    HPML_NN_LOSS_MSE,
+    HPML_NN_LOSS_HUBER           /* regression, on standardised targets (huber_delta) */
+} hpml_nn_loss;
+
+typedef struct hpml_nn_params {
+    hpml_model_kind kind;        /* HPML_MODEL_MLP or HPML_MODEL_CNN */
+    int n_layers;                /* hidden dense layers */
+    int layers[HPML_NN_MAX_LAYERS];
+    int n_conv;                  /* CNN: convolution layers */
+    int conv_filters[HPML_NN_MAX_CONV], conv_kernel[HPML_NN_MAX_CONV],
+        conv_stride[HPML_NN_MAX_CONV];
+    int pool;                    /* CNN: max-pool width after each conv (1: none) */
+    hpml_nn_activation activation;
+    double dropout;              /* after each hidden dense layer, [0, 1) */
+    hpml_nn_norm norm;
+    int epochs, batch_size;
+    hpml_nn_optimizer optimizer;
+    double lr, momentum, weight_decay;
+    double beta1, beta2, eps;    /* Adam/AdamW */
+    hpml_nn_schedule lr_schedule;
+    double warmup_epochs;        /* linear warm-up from lr/100 (may be fractional) */
+    int lr_step_epochs;          /* step: every this many epochs ... */
+    double lr_gamma;             /* ... (and plateau) multiply lr by this */
+    int plateau_patience;        /* plateau: epochs without improvement */
+    double grad_clip;            /* clip the global gradient norm (0: off) */
+    int early_stopping_rounds;   /* epochs without validation-loss improvement
+                                    before stopping; the best weights are kept */
+    hpml_nn_loss loss;
+    double huber_delta;
+    int missing_indicators;      /* add a 0/1 input per feature with missing values */
+    int max_categories;          /* refuse one-hot above this many categories */
+    uint64_t seed;
+    int threads;                 /* 0: all cores */
+    hpml_progress_fn progress;   /* optional, called after every epoch */
+    void *progress_user;
+} hpml_nn_params;
+
+/* Defaults for kind (MLP or CNN): MLP layers 256,128; CNN conv 16:5:1,32:5:2,
+ * pool 2, layers 128; relu, no dropout, no norm, 20 epochs, batch 256, Adam
+ * lr 1e-3 (betas 0.9, 0.999, eps 1e-8), constant lr, no clipping, max 100
+ * categories, seed 0. */
+HPML_API void hpml_nn_params_init(hpml_nn_params *p, hpml_model_kind kind);
+/* Sets a parameter from text by name ("layers" = "1000,500,100", "conv" =
+ * "16:5:1,32:3:2", "lr", "batch_size" or "batch-size", ...). An unknown name
+ * or a bad value fails with HPML_ERR_ARG and a message naming the parameter
+ * and what is allowed. */
+HPML_API hpml_status hpml_nn_params_set(hpml_nn_params *p, const char *name, const char *value);
+HPML_API hpml_status hpml_nn_params_check(const hpml_nn_params *p);
+/* As hpml_gbdt_param_info, for the nets' parameters. */
+HPML_API int hpml_nn_param_info(int i, const char **name, const char **aliases, const char **help);
+
+/* Trains a net on rows train_rows[0..n_train) of d (NULL: all), with
+ * valid_rows of valid (laid out like d; may be NULL/0) for the per-epoch
+ * validation loss, the plateau schedule and early stopping. The same data,
+ * parameters and thread count give a byte-identical model file. *out is
+ * owned by the caller. */
+HPML_API hpml_status hpml_nn_train(const hpml_dataset *d, const uint32_t *train_rows,
+                                   size_t n_train, const hpml_dataset *valid,
+                                   const uint32_t *valid_rows, size_t n_valid,
+                                   const hpml_nn_params *p, hpml_model **out);
+
+/* Monte-Carlo dropout: n_samples stochastic passes (dropout on, seeded) of
+ * rows given as for hpml_model_predict; mean and sd (caller-owned, n_rows x
+ * n_outputs each) receive the mean and the standard deviation of the
+ * predictions over the passes. Nets with dropout only (HPML_ERR_ARG
+ * otherwise). */
+HPML_API hpml_status hpml_model_predict_mc(const hpml_model *m, const float *x, size_t n_rows,
+                                           int n_samples, uint64_t seed, float *mean, float *sd);
+/* The same over rows[0..n) (NULL: all) of a dataset made with
+ * hpml_model_dataset. */
+HPML_API hpml_status hpml_model_predict_dataset_mc(const hpml_model *m, const hpml_dataset *d,
+                                                   const uint32_t *rows, size_t n_rows,
+                                                   int n_samples, uint64_t seed, float *mean,
+                                                   float *sd);
+/* True if the model can give Monte-Carlo dropout predictions. */
+HPML_API int hpml_model_has_dropout(const hpml_model *m);
 
 #ifdef __cplusplus
 }

@@ -56,6 +56,13 @@ void bw_f64(bytes_w *w, double v)
     bw_u64(w, u);
 }
 
+void bw_f32(bytes_w *w, float v)
+{
+    uint32_t u;
+    memcpy(&u, &v, 4);
+    bw_u32(w, u);
+}
+
 void bw_raw(bytes_w *w, const void *s, size_t len)
 {
     unsigned char *p = room(w, len);
@@ -121,6 +128,14 @@ double br_f64(bytes_r *r)
     uint64_t u = br_u64(r);
     double v;
     memcpy(&v, &u, 8);
+    return v;
+}
+
+float br_f32(bytes_r *r)
+{
+    uint32_t u = br_u32(r);
+    float v;
+    memcpy(&v, &u, 4);
     return v;
 }
 

@@ -24,6 +24,7 @@ void bw_u32(bytes_w *w, uint32_t v);
 void bw_i32(bytes_w *w, int32_t v);
 void bw_u64(bytes_w *w, uint64_t v);
 void bw_f64(bytes_w *w, double v);
+void bw_f32(bytes_w *w, float v);
 void bw_str(bytes_w *w, const char *s, size_t len);
 void bw_raw(bytes_w *w, const void *p, size_t len);
 void bw_free(bytes_w *w);
@@ -39,6 +40,7 @@ uint32_t br_u32(bytes_r *r);
 int32_t br_i32(bytes_r *r);
 uint64_t br_u64(bytes_r *r);
 double br_f64(bytes_r *r);
+float br_f32(bytes_r *r);
 /* A string as a new NUL-terminated copy (hpml_free), or NULL (bad, or out of
  * memory: *nomem set). */
 char *br_str(bytes_r *r, int *nomem);

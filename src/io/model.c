@@ -7,6 +7,7 @@
 
 #include "core/alloc.h"
 #include "core/error.h"
+#include "core/rng.h"
 #include "data/dataset.h"
 
 #define PREDICT_BLOCK 1024 /* rows gathered and predicted together */
@@ -115,6 +116,8 @@ hpml_status hpml_model_predict(const hpml_model *m, const float *x, size_t n_row
     if (!m || (!x && n_rows) || (!out && n_rows))
         return hpml_fail(HPML_ERR_ARG, "hpml_model_predict: NULL argument");
     const size_t nf = (size_t)m->schema.n_features, no = (size_t)m->n_outputs;
+    if (m->ops->predict_block)
+        return m->ops->predict_block(m->learner, x, n_rows, m->threads, 0, 0, out, NULL);
     const size_t n_blocks = (n_rows + PREDICT_BLOCK - 1) / PREDICT_BLOCK;
 #pragma omp parallel for schedule(dynamic, 1) num_threads(threads_of(m, n_rows))
     for (size_t blk = 0; blk < n_blocks; blk++) {
@@ -124,24 +127,71 @@ hpml_status hpml_model_predict(const hpml_model *m, const float *x, size_t n_row
     return HPML_OK;
 }
 
-hpml_status hpml_model_predict_dataset(const hpml_model *m, const hpml_dataset *d,
-                                       const uint32_t *rows, size_t n_rows, float *out)
+/* Checks the arguments of a dataset prediction. */
+static hpml_status check_dataset_rows(const hpml_model *m, const hpml_dataset *d,
+                                      const uint32_t *rows, size_t n_rows)
 {
-    if (!m || !d || (!out && n_rows))
-        return hpml_fail(HPML_ERR_ARG, "hpml_model_predict_dataset: NULL argument");
     const int nf = m->schema.n_features;
     if (hpml_dataset_n_features(d) != nf)
         return hpml_fail(HPML_ERR_ARG, "the dataset has %d features, the model %d (make the "
                          "dataset with hpml_model_dataset)", hpml_dataset_n_features(d), nf);
-    const size_t no = (size_t)m->n_outputs, nd = hpml_dataset_n_rows(d);
+    const size_t nd = hpml_dataset_n_rows(d);
     for (size_t i = 0; rows && i < n_rows; i++) /* so gather cannot fail on a worker thread */
         if (rows[i] >= nd)
             return hpml_fail(HPML_ERR_ARG, "row %u out of range (the dataset has %zu rows)",
                              rows[i], nd);
     if (!rows && n_rows > nd)
         return hpml_fail(HPML_ERR_ARG, "%zu rows asked of a dataset of %zu", n_rows, nd);
-    const size_t n_blocks = (n_rows + PREDICT_BLOCK - 1) / PREDICT_BLOCK;
+    return HPML_OK;
+}
+
+/* Learners with predict_block (nets): blocks of rows gathered row-major on
+ * the calling thread, each predicted with all the model's threads. */
+static hpml_status predict_dataset_blocks(const hpml_model *m, const hpml_dataset *d,
+                                          const uint32_t *rows, size_t n_rows, int mc,
+                                          uint64_t seed, float *out, float *sd)
+{
+    const size_t nf = (size_t)m->schema.n_features, no = (size_t)m->n_outputs;
+    float *x = hpml_malloc_array((size_t)PREDICT_BLOCK * nf, sizeof *x);
+    if (!x)
+        return hpml_fail(HPML_ERR_NOMEM, "out of memory while predicting");
     hpml_status st = HPML_OK;
+    for (size_t i0 = 0; i0 < n_rows && st == HPML_OK; i0 += PREDICT_BLOCK) {
+        size_t n = n_rows - i0 < PREDICT_BLOCK ? n_rows - i0 : PREDICT_BLOCK;
+        uint32_t all[PREDICT_BLOCK];
+        const uint32_t *r = rows ? rows + i0 : all;
+        if (!rows)
+            for (size_t i = 0; i < n; i++)
+                all[i] = (uint32_t)(i0 + i);
+#pragma omp parallel for schedule(dynamic, 16)
+        for (size_t j = 0; j < nf; j++) {
+            float col[PREDICT_BLOCK];
+            if (hpml_dataset_gather(d, (int)j, r, n, col) != HPML_OK)
+                continue; /* rows are checked: cannot fail */
+            for (size_t i = 0; i < n; i++)
+                x[i * nf + j] = col[i];
+        }
+        /* Monte-Carlo passes of each block are keyed by (seed, its first row) */
+        st = m->ops->predict_block(m->learner, x, n, m->threads, mc, seed ^ hpml_mix64(i0 + 1),
+                                   out + i0 * no, sd ? sd + i0 * no : NULL);
+    }
+    hpml_free(x);
+    return st;
+}
+
+hpml_status hpml_model_predict_dataset(const hpml_model *m, const hpml_dataset *d,
+                                       const uint32_t *rows, size_t n_rows, float *out)
+{
+    if (!m || !d || (!out && n_rows))
+        return hpml_fail(HPML_ERR_ARG, "hpml_model_predict_dataset: NULL argument");
+    hpml_status st = check_dataset_rows(m, d, rows, n_rows);
+    if (st != HPML_OK)
+        return st;
+    const int nf = m->schema.n_features;
+    const size_t no = (size_t)m->n_outputs;
+    if (m->ops->predict_block)
+        return predict_dataset_blocks(m, d, rows, n_rows, 0, 0, out, NULL);
+    const size_t n_blocks = (n_rows + PREDICT_BLOCK - 1) / PREDICT_BLOCK;
     int nt = threads_of(m, n_rows);
 #pragma omp parallel num_threads(nt)
     {
@@ -177,6 +227,50 @@ hpml_status hpml_model_predict_dataset(const hpml_model *m, const hpml_dataset *
         }
     }
     return st == HPML_ERR_NOMEM ? hpml_fail(st, "out of memory while predicting") : st;
+}
+
+int hpml_model_has_dropout(const hpml_model *m)
+{
+    return m && m->ops->has_dropout && m->ops->has_dropout(m->learner);
+}
+
+static hpml_status check_mc(const hpml_model *m, int n_samples, const float *mean, const float *sd,
+                            size_t n_rows)
+{
+    if (!m || ((!mean || !sd) && n_rows))
+        return hpml_fail(HPML_ERR_ARG, "hpml_model_predict_mc: NULL argument");
+    if (!hpml_model_has_dropout(m))
+        return hpml_fail(HPML_ERR_ARG, "Monte-Carlo dropout needs a net trained with dropout "
+                         "(--dropout P); this model has none");
+    if (n_samples < 2 || n_samples > 1000000)
+        return hpml_fail(HPML_ERR_ARG, "Monte-Carlo samples must be in [2, 1000000], got %d",
+                         n_samples);
+    return HPML_OK;
+}
+
+hpml_status hpml_model_predict_mc(const hpml_model *m, const float *x, size_t n_rows,
+                                  int n_samples, uint64_t seed, float *mean, float *sd)
+{
+    hpml_status st = check_mc(m, n_samples, mean, sd, n_rows);
+    if (st != HPML_OK)
+        return st;
+    if (!x && n_rows)
+        return hpml_fail(HPML_ERR_ARG, "hpml_model_predict_mc: NULL argument");
+    return m->ops->predict_block(m->learner, x, n_rows, m->threads, n_samples, seed, mean, sd);
+}
+
+hpml_status hpml_model_predict_dataset_mc(const hpml_model *m, const hpml_dataset *d,
+                                          const uint32_t *rows, size_t n_rows, int n_samples,
+                                          uint64_t seed, float *mean, float *sd)
+{
+    hpml_status st = check_mc(m, n_samples, mean, sd, n_rows);
+    if (st != HPML_OK)
+        return st;
+    if (!d)
+        return hpml_fail(HPML_ERR_ARG, "hpml_model_predict_dataset_mc: NULL dataset");
+    if ((st = check_dataset_rows(m, d, rows, n_rows)) != HPML_OK)
+        return st;
+    return predict_dataset_blocks(m, d, rows, n_rows, n_samples, seed, mean, sd);
 }
 
 hpml_status hpml_model_dataset(const hpml_model *m, const hpml_table *t, int with_target,
@@ -326,7 +420,9 @@ nomem:
 
 static const model_ops *ops_of(uint32_t kind)
 {
-    return kind == HPML_MODEL_GBDT ? &gbdt_model_ops : NULL;
+    return kind == HPML_MODEL_GBDT                               ? &gbdt_model_ops
+           : kind == HPML_MODEL_MLP || kind == HPML_MODEL_CNN ? &nn_model_ops
+                                                              : NULL;
 }
 
 /* The model's sections, checked; m->schema and m->learner filled. */

@@ -10,7 +10,7 @@
  *             u32 n_features, per feature: str name, u32 type, u32 n_categories,
  *             n_categories x str text (in code order)
  *   "HISTORY" str metric, u32 n, n x f64 train metric, n x f64 valid metric
- *   learner sections ("GBDT": see model_gbdt.c)
+ *   learner sections ("GBDT": see model_gbdt.c; "NN": model_nn.c)
  */
 #ifndef HPML_IO_MODEL_H
 #define HPML_IO_MODEL_H
@@ -21,8 +21,16 @@
 
 typedef struct model_ops {
     /* Predicts n rows of raw values x (row-major, n_features wide) into out
-     * (n x n_outputs). Called from several threads at once. */
+     * (n x n_outputs). Called from several threads at once. NULL for
+     * learners that predict with predict_block instead. */
     void (*predict)(const void *learner, const float *x, size_t n, float *out);
+    /* Nets: predicts a block of rows on the calling thread, parallel inside
+     * (`threads`, 0: all). mc > 0: Monte-Carlo dropout over mc passes keyed
+     * by seed, the mean into out and the standard deviation into sd. */
+    hpml_status (*predict_block)(const void *learner, const float *x, size_t n, int threads,
+                                 int mc, uint64_t seed, float *out, float *sd);
+    /* True if predict_block can do Monte-Carlo dropout. */
+    int (*has_dropout)(const void *learner);
     /* Appends the learner's sections (payloads owned by w[]; at most 4). */
     hpml_status (*encode)(const void *learner, bytes_w *w, const char **tags, int *n);
     /* Reads the learner back from the file's sections (path for messages). */
@@ -54,5 +62,6 @@ hpml_status model_set_history(hpml_model *m, const char *metric, int n, const do
                               const double *valid);
 
 extern const model_ops gbdt_model_ops;
+extern const model_ops nn_model_ops;
 
 #endif

@@ -223,8 +223,11 @@ static hpml_status gbdt_decode(const container *c, const data_schema *s, const c
     return HPML_OK;
 }
 
-const model_ops gbdt_model_ops = {gbdt_predict_rows, gbdt_encode, gbdt_decode, gbdt_free_learner,
-                                  gbdt_importance};
+const model_ops gbdt_model_ops = {.predict = gbdt_predict_rows,
+                                  .encode = gbdt_encode,
+                                  .decode = gbdt_decode,
+                                  .free = gbdt_free_learner,
+                                  .importance = gbdt_importance};
 
 hpml_status hpml_gbdt_train(const hpml_dataset *d, const uint32_t *train_rows, size_t n_train,
                             const hpml_dataset *valid, const uint32_t *valid_rows, size_t n_valid,

@@ -66,6 +66,13 @@ hpml_status hpml_write_predictions(const hpml_model *m, const float *pred, size_
                                    const hpml_table *t, const int *keep_cols, int n_keep,
                                    const char *path)
 {
+    return hpml_write_predictions_sd(m, pred, NULL, n_rows, t, keep_cols, n_keep, path);
+}
+
+hpml_status hpml_write_predictions_sd(const hpml_model *m, const float *pred, const float *sd,
+                                      size_t n_rows, const hpml_table *t, const int *keep_cols,
+                                      int n_keep, const char *path)
+{
     if (!m || (!pred && n_rows) || !path || (n_keep && (!t || !keep_cols)) || n_keep < 0)
         return hpml_fail(HPML_ERR_ARG, "hpml_write_predictions: bad arguments");
     for (int c = 0; c < n_keep; c++)
@@ -91,14 +98,18 @@ hpml_status hpml_write_predictions(const hpml_model *m, const float *pred, size_
     }
     if (!classify) {
         put(&o, "prediction", 10);
+        if (sd)
+            put(&o, ",prediction_sd", 14);
     } else {
         put(&o, "predicted", 9);
-        for (int c = 0; c < k; c++) {
-            char name[256];
-            snprintf(name, sizeof name, "prob_%s", m->schema.class_labels[c]);
-            put(&o, ",", 1);
-            put_str(&o, name);
-        }
+        for (int pass = 0; pass < (sd ? 2 : 1); pass++)
+            for (int c = 0; c < k; c++) {
+                char name[256];
+                snprintf(name, sizeof name, "prob_%s%s", m->schema.class_labels[c],
+                         pass ? "_sd" : "");
+                put(&o, ",", 1);
+                put_str(&o, name);
+            }
     }
     put(&o, "\n", 1);
     for (size_t i = 0; i < n_rows && o.st == HPML_OK; i++) {
@@ -113,15 +124,23 @@ hpml_status hpml_write_predictions(const hpml_model *m, const float *pred, size_
             }
             put(&o, ",", 1);
         }
-        const float *p = pred + i * (size_t)no;
+        const float *p = pred + i * (size_t)no, *q = sd ? sd + i * (size_t)no : NULL;
         if (!classify) {
             put_num(&o, p[0]);
-        } else if (no == 1) { /* binary: P(class 1) */
+            if (q) {
+                put(&o, ",", 1);
+                put_num(&o, q[0]);
+            }
+        } else if (no == 1) { /* binary: P(class 1); both columns have its sd */
             put_str(&o, m->schema.class_labels[p[0] >= 0.5f]);
             put(&o, ",", 1);
             put_num(&o, 1.0 - (double)p[0]);
             put(&o, ",", 1);
             put_num(&o, p[0]);
+            for (int c = 0; q && c < 2; c++) {
+                put(&o, ",", 1);
+                put_num(&o, q[0]);
+            }
         } else {
             int best = 0;
             for (int c = 1; c < no; c++)
@@ -130,6 +149,10 @@ hpml_status hpml_write_predictions(const hpml_model *m, const float *pred, size_
             for (int c = 0; c < no; c++) {
                 put(&o, ",", 1);
                 put_num(&o, p[c]);
+            }
+            for (int c = 0; q && c < no; c++) {
+                put(&o, ",", 1);
+                put_num(&o, q[c]);
             }
         }
         put(&o, "\n", 1);

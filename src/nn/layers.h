@@ -1,0 +1,67 @@
+/* layers.h — the math of each layer kind, forward and backward (internal).
+ *
+ * Shapes are in each comment: B rows, L positions, C channels, row-major,
+ * channels last ([B][L][C]). Reductions over the batch run in a fixed order
+ * on one thread, so results do not depend on the thread count; only BLAS
+ * and elementwise loops are parallel.
+ */
+#ifndef HPML_NN_LAYERS_H
+#define HPML_NN_LAYERS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define NN_NORM_EPS 1e-5f
+
+/* y[B][O] = x[B][I] W[O][I]^T + b[O] */
+void nn_dense_forward(const float *x, const float *W, const float *b, float *y, int B, int In, int O);
+/* dW[O][I] = dy^T x, db[O] = sum over rows of dy, dx[B][I] = dy W (if dx) */
+void nn_dense_backward(const float *x, const float *W, const float *dy, float *dW, float *db,
+                       float *dx, int B, int In, int O);
+
+/* x[B][L][C] -> col[B*Lo][C*K] (col[(b,t)][c*K+k] = x[b][t*S+k][c]) ->
+ * y[B][Lo][F] = col W[F][C*K]^T + b[F], Lo = (L-K)/S + 1 */
+void nn_conv_forward(const float *x, const float *W, const float *b, float *col, float *y, int B,
+                     int L, int C, int K, int S, int F);
+/* dW = dy^T col, db = sum dy, dcol = dy W, dx[B][L][C] = col2im(dcol) (if dx) */
+void nn_conv_backward(const float *col, const float *W, const float *dy, float *dW, float *db,
+                      float *dcol, float *dx, int B, int L, int C, int K, int S, int F);
+
+/* y[B][Lo][C] = max over x[b][t*P .. t*P+P-1][c], Lo = L/P; arg[B][Lo][C] */
+void nn_pool_forward(const float *x, float *y, int32_t *arg, int B, int L, int C, int P);
+void nn_pool_backward(const float *dy, const int32_t *arg, float *dx, int B, int L, int C, int P);
+
+/* y[B][C*L] (channel-major) = x[B][L][C] */
+void nn_flatten_forward(const float *x, float *y, int B, int L, int C);
+void nn_flatten_backward(const float *dy, float *dx, int B, int L, int C);
+
+/* Batch norm over R = B*L rows of x[R][C], per channel. Training: batch
+ * statistics (biased variance), xhat[R][C] and stat[0..C) = 1/sd cached
+ * (stat has 3*C doubles; the rest is scratch), running mean/var (run[0..C),
+ * run[C..2C)) updated with momentum 0.1 and the unbiased variance, if run is
+ * not NULL. */
+void nn_batchnorm_train(const float *x, const float *gamma, const float *beta, float *y,
+                        float *xhat, double *stat, float *run, size_t R, int C);
+void nn_batchnorm_eval(const float *x, const float *gamma, const float *beta, const float *run,
+                       float *y, size_t R, int C);
+void nn_batchnorm_backward(const float *dy, const float *xhat, double *stat, const float *gamma,
+                           float *dgamma, float *dbeta, float *dx, size_t R, int C);
+
+/* Layer norm of each row of x[B][L][C] over its L*C values; gamma/beta
+ * indexed c*L + t. xhat[B][L*C], invstd[B] cached. */
+void nn_layernorm_forward(const float *x, const float *gamma, const float *beta, float *y,
+                          float *xhat, double *invstd, int B, int L, int C);
+void nn_layernorm_backward(const float *dy, const float *xhat, const double *invstd,
+                           const float *gamma, float *dgamma, float *dbeta, float *dx, int B,
+                           int L, int C);
+
+/* y[n] = act(x[n]); dx[n] = dy * act'(x) (dx may be dy) */
+void nn_act_forward(int act, const float *x, float *y, size_t n);
+void nn_act_backward(int act, const float *x, const float *y, const float *dy, float *dx, size_t n);
+
+/* Inverted dropout: scale[n] is 0 (dropped, with probability p) or 1/(1-p),
+ * a pure function of (key, i); y = x * scale. */
+void nn_dropout_forward(const float *x, float *y, float *scale, size_t n, float p, uint64_t key);
+void nn_dropout_backward(const float *dy, const float *scale, float *dx, size_t n);
+
+#endif

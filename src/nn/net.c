@@ -1,0 +1,344 @@
+/* net.c — building a net from its parameters, its arenas, and the forward
+ * and backward passes over the layer list (the math is in layers.c). */
+#include "nn/net.h"
+
+#include <math.h>
+#include <string.h>
+
+#include "core/alloc.h"
+#include "core/error.h"
+#include "core/rng.h"
+#include "nn/layers.h"
+
+/* Appends a layer taking the previous layer's output shape (or the input). */
+static nn_layer *push(nn_net *net, nn_layer_kind kind, int l, int c)
+{
+    nn_layer *x = &net->layers[net->n_layers++];
+    memset(x, 0, sizeof *x);
+    x->kind = kind;
+    x->in_l = x->out_l = l;
+    x->in_c = x->out_c = c;
+    return x;
+}
+
+static void add_params(nn_net *net, nn_layer *x, size_t n_w, size_t n_b)
+{
+    x->w_off = net->n_params;
+    x->n_w = n_w;
+    x->b_off = net->n_params + n_w;
+    x->n_b = n_b;
+    net->n_params += n_w + n_b;
+}
+
+static void add_norm(nn_net *net, int norm, int l, int c)
+{
+    if (norm == HPML_NORM_BATCH) {
+        nn_layer *x = push(net, NN_BATCHNORM, l, c);
+        add_params(net, x, (size_t)c, (size_t)c);
+        x->st_off = net->n_state;
+        net->n_state += 2 * (size_t)c;
+    } else if (norm == HPML_NORM_LAYER) {
+        nn_layer *x = push(net, NN_LAYERNORM, l, c);
+        add_params(net, x, (size_t)l * (size_t)c, (size_t)l * (size_t)c);
+    }
+}
+
+/* The layer list of p (shapes and arena offsets; no memory yet). */
+static hpml_status plan(nn_net *net, const hpml_nn_params *p)
+{
+    int l = 1, c = net->n_in; /* an MLP's input is one position of n_in channels */
+    if (p->kind == HPML_MODEL_CNN) {
+        l = net->n_in; /* a CNN's is n_in positions of one channel */
+        c = 1;
+        for (int i = 0; i < p->n_conv; i++) {
+            int K = p->conv_kernel[i], S = p->conv_stride[i], F = p->conv_filters[i];
+            if (K > l)
+                return hpml_fail(HPML_ERR_ARG, "convolution %d (kernel %d) is longer than its "
+                                 "input (%d positions; %d inputs to the net): use smaller kernels, "
+                                 "strides or pool, or fewer convolutions", i + 1, K, l, net->n_in);
+            nn_layer *x = push(net, NN_CONV, l, c);
+            x->k = K;
+            x->s = S;
+            x->out_l = (l - K) / S + 1;
+            x->out_c = F;
+            if ((double)F * c * K > 1e9)
+                return hpml_fail(HPML_ERR_ARG, "convolution %d is too large", i + 1);
+            add_params(net, x, (size_t)F * (size_t)c * (size_t)K, (size_t)F);
+            l = x->out_l;
+            c = F;
+            add_norm(net, p->norm, l, c);
+            push(net, NN_ACT, l, c)->act = p->activation;
+            if (p->pool > 1) {
+                if (p->pool > l)
+                    return hpml_fail(HPML_ERR_ARG, "pool %d after convolution %d is wider than "
+                                     "its input (%d positions)", p->pool, i + 1, l);
+                nn_layer *q = push(net, NN_POOL, l, c);
+                q->k = p->pool;
+                q->out_l = l / p->pool;
+                l = q->out_l;
+            }
+        }
+        nn_layer *f = push(net, NN_FLATTEN, l, c);
+        f->out_l = 1;
+        f->out_c = l * c;
+        c = l * c;
+        l = 1;
+    }
+    for (int i = 0; i <= p->n_layers; i++) {
+        int out = i < p->n_layers ? p->layers[i] : net->n_out;
+        if ((double)out * c > 2e9)
+            return hpml_fail(HPML_ERR_ARG, "dense layer %d (%d x %d) is too large", i + 1, c, out);
+        nn_layer *x = push(net, NN_DENSE, 1, c);
+        x->out_c = out;
+        add_params(net, x, (size_t)out * (size_t)c, (size_t)out);
+        c = out;
+        if (i == p->n_layers)
+            break;
+        add_norm(net, p->norm, 1, c);
+        push(net, NN_ACT, 1, c)->act = p->activation;
+        if (p->dropout > 0) {
+            push(net, NN_DROPOUT, 1, c)->p = (float)p->dropout;
+            net->has_dropout = 1;
+        }
+    }
+    return HPML_OK;
+}
+
+hpml_status nn_net_build(nn_net *net, const hpml_nn_params *p, int n_in, int n_out, uint64_t seed)
+{
+    memset(net, 0, sizeof *net);
+    net->n_in = n_in;
+    net->n_out = n_out;
+    int cap = 4 * HPML_NN_MAX_CONV + 4 * (HPML_NN_MAX_LAYERS + 1) + 2;
+    if (!(net->layers = hpml_calloc((size_t)cap, sizeof *net->layers)))
+        return HPML_ERR_NOMEM;
+    hpml_status st = plan(net, p);
+    if (st != HPML_OK)
+        goto fail;
+    net->params = hpml_malloc_array(net->n_params, sizeof *net->params);
+    net->state = hpml_malloc_array(net->n_state ? net->n_state : 1, sizeof *net->state);
+    if (!net->params || !net->state) {
+        st = HPML_ERR_NOMEM;
+        goto fail;
+    }
+    hpml_rng r;
+    hpml_rng_seed(&r, seed);
+    for (int i = 0; i < net->n_layers; i++) {
+        nn_layer *x = &net->layers[i];
+        float *w = net->params + x->w_off, *b = net->params + x->b_off;
+        if (x->kind == NN_DENSE || x->kind == NN_CONV) {
+            double fan_in = (double)x->n_w / (double)x->out_c; /* in, or C*K */
+            double bound = 1.0 / sqrt(fan_in);
+            for (size_t j = 0; j < x->n_w; j++)
+                w[j] = (float)((2 * hpml_rng_uniform(&r) - 1) * bound);
+            for (size_t j = 0; j < x->n_b; j++)
+                b[j] = (float)((2 * hpml_rng_uniform(&r) - 1) * bound);
+        } else if (x->kind == NN_BATCHNORM || x->kind == NN_LAYERNORM) {
+            for (size_t j = 0; j < x->n_w; j++)
+                w[j] = 1.0f;
+            memset(b, 0, sizeof *b * x->n_b);
+            if (x->kind == NN_BATCHNORM)
+                for (int c = 0; c < x->out_c; c++) {
+                    net->state[x->st_off + (size_t)c] = 0.0f;
+                    net->state[x->st_off + (size_t)x->out_c + (size_t)c] = 1.0f;
+                }
+        }
+    }
+    return HPML_OK;
+fail:
+    nn_net_free(net);
+    return st;
+}
+
+hpml_status nn_net_alloc_grads(nn_net *net)
+{
+    if (!net->grads && !(net->grads = hpml_calloc(net->n_params, sizeof *net->grads)))
+        return HPML_ERR_NOMEM;
+    return HPML_OK;
+}
+
+void nn_net_free(nn_net *net)
+{
+    hpml_free(net->layers);
+    hpml_free(net->params);
+    hpml_free(net->grads);
+    hpml_free(net->state);
+    memset(net, 0, sizeof *net);
+}
+
+/* ---------------------------------------------------------------- buffers */
+
+/* Floats of layer i's cache (what backward needs) for B rows. */
+static size_t cache_size(const nn_layer *x, size_t B, int training)
+{
+    switch (x->kind) {
+    case NN_CONV:
+        return B * (size_t)x->out_l * (size_t)x->in_c * (size_t)x->k;
+    case NN_POOL: /* int32 argmax */
+        return B * nn_out_width(x);
+    case NN_BATCHNORM:
+    case NN_LAYERNORM:
+    case NN_DROPOUT:
+        return training || x->kind == NN_DROPOUT ? B * nn_out_width(x) : 0;
+    default:
+        return 0;
+    }
+}
+
+hpml_status nn_work_alloc(nn_work *w, const nn_net *net, int max_b, int training)
+{
+    memset(w, 0, sizeof *w);
+    const size_t B = (size_t)max_b, n = (size_t)net->n_layers;
+    w->max_b = max_b;
+    w->y = hpml_calloc(n, sizeof *w->y);
+    w->cache = hpml_calloc(n, sizeof *w->cache);
+    w->stat = hpml_calloc(n, sizeof *w->stat);
+    if (!w->y || !w->cache || !w->stat)
+        goto nomem;
+    size_t widest = (size_t)net->n_in, scratch = 0;
+    for (size_t i = 0; i < n; i++) {
+        const nn_layer *x = &net->layers[i];
+        size_t ow = nn_out_width(x), cs = cache_size(x, B, training);
+        widest = ow > widest ? ow : widest;
+        if (!(w->y[i] = hpml_malloc_array(B, ow * sizeof(float))))
+            goto nomem;
+        if (cs && !(w->cache[i] = hpml_malloc_array(cs, sizeof(float))))
+            goto nomem;
+        if (x->kind == NN_BATCHNORM &&
+            !(w->stat[i] = hpml_malloc_array(3 * (size_t)x->out_c, sizeof(double))))
+            goto nomem;
+        if (x->kind == NN_LAYERNORM && !(w->stat[i] = hpml_malloc_array(B, sizeof(double))))
+            goto nomem;
+        if (x->kind == NN_CONV && training)
+            scratch = cs > scratch ? cs : scratch;
+    }
+    if (training) {
+        if (!(w->g0 = hpml_malloc_array(B, widest * sizeof(float))) ||
+            !(w->g1 = hpml_malloc_array(B, widest * sizeof(float))))
+            goto nomem;
+        if (scratch && !(w->scratch = hpml_malloc_array(scratch, sizeof(float))))
+            goto nomem;
+    }
+    return HPML_OK;
+nomem:
+    nn_work_free(w, net);
+    return HPML_ERR_NOMEM;
+}
+
+void nn_work_free(nn_work *w, const nn_net *net)
+{
+    for (int i = 0; i < net->n_layers; i++) {
+        if (w->y)
+            hpml_free(w->y[i]);
+        if (w->cache)
+            hpml_free(w->cache[i]);
+        if (w->stat)
+            hpml_free(w->stat[i]);
+    }
+    hpml_free(w->y);
+    hpml_free(w->cache);
+    hpml_free(w->stat);
+    hpml_free(w->g0);
+    hpml_free(w->g1);
+    hpml_free(w->scratch);
+    memset(w, 0, sizeof *w);
+}
+
+/* ------------------------------------------------------------------ passes */
+
+const float *nn_forward(const nn_net *net, nn_work *w, const float *x, int B, int train, int mc,
+                        uint64_t key, float *running)
+{
+    const float *in = x;
+    for (int i = 0; i < net->n_layers; i++) {
+        const nn_layer *l = &net->layers[i];
+        const float *W = net->params + l->w_off, *b = net->params + l->b_off;
+        float *y = w->y[i];
+        const size_t n = (size_t)B * nn_out_width(l);
+        switch (l->kind) {
+        case NN_DENSE:
+            nn_dense_forward(in, W, b, y, B, l->in_c, l->out_c);
+            break;
+        case NN_CONV:
+            nn_conv_forward(in, W, b, w->cache[i], y, B, l->in_l, l->in_c, l->k, l->s, l->out_c);
+            break;
+        case NN_POOL:
+            nn_pool_forward(in, y, (int32_t *)(void *)w->cache[i], B, l->in_l, l->in_c, l->k);
+            break;
+        case NN_FLATTEN:
+            nn_flatten_forward(in, y, B, l->in_l, l->in_c);
+            break;
+        case NN_BATCHNORM:
+            if (train)
+                nn_batchnorm_train(in, W, b, y, w->cache[i], w->stat[i],
+                                   running ? running + l->st_off : NULL,
+                                   (size_t)B * (size_t)l->in_l, l->in_c);
+            else
+                nn_batchnorm_eval(in, W, b, net->state + l->st_off, y,
+                                  (size_t)B * (size_t)l->in_l, l->in_c);
+            break;
+        case NN_LAYERNORM:
+            nn_layernorm_forward(in, W, b, y, train ? w->cache[i] : NULL,
+                                 train ? w->stat[i] : NULL, B, l->in_l, l->in_c);
+            break;
+        case NN_ACT:
+            nn_act_forward(l->act, in, y, n);
+            break;
+        case NN_DROPOUT:
+            if (train || mc)
+                nn_dropout_forward(in, y, w->cache[i], n, l->p,
+                                   hpml_mix64(key ^ (0x51ED27u + (uint64_t)i)));
+            else
+                memcpy(y, in, sizeof *y * n);
+            break;
+        }
+        in = y;
+    }
+    return in;
+}
+
+void nn_backward(nn_net *net, nn_work *w, const float *x, const float *dz, int B, float *dx_out)
+{
+    const float *dy = dz;
+    for (int i = net->n_layers - 1; i >= 0; i--) {
+        const nn_layer *l = &net->layers[i];
+        const float *in = i > 0 ? w->y[i - 1] : x, *W = net->params + l->w_off;
+        float *dW = net->grads + l->w_off, *db = net->grads + l->b_off;
+        /* where d loss / d input goes: the caller's buffer at the bottom,
+         * else the ping-pong buffer that dy is not in */
+        float *dx = i > 0 ? (dy == w->g0 ? w->g1 : w->g0) : dx_out;
+        const size_t n = (size_t)B * nn_out_width(l);
+        if (!dx && l->n_w == 0)
+            break; /* the bottom layer, without parameters: nothing to do */
+        switch (l->kind) {
+        case NN_DENSE:
+            nn_dense_backward(in, W, dy, dW, db, dx, B, l->in_c, l->out_c);
+            break;
+        case NN_CONV:
+            nn_conv_backward(w->cache[i], W, dy, dW, db, w->scratch, dx, B, l->in_l, l->in_c, l->k,
+                             l->s, l->out_c);
+            break;
+        case NN_POOL:
+            nn_pool_backward(dy, (const int32_t *)(const void *)w->cache[i], dx, B, l->in_l,
+                             l->in_c, l->k);
+            break;
+        case NN_FLATTEN:
+            nn_flatten_backward(dy, dx, B, l->in_l, l->in_c);
+            break;
+        case NN_BATCHNORM:
+            nn_batchnorm_backward(dy, w->cache[i], w->stat[i], W, dW, db, dx,
+                                  (size_t)B * (size_t)l->in_l, l->in_c);
+            break;
+        case NN_LAYERNORM:
+            nn_layernorm_backward(dy, w->cache[i], w->stat[i], W, dW, db, dx, B, l->in_l, l->in_c);
+            break;
+        case NN_ACT:
+            nn_act_backward(l->act, in, w->y[i], dy, dx, n);
+            break;
+        case NN_DROPOUT:
+            nn_dropout_backward(dy, w->cache[i], dx, n);
+            break;
+        }
+        dy = dx;
+    }
+}

@@ -1,0 +1,44 @@
+/* prep.h — what a net sees of a row: standardised numeric features (missing
+ * -> 0, the training mean, with an optional 0/1 indicator input), one-hot
+ * categorical features, and standardised regression targets (internal).
+ * Fitted on the training rows; stored in the model. */
+#ifndef HPML_NN_PREP_H
+#define HPML_NN_PREP_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "hpml.h"
+
+typedef struct nn_prep {
+    int n_features;          /* raw features of the dataset */
+    int n_inputs;            /* inputs of the net */
+    /* per feature (owned arrays, n_features each) */
+    int32_t *first;          /* first input of the feature */
+    int32_t *n_cat;          /* categorical: one-hot width (0: numeric) */
+    int32_t *indicator;      /* input of its missing indicator, or -1 */
+    float *mean, *inv_std;   /* numeric: training mean and 1 / standard deviation */
+    /* targets */
+    hpml_task task;
+    int n_outputs;           /* net outputs: 1, or n_classes for multiclass */
+    double y_mean, y_std;    /* regression: training target mean and deviation */
+} nn_prep;
+
+/* Fits on rows[0..n) (NULL: all) of d. Refuses a categorical feature with
+ * more than max_categories categories, naming it. */
+hpml_status nn_prep_fit(nn_prep *p, const hpml_dataset *d, const uint32_t *rows, size_t n,
+                        int missing_indicators, int max_categories);
+void nn_prep_free(nn_prep *p);
+
+/* Raw row-major values x[n][n_features] (categorical as codes, NaN or -1
+ * missing) -> z[n][n_inputs]. */
+void nn_prep_rows(const nn_prep *p, const float *x, size_t n, float *z);
+/* Rows of d -> z[n][n_inputs] and, if t is not NULL, the targets t[n]
+ * (regression standardised; classification the class index). */
+hpml_status nn_prep_dataset(const nn_prep *p, const hpml_dataset *d, const uint32_t *rows,
+                            size_t n, float *z, float *t);
+/* Net outputs z[n][n_outputs] -> predictions in place: regression mapped back
+ * to target units, binary the probability of class 1, multiclass softmax. */
+void nn_prep_outputs(const nn_prep *p, float *z, size_t n);
+
+#endif

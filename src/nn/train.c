@@ -1,0 +1,316 @@
+/* train.c — the training loop of the nets (epochs of shuffled mini-batches,
+ * learning-rate schedule, clipping, validation, early stopping) and
+ * prediction in row blocks. */
+#include "nn/train.h"
+
+#include <cblas.h>
+#include <math.h>
+#include <omp.h>
+#include <string.h>
+#include <time.h>
+
+#include "core/alloc.h"
+#include "core/error.h"
+#include "core/rng.h"
+#include "nn/optim.h"
+
+nn_threads nn_threads_enter(int threads)
+{
+    nn_threads saved = {openblas_get_num_threads(), omp_get_max_threads()};
+    int t = threads > 0 ? threads : omp_get_num_procs();
+    openblas_set_num_threads(t);
+    omp_set_num_threads(t);
+    return saved;
+}
+
+void nn_threads_leave(nn_threads saved)
+{
+    openblas_set_num_threads(saved.blas);
+    omp_set_num_threads(saved.omp);
+}
+
+void nn_learner_free(nn_learner *l)
+{
+    if (!l)
+        return;
+    nn_prep_free(&l->prep);
+    nn_net_free(&l->net);
+    hpml_free(l->train_loss);
+    hpml_free(l->valid_loss);
+    memset(l, 0, sizeof *l);
+}
+
+static double now_seconds(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+/* The learning rate at step s (0-based) of epoch e, steps_per_epoch per epoch;
+ * plateau_factor carries the plateau schedule's decays so far. */
+static double lr_at(const hpml_nn_params *p, long s, int e, long steps_per_epoch,
+                    double plateau_factor)
+{
+    const double warm = p->warmup_epochs * (double)steps_per_epoch;
+    if ((double)s < warm)
+        return p->lr * (double)(s + 1) / warm;
+    switch (p->lr_schedule) {
+    case HPML_LR_STEP:
+        return p->lr * pow(p->lr_gamma, (double)(e / p->lr_step_epochs));
+    case HPML_LR_COSINE: {
+        double total = (double)p->epochs * (double)steps_per_epoch - warm;
+        double f = total > 0 ? ((double)s - warm) / total : 1;
+        return p->lr * 0.5 * (1 + cos(3.14159265358979323846 * (f < 1 ? f : 1)));
+    }
+    case HPML_LR_PLATEAU:
+        return p->lr * plateau_factor;
+    default:
+        return p->lr;
+    }
+}
+
+/* Mean loss of the net over rows z[n][inputs] with targets t, in eval mode,
+ * batch by batch through w (outputs scratch: out[max_b][n_out]). */
+static double eval_loss(const nn_learner *l, nn_work *w, const float *z, const float *t, size_t n)
+{
+    const size_t ni = (size_t)l->net.n_in, no = (size_t)l->net.n_out;
+    const int tw = l->loss == NN_LOSS_MSE || l->loss == NN_LOSS_HUBER ? (int)no : 1;
+    double total = 0;
+    for (size_t i0 = 0; i0 < n; i0 += (size_t)w->max_b) {
+        int B = (int)(n - i0 < (size_t)w->max_b ? n - i0 : (size_t)w->max_b);
+        const float *out = nn_forward(&l->net, w, z + i0 * ni, B, 0, 0, 0, NULL);
+        total += nn_loss(l->loss, l->huber_delta, out, t + i0 * (size_t)tw, B, (int)no, NULL) * B;
+    }
+    return n ? total / (double)n : NAN;
+}
+
+hpml_status nn_train(const hpml_dataset *d, const uint32_t *rows, size_t n,
+                     const hpml_dataset *valid, const uint32_t *valid_rows, size_t n_valid,
+                     const hpml_nn_params *p, nn_learner *l)
+{
+    memset(l, 0, sizeof *l);
+    if (n == 0)
+        return hpml_fail(HPML_ERR_ARG, "no training rows");
+    hpml_status st = hpml_nn_params_check(p);
+    if (st != HPML_OK)
+        return st;
+    if (!valid)
+        n_valid = 0;
+    hpml_task task = hpml_dataset_task(d);
+    if (task != HPML_TASK_REGRESSION && p->loss != HPML_NN_LOSS_AUTO)
+        return hpml_fail(HPML_ERR_ARG, "parameter loss = %s is for regression; a %s target "
+                         "is trained with cross-entropy", p->loss == HPML_NN_LOSS_MSE ? "mse" : "huber",
+                         hpml_task_name(task));
+    nn_threads saved = nn_threads_enter(p->threads);
+    float *z = NULL, *t = NULL, *zv = NULL, *tv = NULL, *xb = NULL, *tb = NULL, *dz = NULL;
+    float *best = NULL;
+    uint32_t *perm = NULL;
+    nn_work w;
+    nn_optim opt;
+    memset(&w, 0, sizeof w);
+    memset(&opt, 0, sizeof opt);
+    hpml_nn_params arch = *p;
+    arch.progress = NULL;
+    arch.progress_user = NULL;
+    l->arch = arch;
+    l->loss = task == HPML_TASK_BINARY       ? NN_LOSS_BCE
+              : task == HPML_TASK_MULTICLASS ? NN_LOSS_CE
+              : p->loss == HPML_NN_LOSS_HUBER ? NN_LOSS_HUBER
+                                              : NN_LOSS_MSE;
+    l->huber_delta = p->huber_delta;
+    if ((st = nn_prep_fit(&l->prep, d, rows, n, p->missing_indicators, p->max_categories)) !=
+        HPML_OK)
+        goto fail;
+    const size_t ni = (size_t)l->prep.n_inputs, no = (size_t)l->prep.n_outputs;
+    const size_t tw = l->loss == NN_LOSS_MSE || l->loss == NN_LOSS_HUBER ? no : 1;
+    if ((st = nn_net_build(&l->net, p, (int)ni, (int)no, hpml_mix64(p->seed ^ 0x1417ull))) !=
+        HPML_OK) {
+        if (st == HPML_ERR_NOMEM)
+            hpml_fail(st, "out of memory building the net");
+        goto fail;
+    }
+    const int max_b = (int)((size_t)p->batch_size < n ? (size_t)p->batch_size : n);
+    z = hpml_malloc_array(n, ni * sizeof *z);
+    t = hpml_malloc_array(n, tw * sizeof *t);
+    xb = hpml_malloc_array((size_t)max_b, ni * sizeof *xb);
+    tb = hpml_malloc_array((size_t)max_b, tw * sizeof *tb);
+    dz = hpml_malloc_array((size_t)max_b, no * sizeof *dz);
+    perm = hpml_malloc_array(n, sizeof *perm);
+    l->train_loss = hpml_malloc_array((size_t)p->epochs, sizeof(double));
+    l->valid_loss = hpml_malloc_array((size_t)p->epochs, sizeof(double));
+    if (!z || !t || !xb || !tb || !dz || !perm || !l->train_loss || !l->valid_loss ||
+        nn_net_alloc_grads(&l->net) != HPML_OK || nn_work_alloc(&w, &l->net, max_b, 1) != HPML_OK ||
+        nn_optim_init(&opt, p, l->net.n_params) != HPML_OK) {
+        st = hpml_fail(HPML_ERR_NOMEM, "out of memory setting up training (%zu rows x %zu "
+                       "inputs, %zu parameters)", n, ni, l->net.n_params);
+        goto fail;
+    }
+    if ((st = nn_prep_dataset(&l->prep, d, rows, n, z, t)) != HPML_OK)
+        goto fail;
+    if (n_valid) {
+        zv = hpml_malloc_array(n_valid, ni * sizeof *zv);
+        tv = hpml_malloc_array(n_valid, tw * sizeof *tv);
+        if (!zv || !tv) {
+            st = hpml_fail(HPML_ERR_NOMEM, "out of memory for %zu validation rows", n_valid);
+            goto fail;
+        }
+        if ((st = nn_prep_dataset(&l->prep, valid, valid_rows, n_valid, zv, tv)) != HPML_OK)
+            goto fail;
+    }
+    const int keep_best = p->early_stopping_rounds > 0 && n_valid > 0;
+    const size_t snap = l->net.n_params + l->net.n_state;
+    if (keep_best && !(best = hpml_malloc_array(snap, sizeof *best))) {
+        st = hpml_fail(HPML_ERR_NOMEM, "out of memory keeping the best weights");
+        goto fail;
+    }
+
+    const long steps_per_epoch = (long)((n + (size_t)max_b - 1) / (size_t)max_b);
+    double best_loss = INFINITY, plateau_best = INFINITY, plateau_factor = 1, t0 = now_seconds();
+    int best_epoch = 0, since_best = 0, since_plateau = 0;
+    long step = 0;
+    for (size_t i = 0; i < n; i++)
+        perm[i] = (uint32_t)i;
+    for (int e = 0; e < p->epochs; e++) {
+        hpml_rng r;
+        hpml_rng_seed(&r, hpml_mix64(p->seed ^ (0xE90Cull + (uint64_t)e * 0x9E3779B97F4A7C15ull)));
+        hpml_rng_shuffle_u32(&r, perm, n);
+        double sum = 0;
+        for (size_t i0 = 0; i0 < n; i0 += (size_t)max_b, step++) {
+            int B = (int)(n - i0 < (size_t)max_b ? n - i0 : (size_t)max_b);
+            for (int b = 0; b < B; b++) {
+                size_t src = perm[i0 + (size_t)b];
+                memcpy(xb + (size_t)b * ni, z + src * ni, sizeof *xb * ni);
+                memcpy(tb + (size_t)b * tw, t + src * tw, sizeof *tb * tw);
+            }
+            uint64_t key = hpml_mix64(p->seed ^ (0xD40Full + (uint64_t)step * 0x632BE59BD9B4E019ull));
+            const float *out = nn_forward(&l->net, &w, xb, B, 1, 0, key, l->net.state);
+            double loss = nn_loss(l->loss, l->huber_delta, out, tb, B, (int)no, dz);
+            if (!isfinite(loss)) {
+                st = hpml_fail(HPML_ERR_ARG, "training diverged: the loss is %g at epoch %d "
+                               "(step %ld); lower --lr, or set --grad-clip", loss, e + 1, step + 1);
+                goto fail;
+            }
+            sum += loss * B;
+            nn_backward(&l->net, &w, xb, dz, B, NULL);
+            if (p->grad_clip > 0)
+                nn_clip_grads(l->net.grads, l->net.n_params, p->grad_clip);
+            nn_optim_step(&opt, l->net.params, l->net.grads,
+                          lr_at(p, step, e, steps_per_epoch, plateau_factor));
+        }
+        double tr = sum / (double)n, va = n_valid ? eval_loss(l, &w, zv, tv, n_valid) : NAN;
+        l->train_loss[e] = tr;
+        l->valid_loss[e] = va;
+        l->n_history = e + 1;
+        double watched = n_valid ? va : tr;
+        if (p->lr_schedule == HPML_LR_PLATEAU) { /* PyTorch's default: relative 1e-4 */
+            if (watched < plateau_best * (1 - 1e-4)) {
+                plateau_best = watched;
+                since_plateau = 0;
+            } else if (++since_plateau >= p->plateau_patience) {
+                plateau_factor *= p->lr_gamma;
+                since_plateau = 0;
+            }
+        }
+        int stop = 0;
+        if (n_valid && va < best_loss) {
+            best_loss = va;
+            best_epoch = e + 1;
+            since_best = 0;
+            if (keep_best) {
+                memcpy(best, l->net.params, sizeof *best * l->net.n_params);
+                memcpy(best + l->net.n_params, l->net.state, sizeof *best * l->net.n_state);
+            }
+        } else if (keep_best && ++since_best >= p->early_stopping_rounds) {
+            stop = 1;
+        }
+        if (p->progress) {
+            hpml_progress pr = {e + 1, p->epochs, nn_loss_name(l->loss), tr, va, best_epoch,
+                                now_seconds() - t0};
+            if (p->progress(&pr, p->progress_user))
+                stop = 1;
+        }
+        if (stop)
+            break;
+    }
+    l->best_epoch = l->n_history;
+    if (keep_best && best_epoch > 0) {
+        memcpy(l->net.params, best, sizeof *best * l->net.n_params);
+        memcpy(l->net.state, best + l->net.n_params, sizeof *best * l->net.n_state);
+        l->best_epoch = best_epoch;
+    }
+    hpml_free(l->net.grads); /* not part of the model */
+    l->net.grads = NULL;
+fail:
+    nn_work_free(&w, &l->net); /* before the net it was sized for */
+    if (st != HPML_OK)
+        nn_learner_free(l);
+    nn_optim_free(&opt);
+    hpml_free(z);
+    hpml_free(t);
+    hpml_free(zv);
+    hpml_free(tv);
+    hpml_free(xb);
+    hpml_free(tb);
+    hpml_free(dz);
+    hpml_free(perm);
+    hpml_free(best);
+    nn_threads_leave(saved);
+    return st;
+}
+
+#define PREDICT_ROWS 512
+
+hpml_status nn_predict(const nn_learner *l, const float *x, size_t n, int threads, int mc,
+                       uint64_t seed, float *out, float *sd)
+{
+    const size_t ni = (size_t)l->prep.n_inputs, no = (size_t)l->prep.n_outputs,
+                 nf = (size_t)l->prep.n_features;
+    const int max_b = (int)(n < PREDICT_ROWS ? (n ? n : 1) : PREDICT_ROWS);
+    nn_work w;
+    float *z = hpml_malloc_array((size_t)max_b, ni * sizeof *z);
+    float *tmp = mc ? hpml_malloc_array((size_t)max_b, no * sizeof *tmp) : NULL;
+    double *acc = mc ? hpml_malloc_array((size_t)max_b * no, 2 * sizeof *acc) : NULL;
+    if (!z || (mc && (!tmp || !acc)) || nn_work_alloc(&w, &l->net, max_b, 0) != HPML_OK) {
+        hpml_free(z);
+        hpml_free(tmp);
+        hpml_free(acc);
+        return hpml_fail(HPML_ERR_NOMEM, "out of memory predicting with the net");
+    }
+    nn_threads saved = nn_threads_enter(threads);
+    for (size_t i0 = 0; i0 < n; i0 += (size_t)max_b) {
+        int B = (int)(n - i0 < (size_t)max_b ? n - i0 : (size_t)max_b);
+        const size_t m = (size_t)B * no;
+        nn_prep_rows(&l->prep, x + i0 * nf, (size_t)B, z);
+        if (!mc) {
+            const float *o = nn_forward(&l->net, &w, z, B, 0, 0, 0, NULL);
+            memcpy(out + i0 * no, o, sizeof *o * m);
+            nn_prep_outputs(&l->prep, out + i0 * no, (size_t)B);
+            continue;
+        }
+        for (size_t k = 0; k < 2 * m; k++)
+            acc[k] = 0;
+        for (int s = 0; s < mc; s++) { /* pass s keys its masks by (seed, s, row) */
+            uint64_t key = hpml_mix64(seed ^ (0x3C5ull + (uint64_t)s * 0x9E3779B97F4A7C15ull) ^
+                                      ((uint64_t)i0 << 20));
+            const float *o = nn_forward(&l->net, &w, z, B, 0, 1, key, NULL);
+            memcpy(tmp, o, sizeof *o * m);
+            nn_prep_outputs(&l->prep, tmp, (size_t)B);
+            for (size_t k = 0; k < m; k++) {
+                acc[k] += tmp[k];
+                acc[m + k] += (double)tmp[k] * tmp[k];
+            }
+        }
+        for (size_t k = 0; k < m; k++) {
+            double mean = acc[k] / mc, var = acc[m + k] / mc - mean * mean;
+            out[i0 * no + k] = (float)mean;
+            sd[i0 * no + k] = (float)(var > 0 && mc > 1 ? sqrt(var * mc / (mc - 1)) : 0);
+        }
+    }
+    nn_threads_leave(saved);
+    nn_work_free(&w, &l->net);
+    hpml_free(z);
+    hpml_free(tmp);
+    hpml_free(acc);
+    return HPML_OK;
+}

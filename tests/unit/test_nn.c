@@ -1,0 +1,803 @@
+/* test_nn.c — the neural nets: every layer, loss and optimizer against
+ * PyTorch (tests/ref/nn_torch.txt, made by tests/ref/nn_torch.py), finite
+ * differences, closed-form linear regression, XOR, determinism, save/load,
+ * Monte-Carlo dropout and parameter errors. */
+#include <math.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "check.h"
+#include "nn/loss.h"
+#include "nn/net.h"
+#include "nn/optim.h"
+
+/* ------------------------------------------------------- PyTorch fixtures */
+
+#define MAX_ARRAYS 16
+
+typedef struct array {
+    char name[16];
+    int r, c;
+    double *v;
+} array;
+
+typedef struct fixture {
+    char name[64];
+    char arch[1024];
+    int n;
+    array a[MAX_ARRAYS];
+} fixture;
+
+static const array *get(const fixture *f, const char *name)
+{
+    for (int i = 0; i < f->n; i++)
+        if (strcmp(f->a[i].name, name) == 0)
+            return &f->a[i];
+    return NULL;
+}
+
+/* Value of key in the arch line ("" if absent), into buf. */
+static const char *arch_get(const fixture *f, const char *key, char *buf, size_t len)
+{
+    char pat[64];
+    snprintf(pat, sizeof pat, " %s=", key);
+    const char *p = strstr(f->arch, pat);
+    buf[0] = 0;
+    if (!p)
+        return buf;
+    p += strlen(pat);
+    size_t n = strcspn(p, " \n");
+    if (n >= len)
+        n = len - 1;
+    memcpy(buf, p, n);
+    buf[n] = 0;
+    return buf;
+}
+
+static void fixture_free(fixture *f)
+{
+    for (int i = 0; i < f->n; i++)
+        free(f->a[i].v);
+    f->n = 0;
+}
+
+/* Reads the next case; 0 at the end of the file. */
+static int read_fixture(FILE *fp, fixture *f)
+{
+    static char line[1 << 20];
+    memset(f, 0, sizeof *f);
+    while (fgets(line, sizeof line, fp)) {
+        if (strncmp(line, "case ", 5) == 0) {
+            sscanf(line + 5, "%63s", f->name);
+        } else if (strncmp(line, "arch ", 5) == 0) {
+            size_t n = strlen(line + 5);
+            n = n < sizeof f->arch - 2 ? n : sizeof f->arch - 2;
+            f->arch[0] = ' ';
+            memcpy(f->arch + 1, line + 5, n);
+            f->arch[n + 1] = 0;
+        } else if (strncmp(line, "end", 3) == 0) {
+            return 1;
+        } else if (f->n < MAX_ARRAYS) {
+            array *a = &f->a[f->n++];
+            char *p = line;
+            int used;
+            if (sscanf(p, "%15s %d %d%n", a->name, &a->r, &a->c, &used) != 3)
+                return 0;
+            p += used;
+            a->v = malloc(sizeof *a->v * (size_t)(a->r * a->c));
+            for (int i = 0; a->v && i < a->r * a->c; i++)
+                a->v[i] = strtod(p, &p);
+        }
+    }
+    return 0;
+}
+
+/* Net parameters from the arch line. */
+static void params_of(const fixture *f, hpml_nn_params *p)
+{
+    char b[256];
+    hpml_nn_params_init(p, strcmp(arch_get(f, "model", b, sizeof b), "cnn") == 0 ? HPML_MODEL_CNN
+                                                                                 : HPML_MODEL_MLP);
+    CHECK_OK(hpml_nn_params_set(p, "layers", arch_get(f, "layers", b, sizeof b)));
+    CHECK_OK(hpml_nn_params_set(p, "activation", arch_get(f, "activation", b, sizeof b)));
+    CHECK_OK(hpml_nn_params_set(p, "norm", arch_get(f, "norm", b, sizeof b)));
+    if (p->kind == HPML_MODEL_CNN) {
+        CHECK_OK(hpml_nn_params_set(p, "conv", arch_get(f, "conv", b, sizeof b)));
+        CHECK_OK(hpml_nn_params_set(p, "pool", arch_get(f, "pool", b, sizeof b)));
+    }
+    const char *opt = arch_get(f, "optimizer", b, sizeof b);
+    if (strcmp(opt, "none") != 0)
+        CHECK_OK(hpml_nn_params_set(p, "optimizer", opt));
+    p->beta1 = atof(arch_get(f, "beta1", b, sizeof b));
+    p->beta2 = atof(arch_get(f, "beta2", b, sizeof b));
+    p->eps = atof(arch_get(f, "eps", b, sizeof b));
+    p->momentum = atof(arch_get(f, "momentum", b, sizeof b));
+    p->weight_decay = atof(arch_get(f, "weight_decay", b, sizeof b));
+    p->lr = atof(arch_get(f, "lr", b, sizeof b));
+    p->huber_delta = atof(arch_get(f, "huber_delta", b, sizeof b));
+}
+
+static nn_loss_kind loss_of(const fixture *f)
+{
+    char b[32];
+    const char *l = arch_get(f, "loss", b, sizeof b);
+    return strcmp(l, "huber") == 0 ? NN_LOSS_HUBER
+           : strcmp(l, "bce") == 0 ? NN_LOSS_BCE
+           : strcmp(l, "ce") == 0  ? NN_LOSS_CE
+                                   : NN_LOSS_MSE;
+}
+
+/* |got - want| <= tol * max(1, |want|) for every value; prints the worst. */
+static void check_values(const char *what, const char *case_name, const float *got,
+                         const double *want, size_t n, double tol)
+{
+    double worst = 0;
+    size_t at = 0;
+    for (size_t i = 0; i < n; i++) {
+        double e = fabs(got[i] - want[i]) / fmax(1.0, fabs(want[i]));
+        if (!(e <= worst))
+            worst = e, at = i;
+    }
+    if (!(worst <= tol)) {
+        fprintf(stderr, "%s %s: value %zu is %.9g, PyTorch %.9g (error %.3g > %.3g)\n", case_name,
+                what, at, got[at], want[at], worst, tol);
+        check_failed_now = 1;
+    }
+}
+
+static float *to_float(const array *a)
+{
+    float *v = malloc(sizeof *v * (size_t)(a->r * a->c));
+    for (int i = 0; v && i < a->r * a->c; i++)
+        v[i] = (float)a->v[i];
+    return v;
+}
+
+/* One fixture: forward, loss, gradients, eval-mode output, optimizer steps. */
+static void run_fixture(const fixture *f)
+{
+    const array *x = get(f, "x"), *y = get(f, "y"), *pa = get(f, "params"), *out = get(f, "out"),
+                *loss = get(f, "loss"), *grad = get(f, "grad"), *gx = get(f, "gradx");
+    CHECK(x && y && pa && out && loss && grad && gx);
+    if (!x || !y || !pa || !out || !loss || !grad || !gx)
+        return;
+    hpml_nn_params p;
+    params_of(f, &p);
+    const int B = x->r, n_in = x->c, n_out = out->c;
+    nn_net net;
+    nn_work w;
+    CHECK_OK(nn_net_build(&net, &p, n_in, n_out, 1));
+    CHECK((int)net.n_params == pa->c);
+    if ((int)net.n_params != pa->c) {
+        fprintf(stderr, "%s: %zu parameters, PyTorch %d\n", f->name, net.n_params, pa->c);
+        nn_net_free(&net);
+        return;
+    }
+    CHECK_OK(nn_net_alloc_grads(&net));
+    CHECK_OK(nn_work_alloc(&w, &net, B, 1));
+    for (int i = 0; i < pa->c; i++)
+        net.params[i] = (float)pa->v[i];
+    float *xf = to_float(x), *yf = to_float(y), *dz = malloc(sizeof *dz * (size_t)(B * n_out)),
+          *dx = malloc(sizeof *dx * (size_t)(B * n_in));
+    float *init = malloc(sizeof *init * net.n_params);
+    memcpy(init, net.params, sizeof *init * net.n_params);
+    const float *o = nn_forward(&net, &w, xf, B, 1, 0, 0, net.state);
+    check_values("out", f->name, o, out->v, (size_t)(B * n_out), 1e-5);
+    nn_loss_kind lk = loss_of(f);
+    double l = nn_loss(lk, p.huber_delta, o, yf, B, n_out, dz);
+    CHECK_NEAR(l, loss->v[0], 1e-5 * fmax(1, fabs(loss->v[0])));
+    nn_backward(&net, &w, xf, dz, B, dx);
+    check_values("grad", f->name, net.grads, grad->v, net.n_params, 1e-5);
+    check_values("gradx", f->name, dx, gx->v, (size_t)(B * n_in), 1e-5);
+    const array *oe = get(f, "out_eval");
+    if (oe) {
+        const float *e = nn_forward(&net, &w, xf, B, 0, 0, 0, NULL);
+        check_values("out_eval", f->name, e, oe->v, (size_t)(B * n_out), 1e-5);
+    }
+    const array *s1 = get(f, "step1"), *s3 = get(f, "step3");
+    if (s1 && s3) {
+        nn_optim opt;
+        memcpy(net.params, init, sizeof *init * net.n_params);
+        CHECK_OK(nn_optim_init(&opt, &p, net.n_params));
+        for (int s = 1; s <= 3; s++) {
+            const float *os = nn_forward(&net, &w, xf, B, 1, 0, 0, NULL);
+            nn_loss(lk, p.huber_delta, os, yf, B, n_out, dz);
+            nn_backward(&net, &w, xf, dz, B, NULL);
+            nn_optim_step(&opt, net.params, net.grads, p.lr);
+            if (s == 1)
+                check_values("step1", f->name, net.params, s1->v, net.n_params, 1e-5);
+        }
+        check_values("step3", f->name, net.params, s3->v, net.n_params, 1e-5);
+        nn_optim_free(&opt);
+    }
+    free(xf);
+    free(yf);
+    free(dz);
+    free(dx);
+    free(init);
+    nn_work_free(&w, &net);
+    nn_net_free(&net);
+}
+
+static void test_against_pytorch(void)
+{
+    FILE *fp = fopen("tests/ref/nn_torch.txt", "r");
+    CHECK(fp != NULL);
+    if (!fp)
+        return;
+    fixture f;
+    int cases = 0;
+    while (read_fixture(fp, &f)) {
+        int before = check_failed_now;
+        check_failed_now = 0;
+        run_fixture(&f);
+        if (check_failed_now)
+            fprintf(stderr, "  (in case %s)\n", f.name);
+        check_failed_now |= before;
+        cases++;
+        fixture_free(&f);
+    }
+    fixture_free(&f);
+    fclose(fp);
+    CHECK(cases >= 20);
+}
+
+/* ------------------------------------------------------ finite differences */
+
+/* Mean loss of net on (x, y) in double, training mode with a fixed dropout
+ * key and without touching the running statistics. */
+static double loss_at(nn_net *net, nn_work *w, const float *x, const float *y, int B,
+                      nn_loss_kind lk)
+{
+    const float *o = nn_forward(net, w, x, B, 1, 0, 77, NULL);
+    return nn_loss(lk, 1.0, o, y, B, net->n_out, NULL);
+}
+
+/* Central differences of the loss against backward for every parameter and
+ * input of a net with every layer kind and each activation and loss. */
+static void test_finite_differences(void)
+{
+    static const struct {
+        const char *kind, *layers, *conv, *act, *norm, *dropout, *pool;
+        nn_loss_kind loss;
+        int n_out;
+    } nets[] = {
+        {"mlp", "6,5", "", "tanh", "none", "0.3", "1", NN_LOSS_MSE, 2},
+        {"mlp", "6", "", "gelu", "batch", "0", "1", NN_LOSS_HUBER, 2},
+        {"mlp", "5,4", "", "sigmoid", "layer", "0", "1", NN_LOSS_BCE, 1},
+        {"mlp", "7", "", "elu", "none", "0.2", "1", NN_LOSS_CE, 3},
+        {"cnn", "4", "3:3:1,2:2:2", "tanh", "batch", "0", "1", NN_LOSS_MSE, 1},
+        {"cnn", "3", "2:3:1", "gelu", "layer", "0.25", "2", NN_LOSS_CE, 3},
+    };
+    const int B = 5, n_in = 12;
+    for (size_t c = 0; c < sizeof nets / sizeof nets[0]; c++) {
+        hpml_nn_params p;
+        hpml_nn_params_init(&p, strcmp(nets[c].kind, "cnn") == 0 ? HPML_MODEL_CNN : HPML_MODEL_MLP);
+        CHECK_OK(hpml_nn_params_set(&p, "layers", nets[c].layers));
+        if (*nets[c].conv)
+            CHECK_OK(hpml_nn_params_set(&p, "conv", nets[c].conv));
+        CHECK_OK(hpml_nn_params_set(&p, "activation", nets[c].act));
+        CHECK_OK(hpml_nn_params_set(&p, "norm", nets[c].norm));
+        CHECK_OK(hpml_nn_params_set(&p, "dropout", nets[c].dropout));
+        CHECK_OK(hpml_nn_params_set(&p, "pool", nets[c].pool));
+        nn_net net;
+        nn_work w;
+        CHECK_OK(nn_net_build(&net, &p, n_in, nets[c].n_out, 100 + c));
+        CHECK_OK(nn_net_alloc_grads(&net));
+        CHECK_OK(nn_work_alloc(&w, &net, B, 1));
+        float x[5 * 12], y[5 * 3], dz[5 * 3], dx[5 * 12];
+        unsigned seed = 1234u + (unsigned)c;
+        for (int i = 0; i < B * n_in; i++) {
+            seed = seed * 1103515245u + 12345u;
+            x[i] = (float)((seed >> 8) % 2000) / 1000.0f - 1.0f;
+        }
+        for (int i = 0; i < B * nets[c].n_out; i++)
+            y[i] = nets[c].loss == NN_LOSS_BCE ? (float)(i % 2)
+                   : nets[c].loss == NN_LOSS_CE ? (float)(i % 3)
+                                                : (float)(i % 5) * 0.5f - 1.0f;
+        for (size_t i = 0; i < net.n_params; i++) /* off the initial values, away from symmetry */
+            net.params[i] += 0.05f * (float)((i * 7919) % 13) / 13.0f;
+        const float *o = nn_forward(&net, &w, x, B, 1, 0, 77, NULL);
+        nn_loss(nets[c].loss, 1.0, o, y, B, net.n_out, dz);
+        nn_backward(&net, &w, x, dz, B, dx);
+        float *g = malloc(sizeof *g * net.n_params);
+        memcpy(g, net.grads, sizeof *g * net.n_params);
+        const double h = 1e-2;
+        int bad = 0;
+        for (size_t i = 0; i < net.n_params + (size_t)(B * n_in); i++) {
+            float *v = i < net.n_params ? &net.params[i] : &x[i - net.n_params];
+            float keep = *v;
+            *v = (float)(keep + h);
+            double up = loss_at(&net, &w, x, y, B, nets[c].loss);
+            *v = (float)(keep - h);
+            double down = loss_at(&net, &w, x, y, B, nets[c].loss);
+            *v = keep;
+            double fd = (up - down) / (2 * h),
+                   an = i < net.n_params ? g[i] : dx[i - net.n_params];
+            if (!(fabs(fd - an) <= 2e-3 + 2e-2 * fabs(fd)) && bad++ < 3)
+                fprintf(stderr, "net %zu (%s %s %s): %s %zu: backward %.6g, differences %.6g\n",
+                        c, nets[c].kind, nets[c].act, nets[c].norm,
+                        i < net.n_params ? "parameter" : "input",
+                        i < net.n_params ? i : i - net.n_params, an, fd);
+        }
+        CHECK(bad == 0);
+        free(g);
+        nn_work_free(&w, &net);
+        nn_net_free(&net);
+    }
+}
+
+/* ------------------------------------------------------------ whole models */
+
+static char tmpdir[64];
+
+static const char *tmp_path(const char *name)
+{
+    static char buf[128];
+    snprintf(buf, sizeof buf, "%s/%s", tmpdir, name);
+    return buf;
+}
+
+static unsigned char *slurp(const char *path, size_t *n)
+{
+    FILE *f = fopen(path, "rb");
+    *n = 0;
+    if (!f)
+        return NULL;
+    fseek(f, 0, SEEK_END);
+    long len = ftell(f);
+    fseek(f, 0, SEEK_SET);
+    unsigned char *b = malloc((size_t)len + 1);
+    *n = fread(b, 1, (size_t)len, f);
+    fclose(f);
+    return b;
+}
+
+static uint64_t lcg = 1;
+static double unif(void)
+{
+    lcg = lcg * 6364136223846793005ull + 1442695040888963407ull;
+    return (double)(lcg >> 11) * 0x1.0p-53;
+}
+static double gauss(void)
+{
+    double u = unif() + 1e-12, v = unif();
+    return sqrt(-2 * log(u)) * cos(6.283185307179586 * v);
+}
+
+typedef struct data {
+    hpml_table *t;
+    hpml_dataset *d;
+} data;
+
+static data data_of(const char *csv, const char *target)
+{
+    data r = {NULL, NULL};
+    CHECK_OK(hpml_table_read_csv_buffer(csv, strlen(csv), "test.csv", NULL, &r.t));
+    if (!r.t)
+        return r;
+    hpml_dataset_spec sp;
+    hpml_dataset_spec_init(&sp);
+    sp.target = target;
+    CHECK_OK(hpml_dataset_create(r.t, &sp, &r.d));
+    return r;
+}
+
+static void data_free(data *r)
+{
+    hpml_dataset_free(r->d);
+    hpml_table_free(r->t);
+}
+
+/* y = 3 + 2 x0 - x1 + 0.5 x2 + noise: a net without hidden layers is linear
+ * regression; it must reach the least-squares solution (its predictions
+ * equal those of the normal equations). */
+static void test_linear_regression_closed_form(void)
+{
+    const int n = 400;
+    size_t cap = (size_t)n * 80 + 32, len = 0;
+    char *csv = malloc(cap);
+    double X[400][4], Y[400];
+    lcg = 5;
+    len += (size_t)snprintf(csv, cap, "x0,x1,x2,y\n");
+    for (int i = 0; i < n; i++) {
+        double a = gauss() * 2 + 1, b = gauss() * 0.5 - 3, c = unif() * 10;
+        double y = 3 + 2 * a - b + 0.5 * c + 0.3 * gauss();
+        char row[96];
+        int k = snprintf(row, sizeof row, "%.9g,%.9g,%.9g,%.9g\n", a, b, c, y);
+        memcpy(csv + len, row, (size_t)k + 1);
+        len += (size_t)k;
+        /* the values as read back (float) */
+        X[i][0] = 1, X[i][1] = (float)a, X[i][2] = (float)b, X[i][3] = (float)c, Y[i] = (float)y;
+    }
+    /* normal equations (X'X) beta = X'y, Gaussian elimination */
+    double A[4][5] = {{0}};
+    for (int i = 0; i < n; i++)
+        for (int r = 0; r < 4; r++) {
+            for (int c = 0; c < 4; c++)
+                A[r][c] += X[i][r] * X[i][c];
+            A[r][4] += X[i][r] * Y[i];
+        }
+    for (int k = 0; k < 4; k++)
+        for (int r = k + 1; r < 4; r++) {
+            double f = A[r][k] / A[k][k];
+            for (int c = k; c < 5; c++)
+                A[r][c] -= f * A[k][c];
+        }
+    double beta[4];
+    for (int r = 3; r >= 0; r--) {
+        double s = A[r][4];
+        for (int c = r + 1; c < 4; c++)
+            s -= A[r][c] * beta[c];
+        beta[r] = s / A[r][r];
+    }
+    data dd = data_of(csv, "y");
+    hpml_nn_params p;
+    hpml_nn_params_init(&p, HPML_MODEL_MLP);
+    CHECK_OK(hpml_nn_params_set(&p, "layers", "none"));
+    p.epochs = 300;
+    p.batch_size = 400; /* full batch: the optimum is a fixed point */
+    p.lr = 0.05;
+    p.lr_schedule = HPML_LR_COSINE;
+    p.threads = 1;
+    hpml_model *m = NULL;
+    CHECK_OK(hpml_nn_train(dd.d, NULL, 0, NULL, NULL, 0, &p, &m));
+    if (m) {
+        float pred[400];
+        CHECK_OK(hpml_model_predict_dataset(m, dd.d, NULL, (size_t)n, pred));
+        double worst = 0;
+        for (int i = 0; i < n; i++) {
+            double ols = beta[0] + beta[1] * X[i][1] + beta[2] * X[i][2] + beta[3] * X[i][3];
+            worst = fmax(worst, fabs(pred[i] - ols));
+        }
+        CHECK(worst < 2e-3);
+        if (!(worst < 2e-3))
+            fprintf(stderr, "linear regression: largest difference from least squares %g\n", worst);
+    }
+    hpml_model_free(m);
+    data_free(&dd);
+    free(csv);
+}
+
+/* XOR of two inputs (with noise rows around the corners) is learned exactly. */
+static void test_xor(void)
+{
+    char csv[16384];
+    size_t len = (size_t)snprintf(csv, sizeof csv, "a,b,y\n");
+    lcg = 9;
+    for (int i = 0; i < 200; i++) {
+        int a = i & 1, b = (i >> 1) & 1;
+        len += (size_t)snprintf(csv + len, sizeof csv - len, "%.4f,%.4f,%s\n",
+                                a + 0.1 * gauss(), b + 0.1 * gauss(), a ^ b ? "yes" : "no");
+    }
+    data dd = data_of(csv, "y");
+    hpml_nn_params p;
+    hpml_nn_params_init(&p, HPML_MODEL_MLP);
+    CHECK_OK(hpml_nn_params_set(&p, "layers", "8"));
+    CHECK_OK(hpml_nn_params_set(&p, "activation", "tanh"));
+    p.epochs = 200;
+    p.batch_size = 20;
+    p.lr = 0.02;
+    p.threads = 1;
+    hpml_model *m = NULL;
+    CHECK_OK(hpml_nn_train(dd.d, NULL, 0, NULL, NULL, 0, &p, &m));
+    if (m) {
+        CHECK(hpml_model_task(m) == HPML_TASK_BINARY);
+        float x[4][2] = {{0, 0}, {0, 1}, {1, 0}, {1, 1}}, prob[4];
+        CHECK_OK(hpml_model_predict(m, &x[0][0], 4, prob));
+        /* classes sorted: "no" = 0, "yes" = 1 */
+        CHECK(prob[0] < 0.1 && prob[1] > 0.9 && prob[2] > 0.9 && prob[3] < 0.1);
+        fprintf(stderr, "xor: %.3f %.3f %.3f %.3f\n", prob[0], prob[1], prob[2], prob[3]);
+    }
+    hpml_model_free(m);
+    data_free(&dd);
+}
+
+/* A table with numeric (some missing) and categorical features and three
+ * targets (regression y, binary bin, 3 classes cls). */
+static char *make_csv(size_t n, uint64_t seed)
+{
+    lcg = seed;
+    size_t cap = 128 + n * 160, len = 0;
+    char *s = malloc(cap);
+    len += (size_t)snprintf(s + len, cap - len, "x0,x1,x2,x3,c,y,bin,cls\n");
+    for (size_t i = 0; i < n; i++) {
+        double x0 = gauss(), x1 = gauss(), x2 = unif(), x3 = gauss();
+        int c = (int)(unif() * 3);
+        double y = sin(2 * x0) + x1 * x2 + (c == 1 ? 1.0 : 0.0) + 0.1 * gauss();
+        int cls = x0 > 0.5 ? 2 : x0 > -0.5 ? 1 : 0;
+        char x3s[32] = "";
+        if (unif() >= 0.1)
+            snprintf(x3s, sizeof x3s, "%.6g", x3);
+        len += (size_t)snprintf(s + len, cap - len, "%.6g,%.6g,%.6g,%s,%c,%.6g,%d,%d\n", x0, x1,
+                                x2, x3s, "abc"[c], y, y > 0.3, cls);
+    }
+    return s;
+}
+
+static data data_for(const char *csv, const char *target)
+{
+    data r = {NULL, NULL};
+    CHECK_OK(hpml_table_read_csv_buffer(csv, strlen(csv), "test.csv", NULL, &r.t));
+    if (!r.t)
+        return r;
+    hpml_dataset_spec sp;
+    hpml_dataset_spec_init(&sp);
+    sp.target = target;
+    const char *ign[2];
+    int ni = 0;
+    static const char *targets[] = {"y", "bin", "cls"};
+    for (int i = 0; i < 3; i++)
+        if (strcmp(targets[i], target) != 0)
+            ign[ni++] = targets[i];
+    sp.ignore = ign;
+    sp.n_ignore = ni;
+    CHECK_OK(hpml_dataset_create(r.t, &sp, &r.d));
+    return r;
+}
+
+/* Same data, seed and threads: the same model file, byte for byte (MLP and
+ * CNN, with dropout and batch norm); another seed: another file. Saving a
+ * loaded model gives the same bytes, and its predictions are the same. */
+static void test_determinism_and_round_trip(void)
+{
+    char *csv = make_csv(1500, 3);
+    static const char *targets[] = {"y", "bin", "cls"};
+    for (int c = 0; c < 3; c++) {
+        data dd = data_for(csv, targets[c]);
+        for (int kind = HPML_MODEL_MLP; kind <= HPML_MODEL_CNN; kind++) {
+            hpml_nn_params p;
+            hpml_nn_params_init(&p, (hpml_model_kind)kind);
+            CHECK_OK(hpml_nn_params_set(&p, "layers", "16,8"));
+            if (kind == HPML_MODEL_CNN) {
+                CHECK_OK(hpml_nn_params_set(&p, "conv", "4:3:1"));
+                CHECK_OK(hpml_nn_params_set(&p, "pool", "2"));
+            }
+            p.dropout = 0.1;
+            p.norm = HPML_NORM_BATCH;
+            p.epochs = 3;
+            p.batch_size = 64;
+            p.threads = 2;
+            unsigned char *bytes[3];
+            size_t len[3];
+            hpml_model *keep = NULL;
+            for (int run = 0; run < 3; run++) {
+                p.seed = run == 2 ? 8 : 7;
+                hpml_model *m = NULL;
+                CHECK_OK(hpml_nn_train(dd.d, NULL, 0, NULL, NULL, 0, &p, &m));
+                CHECK_OK(hpml_model_save(m, tmp_path("det.hpml")));
+                bytes[run] = slurp(tmp_path("det.hpml"), &len[run]);
+                if (run == 0)
+                    keep = m;
+                else
+                    hpml_model_free(m);
+            }
+            CHECK(len[0] > 0 && len[0] == len[1] && memcmp(bytes[0], bytes[1], len[0]) == 0);
+            CHECK(len[0] != len[2] || memcmp(bytes[0], bytes[2], len[0]) != 0);
+            /* round trip */
+            size_t n = hpml_dataset_n_rows(dd.d);
+            int no = hpml_model_n_outputs(keep);
+            CHECK(no == (c == 2 ? 3 : 1));
+            float *a = malloc(n * (size_t)no * sizeof *a), *b = malloc(n * (size_t)no * sizeof *b);
+            CHECK_OK(hpml_model_predict_dataset(keep, dd.d, NULL, n, a));
+            CHECK_OK(hpml_model_save(keep, tmp_path("rt.hpml")));
+            hpml_model *m2 = NULL;
+            CHECK_OK(hpml_model_load(tmp_path("rt.hpml"), &m2));
+            if (m2) {
+                CHECK(hpml_model_get_kind(m2) == (hpml_model_kind)kind);
+                CHECK(hpml_model_has_dropout(m2));
+                hpml_dataset *d2 = NULL;
+                CHECK_OK(hpml_model_dataset(m2, dd.t, 1, &d2));
+                CHECK_OK(hpml_model_predict_dataset(m2, d2, NULL, n, b));
+                CHECK(memcmp(a, b, n * (size_t)no * sizeof *a) == 0);
+                CHECK_OK(hpml_model_save(m2, tmp_path("rt2.hpml")));
+                size_t l2;
+                unsigned char *f2 = slurp(tmp_path("rt2.hpml"), &l2);
+                CHECK(l2 == len[0] && memcmp(f2, bytes[0], l2) == 0);
+                free(f2);
+                hpml_dataset_free(d2);
+            }
+            /* a flipped byte anywhere in the net section is caught */
+            FILE *f = fopen(tmp_path("rt.hpml"), "r+b");
+            if (f) {
+                fseek(f, (long)len[0] / 2, SEEK_SET);
+                int ch = fgetc(f);
+                fseek(f, (long)len[0] / 2, SEEK_SET);
+                fputc(ch ^ 0x10, f);
+                fclose(f);
+                hpml_model *bad = NULL;
+                CHECK(hpml_model_load(tmp_path("rt.hpml"), &bad) == HPML_ERR_PARSE);
+                CHECK(bad == NULL);
+            }
+            hpml_model_free(m2);
+            hpml_model_free(keep);
+            free(a);
+            free(b);
+            for (int run = 0; run < 3; run++)
+                free(bytes[run]);
+        }
+        data_free(&dd);
+    }
+    free(csv);
+}
+
+/* Monte-Carlo dropout: a spread > 0 and a mean close to the plain prediction;
+ * a net without dropout refuses. */
+static void test_mc_dropout(void)
+{
+    char *csv = make_csv(2000, 4);
+    data dd = data_for(csv, "y");
+    hpml_nn_params p;
+    hpml_nn_params_init(&p, HPML_MODEL_MLP);
+    CHECK_OK(hpml_nn_params_set(&p, "layers", "64,32"));
+    p.dropout = 0.2;
+    p.epochs = 20;
+    p.threads = 1;
+    hpml_model *m = NULL;
+    CHECK_OK(hpml_nn_train(dd.d, NULL, 0, NULL, NULL, 0, &p, &m));
+    size_t n = hpml_dataset_n_rows(dd.d);
+    float *plain = malloc(n * sizeof *plain), *mean = malloc(n * sizeof *mean),
+          *sd = malloc(n * sizeof *sd), *mean2 = malloc(n * sizeof *mean2),
+          *sd2 = malloc(n * sizeof *sd2);
+    if (m) {
+        CHECK_OK(hpml_model_predict_dataset(m, dd.d, NULL, n, plain));
+        CHECK_OK(hpml_model_predict_dataset_mc(m, dd.d, NULL, n, 100, 1, mean, sd));
+        CHECK_OK(hpml_model_predict_dataset_mc(m, dd.d, NULL, n, 100, 1, mean2, sd2));
+        CHECK(memcmp(mean, mean2, n * sizeof *mean) == 0 && memcmp(sd, sd2, n * sizeof *sd) == 0);
+        double sd_sum = 0, diff = 0, spread = 0;
+        int all_positive = 1;
+        for (size_t i = 0; i < n; i++) {
+            sd_sum += sd[i];
+            all_positive &= sd[i] > 0;
+            diff += fabs(mean[i] - plain[i]);
+            spread += fabs(plain[i]);
+        }
+        CHECK(all_positive);
+        /* the mean of the passes is near the deterministic prediction:
+         * closer than a tenth of the typical prediction, on average */
+        CHECK(diff / (double)n < 0.1 * spread / (double)n);
+        CHECK(diff / (double)n < 0.5 * sd_sum / (double)n);
+        fprintf(stderr, "mc dropout: mean sd %.4f, mean |mc mean - plain| %.4f, mean |plain| %.4f\n",
+                sd_sum / (double)n, diff / (double)n, spread / (double)n);
+    }
+    hpml_model_free(m);
+    p.dropout = 0;
+    p.epochs = 1;
+    CHECK_OK(hpml_nn_train(dd.d, NULL, 0, NULL, NULL, 0, &p, &m));
+    if (m)
+        CHECK_FAILS(hpml_model_predict_dataset_mc(m, dd.d, NULL, n, 10, 1, mean, sd), HPML_ERR_ARG,
+                    "dropout");
+    hpml_model_free(m);
+    free(plain);
+    free(mean);
+    free(sd);
+    free(mean2);
+    free(sd2);
+    data_free(&dd);
+    free(csv);
+}
+
+/* Bad parameters are refused with a message naming them. */
+static void test_bad_params(void)
+{
+    hpml_nn_params p;
+    hpml_nn_params_init(&p, HPML_MODEL_MLP);
+    CHECK_FAILS(hpml_nn_params_set(&p, "lr", "-0.1"), HPML_ERR_ARG, "parameter lr");
+    CHECK_FAILS(hpml_nn_params_set(&p, "batch-size", "0"), HPML_ERR_ARG, "batch-size");
+    CHECK_FAILS(hpml_nn_params_set(&p, "dropout", "1"), HPML_ERR_ARG, "dropout");
+    CHECK_FAILS(hpml_nn_params_set(&p, "layers", "100,,5"), HPML_ERR_ARG, "layers");
+    CHECK_FAILS(hpml_nn_params_set(&p, "layers", "100,-5"), HPML_ERR_ARG, "layers");
+    CHECK_FAILS(hpml_nn_params_set(&p, "conv", "16:5"), HPML_ERR_ARG, "FILTERS:KERNEL:STRIDE");
+    CHECK_FAILS(hpml_nn_params_set(&p, "activation", "swish"), HPML_ERR_ARG, "relu,tanh");
+    CHECK_FAILS(hpml_nn_params_set(&p, "optimizer", "rmsprop"), HPML_ERR_ARG, "adam");
+    CHECK_FAILS(hpml_nn_params_set(&p, "epochs", "2.5"), HPML_ERR_ARG, "integer");
+    CHECK_FAILS(hpml_nn_params_set(&p, "n_trees", "5"), HPML_ERR_ARG, "unknown");
+    CHECK_OK(hpml_nn_params_set(&p, "batch-size", "32"));
+    CHECK(p.batch_size == 32);
+    CHECK_OK(hpml_nn_params_set(&p, "learning_rate", "0.01"));
+    CHECK(p.lr == 0.01);
+    p.lr = -1; /* set directly: check catches it */
+    CHECK_FAILS(hpml_nn_params_check(&p), HPML_ERR_ARG, "parameter lr");
+    hpml_nn_params_init(&p, HPML_MODEL_MLP);
+    p.batch_size = 0;
+    CHECK_FAILS(hpml_nn_params_check(&p), HPML_ERR_ARG, "parameter batch_size");
+    /* a convolution longer than the input is refused when the net is built */
+    char *csv = make_csv(100, 1);
+    data dd = data_for(csv, "y");
+    hpml_nn_params_init(&p, HPML_MODEL_CNN);
+    CHECK_OK(hpml_nn_params_set(&p, "conv", "4:50:1"));
+    hpml_model *m = NULL;
+    CHECK_FAILS(hpml_nn_train(dd.d, NULL, 0, NULL, NULL, 0, &p, &m), HPML_ERR_ARG,
+                "longer than its input");
+    CHECK(m == NULL);
+    /* one-hot above the cap */
+    hpml_nn_params_init(&p, HPML_MODEL_MLP);
+    p.max_categories = 2;
+    CHECK_FAILS(hpml_nn_train(dd.d, NULL, 0, NULL, NULL, 0, &p, &m), HPML_ERR_ARG,
+                "feature 'c' has 3 categories");
+    /* a classification task with a regression loss */
+    data db = data_for(csv, "bin");
+    hpml_nn_params_init(&p, HPML_MODEL_MLP);
+    p.loss = HPML_NN_LOSS_HUBER;
+    CHECK_FAILS(hpml_nn_train(db.d, NULL, 0, NULL, NULL, 0, &p, &m), HPML_ERR_ARG, "regression");
+    data_free(&db);
+    data_free(&dd);
+    free(csv);
+}
+
+/* Early stopping keeps the best epoch's weights: the validation loss of the
+ * model equals the best one in its history. */
+static void test_early_stopping(void)
+{
+    char *csv = make_csv(1500, 6), *vcsv = make_csv(500, 60);
+    data dd = data_for(csv, "y"), dv = data_for(vcsv, "y");
+    hpml_nn_params p;
+    hpml_nn_params_init(&p, HPML_MODEL_MLP);
+    CHECK_OK(hpml_nn_params_set(&p, "layers", "128,128"));
+    p.epochs = 200;
+    p.lr = 0.01; /* overfits fast */
+    p.early_stopping_rounds = 5;
+    p.threads = 1;
+    hpml_model *m = NULL;
+    CHECK_OK(hpml_nn_train(dd.d, NULL, 0, dv.d, NULL, 0, &p, &m));
+    if (m) {
+        int n;
+        const char *metric;
+        const double *tr, *va;
+        hpml_model_history(m, &n, &metric, &tr, &va);
+        CHECK(strcmp(metric, "mse") == 0);
+        CHECK(n < 200);
+        int best = 0;
+        for (int i = 1; i < n; i++)
+            best = va[i] < va[best] ? i : best;
+        CHECK(best == n - 1 - 5); /* stopped 5 epochs after the best */
+        size_t nv = hpml_dataset_n_rows(dv.d);
+        float *pred = malloc(nv * sizeof *pred);
+        CHECK_OK(hpml_model_predict_dataset(m, dv.d, NULL, nv, pred));
+        /* mse in standardised units, recomputed from the predictions */
+        const float *y = hpml_dataset_target(dv.d);
+        double mean = 0, var = 0, mse = 0;
+        size_t nt = hpml_dataset_n_rows(dd.d);
+        const float *yt = hpml_dataset_target(dd.d);
+        for (size_t i = 0; i < nt; i++)
+            mean += yt[i];
+        mean /= (double)nt;
+        for (size_t i = 0; i < nt; i++)
+            var += (yt[i] - mean) * (yt[i] - mean);
+        var /= (double)nt;
+        for (size_t i = 0; i < nv; i++)
+            mse += (pred[i] - y[i]) * (pred[i] - y[i]);
+        mse /= (double)nv * var;
+        CHECK_NEAR(mse, va[best], 1e-4 * va[best]);
+        free(pred);
+    }
+    hpml_model_free(m);
+    data_free(&dd);
+    data_free(&dv);
+    free(csv);
+    free(vcsv);
+}
+
+int main(void)
+{
+    snprintf(tmpdir, sizeof tmpdir, "/tmp/hpml_test_nn_XXXXXX");
+    if (!mkdtemp(tmpdir)) {
+        perror("mkdtemp");
+        return 1;
+    }
+    RUN(test_against_pytorch);
+    RUN(test_finite_differences);
+    RUN(test_linear_regression_closed_form);
+    RUN(test_xor);
+    RUN(test_determinism_and_round_trip);
+    RUN(test_mc_dropout);
+    RUN(test_bad_params);
+    RUN(test_early_stopping);
+    char cmd[128];
+    snprintf(cmd, sizeof cmd, "rm -rf %s", tmpdir);
+    if (system(cmd) != 0)
+        fprintf(stderr, "could not remove %s\n", tmpdir);
+    return check_summary();
+}
