@@ -15,7 +15,7 @@ CC      ?= gcc
 PREFIX  ?= /usr/local
 OPT     ?= -O2
 CFLAGS_BASE := -std=c11 -g -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
-               -Wno-unused-parameter -fopenmp -fPIC -fvisibility=hidden \
+               -Wno-unused-parameter -fopenmp -fPIC -fvisibility=hidden -fno-math-errno \
                -D_POSIX_C_SOURCE=200809L -Iinclude -Isrc
 CFLAGS  ?= $(OPT)
 # OpenBLAS (nets). Recursively expanded: pkg-config runs when a recipe needs

@@ -293,27 +293,27 @@ void nn_act_forward(int act, const float *x, float *y, size_t n)
 {
     switch (act) {
     case HPML_ACT_RELU:
-#pragma omp parallel for schedule(static) if (n >= PAR_MIN)
+#pragma omp parallel for simd schedule(static) if (parallel: n >= PAR_MIN)
         for (size_t i = 0; i < n; i++)
-            y[i] = x[i] > 0 ? x[i] : 0;
+            y[i] = x[i] > 0 ? x[i] : 0.0f;
         break;
     case HPML_ACT_TANH:
-#pragma omp parallel for schedule(static) if (n >= PAR_MIN)
+#pragma omp parallel for simd schedule(static) if (parallel: n >= PAR_MIN)
         for (size_t i = 0; i < n; i++)
             y[i] = tanhf(x[i]);
         break;
     case HPML_ACT_SIGMOID:
-#pragma omp parallel for schedule(static) if (n >= PAR_MIN)
+#pragma omp parallel for simd schedule(static) if (parallel: n >= PAR_MIN)
         for (size_t i = 0; i < n; i++)
             y[i] = 1.0f / (1.0f + expf(-x[i]));
         break;
     case HPML_ACT_GELU:
-#pragma omp parallel for schedule(static) if (n >= PAR_MIN)
+#pragma omp parallel for simd schedule(static) if (parallel: n >= PAR_MIN)
         for (size_t i = 0; i < n; i++)
             y[i] = 0.5f * x[i] * (1.0f + erff(x[i] * INV_SQRT2));
         break;
     default: /* ELU, alpha 1 */
-#pragma omp parallel for schedule(static) if (n >= PAR_MIN)
+#pragma omp parallel for simd schedule(static) if (parallel: n >= PAR_MIN)
         for (size_t i = 0; i < n; i++)
             y[i] = x[i] > 0 ? x[i] : expm1f(x[i]);
         break;
@@ -324,22 +324,22 @@ void nn_act_backward(int act, const float *x, const float *y, const float *dy, f
 {
     switch (act) {
     case HPML_ACT_RELU:
-#pragma omp parallel for schedule(static) if (n >= PAR_MIN)
+#pragma omp parallel for simd schedule(static) if (parallel: n >= PAR_MIN)
         for (size_t i = 0; i < n; i++)
-            dx[i] = x[i] > 0 ? dy[i] : 0;
+            dx[i] = x[i] > 0 ? dy[i] : 0.0f;
         break;
     case HPML_ACT_TANH:
-#pragma omp parallel for schedule(static) if (n >= PAR_MIN)
+#pragma omp parallel for simd schedule(static) if (parallel: n >= PAR_MIN)
         for (size_t i = 0; i < n; i++)
             dx[i] = dy[i] * (1.0f - y[i] * y[i]);
         break;
     case HPML_ACT_SIGMOID:
-#pragma omp parallel for schedule(static) if (n >= PAR_MIN)
+#pragma omp parallel for simd schedule(static) if (parallel: n >= PAR_MIN)
         for (size_t i = 0; i < n; i++)
             dx[i] = dy[i] * y[i] * (1.0f - y[i]);
         break;
     case HPML_ACT_GELU:
-#pragma omp parallel for schedule(static) if (n >= PAR_MIN)
+#pragma omp parallel for simd schedule(static) if (parallel: n >= PAR_MIN)
         for (size_t i = 0; i < n; i++) {
             float cdf = 0.5f * (1.0f + erff(x[i] * INV_SQRT2));
             float pdf = INV_SQRT2PI * expf(-0.5f * x[i] * x[i]);
@@ -347,7 +347,7 @@ void nn_act_backward(int act, const float *x, const float *y, const float *dy, f
         }
         break;
     default: /* ELU: y + 1 = exp(x) below 0 */
-#pragma omp parallel for schedule(static) if (n >= PAR_MIN)
+#pragma omp parallel for simd schedule(static) if (parallel: n >= PAR_MIN)
         for (size_t i = 0; i < n; i++)
             dx[i] = x[i] > 0 ? dy[i] : dy[i] * (y[i] + 1.0f);
         break;
@@ -360,7 +360,7 @@ void nn_dropout_forward(const float *x, float *y, float *scale, size_t n, float 
 {
     const float keep = 1.0f / (1.0f - p);
     const uint64_t threshold = (uint64_t)((double)p * 16777216.0); /* p in 24-bit steps */
-#pragma omp parallel for schedule(static) if (n >= PAR_MIN)
+#pragma omp parallel for simd schedule(static) if (parallel: n >= PAR_MIN)
     for (size_t i = 0; i < n; i++) {
         uint64_t u = hpml_mix64(key ^ (i * 0x9E3779B97F4A7C15ull)) >> 40;
         scale[i] = u < threshold ? 0.0f : keep;
@@ -370,7 +370,7 @@ void nn_dropout_forward(const float *x, float *y, float *scale, size_t n, float 
 
 void nn_dropout_backward(const float *dy, const float *scale, float *dx, size_t n)
 {
-#pragma omp parallel for schedule(static) if (n >= PAR_MIN)
+#pragma omp parallel for simd schedule(static) if (parallel: n >= PAR_MIN)
     for (size_t i = 0; i < n; i++)
         dx[i] = dy[i] * scale[i];
 }

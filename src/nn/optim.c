@@ -43,7 +43,7 @@ void nn_optim_step(nn_optim *o, float *restrict params, float *restrict grads, d
         const float wd = (float)o->weight_decay, mom = (float)o->momentum, a = (float)lr;
         float *restrict buf = o->m;
         const int first = o->t == 1;
-#pragma omp parallel for schedule(static) if (n >= PAR_MIN)
+#pragma omp parallel for simd schedule(static) if (parallel: n >= PAR_MIN)
         for (size_t i = 0; i < n; i++) {
             float g = grads[i] + wd * params[i];
             if (buf) {
@@ -60,7 +60,7 @@ void nn_optim_step(nn_optim *o, float *restrict params, float *restrict grads, d
     const float wd = o->kind == HPML_OPT_ADAM ? (float)o->weight_decay : 0.0f;
     const float decay = o->kind == HPML_OPT_ADAMW ? (float)(1 - lr * o->weight_decay) : 1.0f;
     float *restrict m = o->m, *restrict v = o->v;
-#pragma omp parallel for schedule(static) if (n >= PAR_MIN)
+#pragma omp parallel for simd schedule(static) if (parallel: n >= PAR_MIN)
     for (size_t i = 0; i < n; i++) {
         float p = params[i] * decay, g = grads[i] + wd * params[i];
         m[i] = b1 * m[i] + (1 - b1) * g;
