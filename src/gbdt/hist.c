@@ -163,6 +163,13 @@ void gbdt_hist_build(const gbdt_bins *b, const int *feats, int n_feats, const ui
         }
         return;
     }
+    if (nt == 1) { /* no parallel region (it may be inside one: a level's pairs) */
+        if (hist->cnt)
+            build_range(b, feats, 0, na, rows, 0, n_rows, packed, hist->gh, hist->cnt, 1);
+        else
+            build_range(b, feats, 0, na, rows, 0, n_rows, packed, hist->gh, NULL, 0);
+        return;
+    }
     /* Features split: each thread owns a contiguous range of the features and
      * walks all rows, so no two threads add to one bin. */
 #pragma omp parallel num_threads(nt)

@@ -58,7 +58,6 @@ typedef struct grower {
     size_t n_cand, cap_cand, head;
     gbdt_scratch *s;        /* buffers kept across trees (the pool, scratch arrays) */
     int n_live_hist;
-    gbdt_split *per_feature;
     uint32_t *tmp;
     int64_t *tmp_packed;
     uint8_t *dir;           /* per row: goes left (partition scratch) */
@@ -116,13 +115,14 @@ static void make_leaf(grower *w, const candidate *c)
 /* Best splits of candidates c[0..nc) over the allowed features; the
  * (candidate, feature) searches run in parallel, one region for all, and are
  * combined in feature order (the lowest feature wins ties), so the result
- * does not depend on the thread count. */
+ * does not depend on the thread count. w->per_feature and w->open have room
+ * for nc candidates (level_fit). */
 static void find_splits(grower *w, candidate *const *c, int nc)
 {
     const gbdt_grow_params *p = w->p;
     const gbdt_bins *b = w->b;
     const int na = p->features ? p->n_features : b->n_features;
-    int open[2], n_open = 0; /* the candidates that may split (nc <= 2) */
+    int *open = w->s->level_open, n_open = 0; /* the candidates that may split */
     for (int i = 0; i < nc; i++) {
         c[i]->split = (gbdt_split){.feature = -1, .gain = p->split.gamma};
         if (!((p->max_depth > 0 && c[i]->depth >= p->max_depth) ||
@@ -131,11 +131,12 @@ static void find_splits(grower *w, candidate *const *c, int nc)
             open[n_open++] = i;
     }
     const int tasks = n_open * na;
+    gbdt_split *per_feature = w->s->per_feature;
 #pragma omp parallel for schedule(dynamic, 4) num_threads(p->threads) if (tasks > 8)
     for (int task = 0; task < tasks; task++) {
         const candidate *ci = c[open[task / na]];
         int a = task % na, j = p->features ? p->features[a] : a;
-        gbdt_split *out = &w->per_feature[task];
+        gbdt_split *out = &per_feature[task];
         *out = (gbdt_split){.feature = -1, .gain = p->split.gamma};
         gbdt_hist h = view(w, ci->hist);
         gbdt_split_feature(h.gh + (size_t)j * HIST_BINS,
@@ -144,9 +145,9 @@ static void find_splits(grower *w, candidate *const *c, int nc)
     }
     for (int o = 0; o < n_open; o++)
         for (int a = 0; a < na; a++) {
-            const gbdt_split *s = &w->per_feature[o * na + a];
-            if (s->feature >= 0 && s->gain > c[open[o]]->split.gain)
-                c[open[o]]->split = *s;
+            const gbdt_split *sp = &per_feature[(size_t)o * (size_t)na + (size_t)a];
+            if (sp->feature >= 0 && sp->gain > c[open[o]]->split.gain)
+                c[open[o]]->split = *sp;
         }
 }
 
@@ -510,6 +511,102 @@ static hpml_status split_candidate(grower *w, size_t i, size_t mid)
     return HPML_OK;
 }
 
+/* Pairs of a level's children below this many rows (the smaller child) are
+ * built by one thread each, all pairs in one parallel region; larger ones
+ * by all threads, one at a time (their rows split). */
+#define LEVEL_PAIR_ROWS 65536
+
+/* The histograms of children kid[2k], kid[2k+1] of a split: the smaller one
+ * built, the larger one the parent's minus it (sub[k]) or built too. */
+static void build_pair(grower *w, candidate *kid, const int *sub, int k, int threads)
+{
+    candidate *L = &kid[2 * k], *R = L + 1;
+    candidate *small = L->total.n <= R->total.n ? L : R, *large = small == L ? R : L;
+    gbdt_hist hs = view(w, small->hist), hl = view(w, large->hist);
+    const gbdt_grow_params *p = w->p;
+    for (int u = 0; u < 1 + !sub[k]; u++) {
+        candidate *c = u ? large : small;
+        gbdt_hist h = u ? hl : hs;
+        gbdt_hist_build(w->b, p->features, p->n_features, w->rows_buf[c->buf] + c->begin,
+                        c->end - c->begin, w->packed_buf[c->buf] + c->begin, threads,
+                        threads > 1 ? w->s->spare : NULL, &h);
+    }
+    if (sub[k])
+        gbdt_hist_subtract(&hl, &hs, w->b->n_features, p->features, p->n_features, &hl);
+}
+
+/* Splits the depthwise batch cand[head..head+m), partitioned at mid[k],
+ * whose children may split again: the same result as split_candidate on
+ * each in turn (same nodes, same order of the new candidates), with the
+ * children's histograms and split searches done for the whole level in
+ * few parallel regions. */
+static hpml_status split_level(grower *w, int m, const size_t *mid)
+{
+    candidate *kid = w->s->level_kids;  /* 2m: the children, in order */
+    int *sub = w->s->level_sub;         /* m: the larger child is parent minus smaller */
+    int n_kids = 0;
+    hpml_status st = HPML_OK;
+    for (int k = 0; k < m; k++) {
+        candidate c = w->cand[w->head];
+        const gbdt_split *s = &c.split;
+        int l, r;
+        if (split_node(w, &c, &l, &r) < 0) {
+            st = HPML_ERR_NOMEM;
+            break;
+        }
+        candidate *L = &kid[2 * k], *R = L + 1;
+        *L = (candidate){l, c.depth + 1, c.begin, mid[k], NULL, s->left, {.feature = -1}, !c.buf};
+        *R = (candidate){r, c.depth + 1, mid[k], c.end, NULL, s->right, {.feature = -1}, !c.buf};
+        L->total.n = (int64_t)(mid[k] - c.begin); /* counts from the partition */
+        R->total.n = (int64_t)(c.end - mid[k]);
+        unlink_candidate(w, w->head);
+        n_kids += 2;
+        candidate *small = L->total.n <= R->total.n ? L : R, *large = small == L ? R : L;
+        reclaim(w, (size_t)-1);
+        large->hist = c.hist; /* the parent's histogram becomes the larger child's */
+        sub[k] = c.hist != NULL;
+        if (!(small->hist = hist_get(w)) || (!large->hist && !(large->hist = hist_get(w)))) {
+            st = HPML_ERR_NOMEM;
+            break;
+        }
+    }
+    if (st != HPML_OK) {
+        for (int k = 0; k < n_kids; k++)
+            hist_put(w, kid[k].hist);
+        return st;
+    }
+    /* big pairs with every thread, one after the other; the rest one per thread */
+    int n_small = 0;
+    for (int k = 0; k < m; k++) {
+        size_t rows = kid[2 * k].end - kid[2 * k].begin, rr = kid[2 * k + 1].end - kid[2 * k + 1].begin;
+        if ((rows < rr ? rows : rr) >= LEVEL_PAIR_ROWS)
+            build_pair(w, kid, sub, k, w->p->threads);
+        else
+            n_small++;
+    }
+#pragma omp parallel for schedule(dynamic, 1) num_threads(w->p->threads) if (n_small > 1)
+    for (int k = 0; k < m; k++) {
+        size_t rows = kid[2 * k].end - kid[2 * k].begin, rr = kid[2 * k + 1].end - kid[2 * k + 1].begin;
+        if ((rows < rr ? rows : rr) < LEVEL_PAIR_ROWS)
+            build_pair(w, kid, sub, k, 1);
+    }
+    candidate **all = w->s->level_ptr;
+    for (int k = 0; k < n_kids; k++)
+        all[k] = &kid[k];
+    find_splits(w, all, n_kids);
+    for (int k = 0; k < n_kids; k++) {
+        if (kid[k].split.feature < 0) { /* a leaf at once: no histogram to keep */
+            make_leaf(w, &kid[k]);
+            hist_put(w, kid[k].hist);
+        } else if (push(w, &kid[k]) < 0) {
+            for (; k < n_kids; k++)
+                hist_put(w, kid[k].hist);
+            return HPML_ERR_NOMEM;
+        }
+    }
+    return HPML_OK;
+}
+
 /* How many candidates to split from i on at once: depthwise, the rest of
  * i's level (as many as max_leaves allows), which are then split in the
  * same order as one by one; lossguide, one. */
@@ -524,24 +621,39 @@ static int batch(const grower *w, size_t i, int leaves)
     return m;
 }
 
-/* Room for a batch of m candidates in the level scratch. */
-static int level_fit(gbdt_scratch *s, int m)
+/* Room for a batch of m candidates in the level scratch (and for the split
+ * searches of their 2m children, nf features each). */
+static int level_fit(gbdt_scratch *s, int m, int nf)
 {
-    if (s->cap_level >= (size_t)m)
-        return 0;
-    size_t cap = (size_t)m > 2 * s->cap_level ? (size_t)m : 2 * s->cap_level;
-    size_t *mid = hpml_malloc_array(cap, sizeof *mid);
-    double *vals = hpml_malloc_array(2 * cap, sizeof *vals);
-    if (!mid || !vals) {
-        hpml_free(mid);
-        hpml_free(vals);
-        return -1;
+    size_t need = (size_t)m > 1 ? (size_t)m : 1;
+    if (s->cap_level < need) {
+        size_t cap = need > 2 * s->cap_level ? need : 2 * s->cap_level;
+        hpml_free(s->level_mid);
+        hpml_free(s->level_vals);
+        hpml_free(s->level_kids);
+        hpml_free(s->level_ptr);
+        hpml_free(s->level_sub);
+        hpml_free(s->level_open);
+        s->level_mid = hpml_malloc_array(cap, sizeof *s->level_mid);
+        s->level_vals = hpml_malloc_array(2 * cap, sizeof *s->level_vals);
+        s->level_kids = hpml_malloc_array(2 * cap, sizeof(candidate));
+        s->level_ptr = hpml_malloc_array(2 * cap, sizeof(candidate *));
+        s->level_sub = hpml_malloc_array(cap, sizeof *s->level_sub);
+        s->level_open = hpml_malloc_array(2 * cap, sizeof *s->level_open);
+        s->cap_level = s->level_mid && s->level_vals && s->level_kids && s->level_ptr &&
+                               s->level_sub && s->level_open ? cap : 0;
+        if (!s->cap_level)
+            return -1;
     }
-    hpml_free(s->level_mid);
-    hpml_free(s->level_vals);
-    s->level_mid = mid;
-    s->level_vals = vals;
-    s->cap_level = cap;
+    size_t per = 2 * need * (size_t)nf; /* two children per candidate */
+    if (s->cap_per_feature < per) {
+        hpml_free(s->per_feature);
+        if (!(s->per_feature = hpml_malloc_array(per, sizeof *s->per_feature))) {
+            s->cap_per_feature = 0;
+            return -1;
+        }
+        s->cap_per_feature = per;
+    }
     return 0;
 }
 
@@ -550,6 +662,10 @@ void gbdt_scratch_free(gbdt_scratch *s)
     hpml_free(s->part);
     hpml_free(s->level_mid);
     hpml_free(s->level_vals);
+    hpml_free(s->level_kids);
+    hpml_free(s->level_ptr);
+    hpml_free(s->level_sub);
+    hpml_free(s->level_open);
     for (int i = 0; s->pool && i < s->n_pool; i++)
         hpml_free(s->pool[i]);
     hpml_free(s->pool);
@@ -584,12 +700,8 @@ static int scratch_fit(gbdt_scratch *s, size_t n, int nf, size_t hist_bytes, int
         if (!(s->pool = hpml_calloc((size_t)s->cap_pool, sizeof *s->pool)))
             return -1;
     }
-    if (s->cap_features < nf) { /* two candidates' searches at once */
-        hpml_free(s->per_feature);
-        if (!(s->per_feature = hpml_malloc_array(2 * (size_t)nf, sizeof *s->per_feature)))
-            return -1;
-        s->cap_features = nf;
-    }
+    if (level_fit(s, 1, nf) < 0) /* the root, and one leaf's two children */
+        return -1;
     if (s->cap_rows < n || !s->tmp) {
         size_t cap = n ? n : 1;
         hpml_free(s->tmp);
@@ -622,7 +734,6 @@ hpml_status gbdt_grow_tree(const gbdt_bins *b, uint32_t *rows, size_t n, int64_t
     w.identity = n == b->n_rows && (n == 0 || rows[n - 1] == n - 1);
     if (scratch_fit(s, n, b->n_features, w.hist_bytes, p->threads) < 0 || root.node < 0)
         goto nomem;
-    w.per_feature = s->per_feature;
     w.tmp = s->tmp;
     w.tmp_packed = s->tmp_packed;
     w.dir = s->dir;
@@ -651,7 +762,7 @@ hpml_status gbdt_grow_tree(const gbdt_bins *b, uint32_t *rows, size_t n, int64_t
         if (i < 0)
             break;
         int m = batch(&w, (size_t)i, leaves);
-        if (level_fit(s, m) < 0)
+        if (level_fit(s, m, b->n_features) < 0)
             goto nomem;
         if (p->max_depth > 0 && w.cand[i].depth + 1 >= p->max_depth && !p->leaf_rows) {
             if ((st = split_last(&w, (size_t)i, m)) != HPML_OK)
@@ -659,12 +770,17 @@ hpml_status gbdt_grow_tree(const gbdt_bins *b, uint32_t *rows, size_t n, int64_t
         } else {
             if (partition(&w, &w.cand[i], m, s->level_mid) < 0)
                 goto nomem;
-            /* the batch's candidates in order: each split takes the next
-             * from head (depthwise; m = 1 may be any leaf) */
-            for (int k = 0; k < m; k++)
-                if ((st = split_candidate(&w, k == 0 ? (size_t)i : w.head, s->level_mid[k])) !=
-                    HPML_OK)
+            /* a depthwise batch starts at head (m = 1 may be any leaf) */
+            int last = p->max_depth > 0 && w.cand[i].depth + 1 >= p->max_depth;
+            if (m > 1 && !last) {
+                if ((st = split_level(&w, m, s->level_mid)) != HPML_OK)
                     goto nomem;
+            } else {
+                for (int k = 0; k < m; k++)
+                    if ((st = split_candidate(&w, k == 0 ? (size_t)i : w.head,
+                                              s->level_mid[k])) != HPML_OK)
+                        goto nomem;
+            }
         }
         leaves += m;
     }

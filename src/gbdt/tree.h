@@ -53,8 +53,8 @@ typedef struct gbdt_scratch {
     size_t hist_bytes;
     void *cand;             /* the grower's candidate array */
     size_t cap_cand;
-    struct gbdt_split *per_feature;
-    int cap_features;
+    struct gbdt_split *per_feature;  /* split searches: cap_per_feature (candidate x feature) */
+    size_t cap_per_feature;
     uint32_t *tmp;          /* partition scratch, cap_rows each */
     int64_t *tmp_packed;
     uint8_t *dir;
@@ -64,7 +64,11 @@ typedef struct gbdt_scratch {
     size_t *part;           /* partition bookkeeping (shares' counts), cap_part */
     size_t cap_part;
     size_t *level_mid;      /* per candidate of a batch: end of its left part */
-    double *level_vals;     /* per candidate of a last-level batch: left and right values */
+    double *level_vals;     /* 2 x cap_level: a last-level batch's left and right values */
+    void *level_kids;       /* 2 x cap_level: a level's children (the grower's candidates) */
+    void *level_ptr;        /* 2 x cap_level: pointers to them */
+    int *level_sub;         /* cap_level: a pair's larger child comes by subtraction */
+    int *level_open;        /* 2 x cap_level: the children whose splits are searched */
     size_t cap_level;
 } gbdt_scratch;
 void gbdt_scratch_free(gbdt_scratch *s);
