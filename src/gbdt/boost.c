@@ -320,7 +320,8 @@ hpml_status gbdt_train_valid(const hpml_dataset *d, const uint32_t *rows, size_t
                            .learning_rate = p->learning_rate,
                            .split = {p->lambda, p->alpha, p->gamma, p->min_child_weight,
                                      p->min_samples_leaf},
-                           .threads = t.threads};
+                           .threads = t.threads,
+                           .leaf_rows = m->loss.objective == HPML_GBDT_QUANTILE};
     int best_round = 0;
     double best = INFINITY;
     for (int r = 0; r < n_rounds; r++) {

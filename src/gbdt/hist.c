@@ -9,6 +9,24 @@
 #include "core/error.h"
 #include "core/rng.h"
 
+/* hpml_mix64 (core/rng.c), repeated so that it is inlined in the per-row
+ * loop below: the same function, so the same draws. */
+static inline uint64_t mix64(uint64_t x)
+{
+    x += 0x9e3779b97f4a7c15ULL;
+    x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
+    x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
+    return x ^ (x >> 31);
+}
+
+/* floor(x) as an integer, exact for |x| < 2^62: truncation, then one down
+ * for a negative non-integer. Without SSE4.1, floor() is a libm call. */
+static inline int64_t floor_i64(double x)
+{
+    int64_t i = (int64_t)x;
+    return i - ((double)i > x);
+}
+
 int64_t gbdt_quantum(size_t n)
 {
     int64_t q = n > 0 ? (int64_t)(2147483647ULL / (uint64_t)n) : QUANT_MAX;
@@ -45,9 +63,9 @@ hpml_status gbdt_quantize(const float *g, const float *h, size_t n, size_t n_tot
 #pragma omp parallel for schedule(static) num_threads(threads > 0 ? threads : 1) \
     if (n >= GBDT_PAR_ROWS)
     for (size_t i = 0; i < n; i++) {
-        uint64_t x = hpml_mix64(base + 0x9e3779b97f4a7c15ULL * (uint64_t)i);
-        int64_t qg = (int64_t)floor(g[i] * sg + (double)(x >> 32) * 0x1.0p-32);
-        int64_t qh = (int64_t)floor(h[i] * sh + (double)(uint32_t)x * 0x1.0p-32);
+        uint64_t x = mix64(base + 0x9e3779b97f4a7c15ULL * (uint64_t)i);
+        int64_t qg = floor_i64(g[i] * sg + (double)(x >> 32) * 0x1.0p-32);
+        int64_t qh = floor_i64(h[i] * sh + (double)(uint32_t)x * 0x1.0p-32);
         /* |g| * sg <= quantum, so the draws cannot push past it */
         packed[i] = gbdt_pack(qg, qh);
     }
@@ -143,6 +161,13 @@ void gbdt_hist_build(const gbdt_bins *b, const int *feats, int n_feats, const ui
                 }
             }
         }
+        return;
+    }
+    if (nt == 1) { /* no parallel region (it may be inside one: a level's pairs) */
+        if (hist->cnt)
+            build_range(b, feats, 0, na, rows, 0, n_rows, packed, hist->gh, hist->cnt, 1);
+        else
+            build_range(b, feats, 0, na, rows, 0, n_rows, packed, hist->gh, NULL, 0);
         return;
     }
     /* Features split: each thread owns a contiguous range of the features and

@@ -23,11 +23,38 @@ double gbdt_leaf_value(double G, double H, const gbdt_split_params *p)
     return -soft_threshold(G, p->alpha) / (H + p->lambda);
 }
 
-static int child_ok(const gbdt_bin_sum *s, int counted, const gbdt_quant *q,
-                    const gbdt_split_params *p)
+/* The least integer hessian sum h with (double)h / scale_h >= mcw. fl(h / s)
+ * never decreases as h grows, so "h >= least_hessian" is exactly the test
+ * min_child_weight asks for, without a division per bin and child. */
+static int64_t least_hessian(const gbdt_quant *q, double mcw)
 {
-    return (!counted || s->n >= p->min_samples_leaf) &&
-           (double)s->h / q->scale_h >= p->min_child_weight;
+    if (mcw != mcw)
+        return INT64_MAX;
+    if (!(mcw > 0))
+        return 0; /* h >= 0 */
+    double est = mcw * q->scale_h;
+    if (est > 0x1.0p40) /* beyond every sum (< 2^31): no child passes */
+        return INT64_MAX;
+    int64_t h = (int64_t)ceil(est);
+    while (h > 0 && (double)(h - 1) / q->scale_h >= mcw)
+        h--;
+    while ((double)h / q->scale_h < mcw)
+        h++;
+    return h;
+}
+
+/* Two lanes of doubles: the left and the right child's score are computed
+ * side by side (SSE2 on x86-64: half the divisions, which bound the scan).
+ * Lane by lane the operations are gbdt_score's, so the values are the same. */
+typedef double v2d __attribute__((vector_size(16)));
+typedef int64_t v2i __attribute__((vector_size(16)));
+
+static inline v2d score2(v2d G, v2d H, double alpha, double lambda)
+{
+    const v2d a = {alpha, alpha}, l = {lambda, lambda};
+    v2i up = G > a, down = (G < -a) & ~up; /* soft_threshold's branches */
+    v2d t = (v2d)((up & (v2i)(G - a)) | (down & (v2i)(G + a)));
+    return t * t / (H + l);
 }
 
 void gbdt_split_feature(const int64_t *gh, const int64_t *cnt, int n_bins,
@@ -36,6 +63,8 @@ void gbdt_split_feature(const int64_t *gh, const int64_t *cnt, int n_bins,
 {
     double parent = gbdt_score((double)total->g / q->scale_g, (double)total->h / q->scale_h, p);
     const int counted = cnt != NULL;
+    const int64_t h_min = least_hessian(q, p->min_child_weight);
+    const v2d sg = {q->scale_g, q->scale_g}, sh = {q->scale_h, q->scale_h};
     gbdt_bin_sum miss = {gbdt_packed_g(gh[0]), gbdt_packed_h(gh[0]), counted ? cnt[0] : 0};
     int has_missing = counted ? miss.n > 0 : gh[0] != 0;
     /* missing right first, then (if there are missing rows) missing left */
@@ -55,11 +84,12 @@ void gbdt_split_feature(const int64_t *gh, const int64_t *cnt, int n_bins,
             if (counted)
                 left.n += cnt[b];
             gbdt_bin_sum right = {total->g - left.g, total->h - left.h, total->n - left.n};
-            if (!child_ok(&left, counted, q, p) || !child_ok(&right, counted, q, p))
+            if (left.h < h_min || right.h < h_min ||
+                (counted && (left.n < p->min_samples_leaf || right.n < p->min_samples_leaf)))
                 continue;
-            double gain = gbdt_score((double)left.g / q->scale_g, (double)left.h / q->scale_h, p) +
-                          gbdt_score((double)right.g / q->scale_g, (double)right.h / q->scale_h, p) -
-                          parent;
+            v2d G = {(double)left.g, (double)right.g}, H = {(double)left.h, (double)right.h};
+            v2d s = score2(G / sg, H / sh, p->alpha, p->lambda);
+            double gain = s[0] + s[1] - parent;
             if (gain > best->gain ||
                 (ml && gain == best->gain && best->feature == j && best->missing_left)) {
                 best->feature = j;

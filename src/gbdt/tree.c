@@ -1,6 +1,7 @@
 /* tree.c — depth-wise growth with histogram subtraction and a row partition. */
 #include "gbdt/tree.h"
 
+#include <limits.h>
 #include <omp.h>
 #include <string.h>
 
@@ -57,7 +58,6 @@ typedef struct grower {
     size_t n_cand, cap_cand, head;
     gbdt_scratch *s;        /* buffers kept across trees (the pool, scratch arrays) */
     int n_live_hist;
-    gbdt_split *per_feature;
     uint32_t *tmp;
     int64_t *tmp_packed;
     uint8_t *dir;           /* per row: goes left (partition scratch) */
@@ -93,12 +93,19 @@ static void hist_put(grower *w, int64_t *h)
         hpml_free(h);
 }
 
+/* Sets node `node` to a leaf with sums `total`; returns its value. */
+static double leaf_node(grower *w, int node, const gbdt_bin_sum *total)
+{
+    double G = (double)total->g / w->q->scale_g, H = (double)total->h / w->q->scale_h;
+    double v = w->p->learning_rate * gbdt_leaf_value(G, H, &w->p->split);
+    w->t->nodes[node].value = v;
+    w->t->nodes[node].cover = H;
+    return v;
+}
+
 static void make_leaf(grower *w, const candidate *c)
 {
-    double G = (double)c->total.g / w->q->scale_g, H = (double)c->total.h / w->q->scale_h;
-    double v = w->p->learning_rate * gbdt_leaf_value(G, H, &w->p->split);
-    w->t->nodes[c->node].value = v;
-    w->t->nodes[c->node].cover = H;
+    double v = leaf_node(w, c->node, &c->total);
     for (size_t k = c->begin; k < c->end; k++)
         w->leaf_value[k] = v;
     if (c->buf) /* the caller reads the leaves' rows from its own array */
@@ -108,13 +115,14 @@ static void make_leaf(grower *w, const candidate *c)
 /* Best splits of candidates c[0..nc) over the allowed features; the
  * (candidate, feature) searches run in parallel, one region for all, and are
  * combined in feature order (the lowest feature wins ties), so the result
- * does not depend on the thread count. */
+ * does not depend on the thread count. w->per_feature and w->open have room
+ * for nc candidates (level_fit). */
 static void find_splits(grower *w, candidate *const *c, int nc)
 {
     const gbdt_grow_params *p = w->p;
     const gbdt_bins *b = w->b;
     const int na = p->features ? p->n_features : b->n_features;
-    int open[2], n_open = 0; /* the candidates that may split (nc <= 2) */
+    int *open = w->s->level_open, n_open = 0; /* the candidates that may split */
     for (int i = 0; i < nc; i++) {
         c[i]->split = (gbdt_split){.feature = -1, .gain = p->split.gamma};
         if (!((p->max_depth > 0 && c[i]->depth >= p->max_depth) ||
@@ -123,11 +131,12 @@ static void find_splits(grower *w, candidate *const *c, int nc)
             open[n_open++] = i;
     }
     const int tasks = n_open * na;
+    gbdt_split *per_feature = w->s->per_feature;
 #pragma omp parallel for schedule(dynamic, 4) num_threads(p->threads) if (tasks > 8)
     for (int task = 0; task < tasks; task++) {
         const candidate *ci = c[open[task / na]];
         int a = task % na, j = p->features ? p->features[a] : a;
-        gbdt_split *out = &w->per_feature[task];
+        gbdt_split *out = &per_feature[task];
         *out = (gbdt_split){.feature = -1, .gain = p->split.gamma};
         gbdt_hist h = view(w, ci->hist);
         gbdt_split_feature(h.gh + (size_t)j * HIST_BINS,
@@ -136,9 +145,9 @@ static void find_splits(grower *w, candidate *const *c, int nc)
     }
     for (int o = 0; o < n_open; o++)
         for (int a = 0; a < na; a++) {
-            const gbdt_split *s = &w->per_feature[o * na + a];
-            if (s->feature >= 0 && s->gain > c[open[o]]->split.gain)
-                c[open[o]]->split = *s;
+            const gbdt_split *sp = &per_feature[(size_t)o * (size_t)na + (size_t)a];
+            if (sp->feature >= 0 && sp->gain > c[open[o]]->split.gain)
+                c[open[o]]->split = *sp;
         }
 }
 
@@ -152,53 +161,173 @@ static inline int goes_left(const uint8_t *codes, uint32_t row, const gbdt_split
     return c == 0 ? s->missing_left : c <= s->bin;
 }
 
-/* Stable partition of a candidate's rows, and of the gradients that travel
- * with them, from its buffer into the other one (same positions): rows going
- * left first. Returns the end of the left part. The directions are counted
- * first (per chunk of the range, one chunk per thread for large ranges), so
- * every row is then written once, to its final place: the order, and so the
- * result, do not depend on the thread count. */
-static size_t partition(grower *w, const candidate *c, const gbdt_split *s)
+/* The rows of candidates c[0..m) taken as one range of N rows (c[i]'s rows
+ * are positions start[i]..start[i+1] of it) are cut into one equal share
+ * per thread: a share may span several candidates and a candidate several
+ * shares. These are share t's pieces: candidate i, positions [lo, hi). */
+typedef struct share {
+    int i, i_end;           /* candidates i..i_end-1 meet the share */
+    size_t g0, g1;          /* the share in the joined range */
+} share;
+
+static share share_of(const size_t *start, int m, int t, int T)
 {
-    const uint8_t *codes = w->b->codes_col + (size_t)s->feature * w->b->n_rows;
-    const size_t begin = c->begin, end = c->end;
-    const uint32_t *rows = w->rows_buf[c->buf];
-    const int64_t *packed = w->packed_buf[c->buf];
-    uint32_t *out_rows = w->rows_buf[!c->buf];
-    int64_t *out_packed = w->packed_buf[!c->buf];
-    uint8_t *dir = w->dir;
+    size_t N = start[m];
+    share sh = {0, 0, N * (size_t)t / (size_t)T, N * (size_t)(t + 1) / (size_t)T};
+    while (sh.i < m && start[sh.i + 1] <= sh.g0)
+        sh.i++;
+    sh.i_end = sh.i;
+    while (sh.i_end < m && start[sh.i_end] < sh.g1)
+        sh.i_end++;
+    return sh;
+}
+
+/* Candidate i's piece of share sh: its rows [*lo, *hi) (positions in its buffers). */
+static void piece_of(const share *sh, const size_t *start, const candidate *c, int i, size_t *lo,
+                     size_t *hi)
+{
+    size_t a = sh->g0 > start[i] ? sh->g0 : start[i];
+    size_t e = sh->g1 < start[i + 1] ? sh->g1 : start[i + 1];
+    *lo = c[i].begin + (a - start[i]);
+    *hi = c[i].begin + (e - start[i]);
+}
+
+/* Threads for a pass over N rows (one below PAR_PARTITION_ROWS). */
+static int part_threads(const grower *w, size_t N)
+{
     int nt = w->p->threads > MAX_PART_THREADS ? MAX_PART_THREADS : w->p->threads;
-    if (nt < 1 || end - begin < PAR_PARTITION_ROWS)
-        nt = 1;
-    size_t n_left[MAX_PART_THREADS + 1] = {0}, total_left = 0;
+    return nt < 1 || N < PAR_PARTITION_ROWS ? 1 : nt;
+}
+
+/* start[0..m] of candidates c[0..m) (see share) in the grower's part
+ * scratch, with room after it for lefts[T x m]; NULL when out of memory. */
+static size_t *part_scratch(grower *w, const candidate *c, int m, int nt)
+{
+    size_t need = (size_t)m + 1 + (size_t)nt * (size_t)m + (size_t)m;
+    if (w->s->cap_part < need) {
+        size_t cap = need > 2 * w->s->cap_part ? need : 2 * w->s->cap_part;
+        size_t *np = hpml_malloc_array(cap, sizeof *np);
+        if (!np)
+            return NULL;
+        hpml_free(w->s->part);
+        w->s->part = np;
+        w->s->cap_part = cap;
+    }
+    size_t *start = w->s->part;
+    start[0] = 0;
+    for (int i = 0; i < m; i++)
+        start[i + 1] = start[i] + (c[i].end - c[i].begin);
+    return start;
+}
+
+/* Stable partition of candidates c[0..m) (a whole depthwise level at once,
+ * or one lossguide leaf) by their splits: each candidate's rows, and the
+ * gradients that travel with them, go from its buffer into the other one
+ * (same positions), rows going left first; mid[i] gets the end of c[i]'s
+ * left part. Each share (see share) first counts its pieces' lefts; then
+ * every row is written once, to its final place: the order, and so the
+ * result, do not depend on the thread count. One parallel region for the
+ * level: its many small nodes are shared by all threads too. */
+static int partition(grower *w, const candidate *c, int m, size_t *mid)
+{
+    size_t N = 0;
+    for (int i = 0; i < m; i++)
+        N += c[i].end - c[i].begin;
+    const int nt = part_threads(w, N);
+    size_t *start = part_scratch(w, c, m, nt);
+    if (!start)
+        return -1;
+    size_t *lefts = start + m + 1; /* lefts[t * m + i]: share t's lefts of candidate i */
+    const gbdt_bins *b = w->b;
+    uint8_t *dir = w->dir;
+    int used = 1;
 #pragma omp parallel num_threads(nt)
     {
         int t = nt > 1 ? omp_get_thread_num() : 0, T = nt > 1 ? omp_get_num_threads() : 1;
-        size_t lo = begin + (end - begin) * (size_t)t / (size_t)T;
-        size_t hi = begin + (end - begin) * (size_t)(t + 1) / (size_t)T, nl = 0;
-        for (size_t k = lo; k < hi; k++) {
-            if (k + PART_PREFETCH < hi)
-                __builtin_prefetch(codes + rows[k + PART_PREFETCH]);
-            nl += dir[k] = (uint8_t)goes_left(codes, rows[k], s);
+        share sh = share_of(start, m, t, T);
+        for (int i = 0; i < m; i++)
+            lefts[(size_t)t * (size_t)m + (size_t)i] = 0;
+        for (int i = sh.i; i < sh.i_end; i++) {
+            const gbdt_split *s = &c[i].split;
+            const uint8_t *codes = b->codes_col + (size_t)s->feature * b->n_rows;
+            const uint32_t *rows = w->rows_buf[c[i].buf];
+            size_t lo, hi, nl = 0;
+            piece_of(&sh, start, c, i, &lo, &hi);
+            for (size_t k = lo; k < hi; k++) {
+                if (k + PART_PREFETCH < hi)
+                    __builtin_prefetch(codes + rows[k + PART_PREFETCH]);
+                nl += dir[k] = (uint8_t)goes_left(codes, rows[k], s);
+            }
+            lefts[(size_t)t * (size_t)m + (size_t)i] = nl;
         }
-        n_left[t + 1] = nl;
+        if (t == 0)
+            used = T;
 #pragma omp barrier
-#pragma omp single
-        {
-            for (int u = 1; u <= T; u++)
-                n_left[u] += n_left[u - 1];
-            total_left = n_left[T];
-        }
-        /* chunk t's lefts follow the earlier chunks' lefts; its rights follow
-         * all lefts and the earlier chunks' rights */
-        size_t l = begin + n_left[t], r = begin + total_left + (lo - begin) - n_left[t];
-        for (size_t k = lo; k < hi; k++) {
-            size_t at = dir[k] ? l++ : r++;
-            out_rows[at] = rows[k];
-            out_packed[at] = packed[k];
+        for (int i = sh.i; i < sh.i_end; i++) {
+            /* the piece's lefts follow the earlier pieces' lefts; its rights
+             * follow all lefts and the earlier pieces' rights */
+            size_t before = 0, total = 0;
+            for (int u = 0; u < T; u++) {
+                size_t x = lefts[(size_t)u * (size_t)m + (size_t)i];
+                before += u < t ? x : 0;
+                total += x;
+            }
+            const uint32_t *rows = w->rows_buf[c[i].buf];
+            const int64_t *packed = w->packed_buf[c[i].buf];
+            uint32_t *out_rows = w->rows_buf[!c[i].buf];
+            int64_t *out_packed = w->packed_buf[!c[i].buf];
+            size_t lo, hi;
+            piece_of(&sh, start, c, i, &lo, &hi);
+            size_t l = c[i].begin + before, r = c[i].begin + total + (lo - c[i].begin) - before;
+            for (size_t k = lo; k < hi; k++) {
+                size_t at = dir[k] ? l++ : r++;
+                out_rows[at] = rows[k];
+                out_packed[at] = packed[k];
+            }
         }
     }
-    return begin + total_left;
+    for (int i = 0; i < m; i++) {
+        mid[i] = c[i].begin;
+        for (int u = 0; u < used; u++)
+            mid[i] += lefts[(size_t)u * (size_t)m + (size_t)i];
+    }
+    return 0;
+}
+
+/* The rows of candidates c[0..m), whose children are all leaves, get their
+ * leaf's value (vl[i] left, vr[i] right) in place, without a partition:
+ * rows stay where they are (copied home from the scratch buffer). */
+static int assign_leaves(grower *w, const candidate *c, int m, const double *vl, const double *vr)
+{
+    size_t N = 0;
+    for (int i = 0; i < m; i++)
+        N += c[i].end - c[i].begin;
+    const int nt = part_threads(w, N);
+    size_t *start = part_scratch(w, c, m, nt);
+    if (!start)
+        return -1;
+    const gbdt_bins *b = w->b;
+#pragma omp parallel num_threads(nt)
+    {
+        int t = nt > 1 ? omp_get_thread_num() : 0, T = nt > 1 ? omp_get_num_threads() : 1;
+        share sh = share_of(start, m, t, T);
+        for (int i = sh.i; i < sh.i_end; i++) {
+            const gbdt_split *s = &c[i].split;
+            const uint8_t *codes = b->codes_col + (size_t)s->feature * b->n_rows;
+            const uint32_t *rows = w->rows_buf[c[i].buf];
+            const double l = vl[i], r = vr[i];
+            size_t lo, hi;
+            piece_of(&sh, start, c, i, &lo, &hi);
+            for (size_t k = lo; k < hi; k++) {
+                if (k + PART_PREFETCH < hi)
+                    __builtin_prefetch(codes + rows[k + PART_PREFETCH]);
+                w->leaf_value[k] = goes_left(codes, rows[k], s) ? l : r;
+            }
+            if (c[i].buf)
+                memcpy(w->rows + lo, rows + lo, (hi - lo) * sizeof *w->rows);
+        }
+    }
+    return 0;
 }
 
 static void build_hist(grower *w, candidate *c)
@@ -259,12 +388,10 @@ static int push(grower *w, const candidate *c)
     return 0;
 }
 
-/* Leaf i becomes a leaf for good: removed from the candidates. */
-static void retire(grower *w, size_t i)
+/* Removes candidate i from the waiting ones (depthwise keeps creation order). */
+static void unlink_candidate(grower *w, size_t i)
 {
-    make_leaf(w, &w->cand[i]);
-    hist_put(w, w->cand[i].hist);
-    if (w->p->policy == HPML_GROW_DEPTHWISE) { /* keep creation order: i is head */
+    if (w->p->policy == HPML_GROW_DEPTHWISE) { /* i is head */
         w->cand[i] = w->cand[w->head];
         w->head++;
     } else {
@@ -272,36 +399,77 @@ static void retire(grower *w, size_t i)
     }
 }
 
-/* Splits candidate i into two new candidates. */
-static hpml_status split_candidate(grower *w, size_t i)
+/* Leaf i becomes a leaf for good: removed from the candidates. */
+static void retire(grower *w, size_t i)
 {
-    candidate c = w->cand[i];
-    const gbdt_split *s = &c.split;
-    int l = add_node(w->t), r = add_node(w->t);
-    if (l < 0 || r < 0)
-        return HPML_ERR_NOMEM;
-    gbdt_node *nd = &w->t->nodes[c.node];
+    make_leaf(w, &w->cand[i]);
+    hist_put(w, w->cand[i].hist);
+    unlink_candidate(w, i);
+}
+
+/* Node fields of candidate c's split, and its two children's nodes. */
+static int split_node(grower *w, const candidate *c, int *l, int *r)
+{
+    const gbdt_split *s = &c->split;
+    *l = add_node(w->t);
+    *r = add_node(w->t);
+    if (*l < 0 || *r < 0)
+        return -1;
+    gbdt_node *nd = &w->t->nodes[c->node];
     nd->feature = s->feature;
-    nd->left = l;
-    nd->right = r;
+    nd->left = *l;
+    nd->right = *r;
     nd->bin = (uint8_t)s->bin;
     nd->missing_left = (uint8_t)s->missing_left;
     nd->threshold = w->b->categorical[s->feature] ? 0.0 : w->b->cuts[s->feature][s->bin - 1];
     nd->gain = s->gain;
-    nd->cover = (double)c.total.h / w->q->scale_h;
-    size_t mid = partition(w, &c, s);
+    nd->cover = (double)c->total.h / w->q->scale_h;
+    return 0;
+}
+
+/* Splits candidates cand[i..i+m) whose children are all leaves (max_depth)
+ * when no caller needs a leaf's rows together: the children's values go
+ * straight to their rows (assign_leaves), with no partition. For m > 1, i
+ * is head (depthwise). */
+static hpml_status split_last(grower *w, size_t i, int m)
+{
+    double *v = w->s->level_vals; /* v[k]: left, v[m + k]: right */
+    for (int k = 0; k < m; k++) {
+        const candidate *c = &w->cand[i + (size_t)k];
+        int l, r;
+        if (split_node(w, c, &l, &r) < 0)
+            return HPML_ERR_NOMEM;
+        v[k] = leaf_node(w, l, &c->split.left);
+        v[m + k] = leaf_node(w, r, &c->split.right);
+    }
+    if (assign_leaves(w, &w->cand[i], m, v, v + m) < 0)
+        return HPML_ERR_NOMEM;
+    for (int k = 0; k < m; k++) {
+        hist_put(w, w->cand[i + (size_t)k].hist);
+        w->cand[i + (size_t)k].hist = NULL;
+    }
+    if (m > 1)
+        w->head += (size_t)m;
+    else
+        unlink_candidate(w, i);
+    return HPML_OK;
+}
+
+/* Splits candidate i, whose rows partition() has split at mid (and moved to
+ * the other buffer), into two new candidates. */
+static hpml_status split_candidate(grower *w, size_t i, size_t mid)
+{
+    candidate c = w->cand[i];
+    const gbdt_split *s = &c.split;
+    int l, r;
+    if (split_node(w, &c, &l, &r) < 0)
+        return HPML_ERR_NOMEM;
     candidate L = {l, c.depth + 1, c.begin, mid, NULL, s->left, {.feature = -1}, 0};
     candidate R = {r, c.depth + 1, mid, c.end, NULL, s->right, {.feature = -1}, 0};
     L.total.n = (int64_t)(mid - c.begin); /* counts from the partition */
     R.total.n = (int64_t)(c.end - mid);
     L.buf = R.buf = !c.buf;
-    /* remove the parent (its slot is reused below) */
-    if (w->p->policy == HPML_GROW_DEPTHWISE) {
-        w->cand[i] = w->cand[w->head];
-        w->head++;
-    } else {
-        w->cand[i] = w->cand[--w->n_cand];
-    }
+    unlink_candidate(w, i); /* the parent (its slot is reused below) */
     int can_split = w->p->max_depth == 0 || c.depth + 1 < w->p->max_depth;
     if (can_split) {
         /* build the smaller child, subtract for the larger (in the parent's buffer) */
@@ -343,8 +511,161 @@ static hpml_status split_candidate(grower *w, size_t i)
     return HPML_OK;
 }
 
+/* Pairs of a level's children below this many rows (the smaller child) are
+ * built by one thread each, all pairs in one parallel region; larger ones
+ * by all threads, one at a time (their rows split). */
+#define LEVEL_PAIR_ROWS 65536
+
+/* The histograms of children kid[2k], kid[2k+1] of a split: the smaller one
+ * built, the larger one the parent's minus it (sub[k]) or built too. */
+static void build_pair(grower *w, candidate *kid, const int *sub, int k, int threads)
+{
+    candidate *L = &kid[2 * k], *R = L + 1;
+    candidate *small = L->total.n <= R->total.n ? L : R, *large = small == L ? R : L;
+    gbdt_hist hs = view(w, small->hist), hl = view(w, large->hist);
+    const gbdt_grow_params *p = w->p;
+    for (int u = 0; u < 1 + !sub[k]; u++) {
+        candidate *c = u ? large : small;
+        gbdt_hist h = u ? hl : hs;
+        gbdt_hist_build(w->b, p->features, p->n_features, w->rows_buf[c->buf] + c->begin,
+                        c->end - c->begin, w->packed_buf[c->buf] + c->begin, threads,
+                        threads > 1 ? w->s->spare : NULL, &h);
+    }
+    if (sub[k])
+        gbdt_hist_subtract(&hl, &hs, w->b->n_features, p->features, p->n_features, &hl);
+}
+
+/* Splits the depthwise batch cand[head..head+m), partitioned at mid[k],
+ * whose children may split again: the same result as split_candidate on
+ * each in turn (same nodes, same order of the new candidates), with the
+ * children's histograms and split searches done for the whole level in
+ * few parallel regions. */
+static hpml_status split_level(grower *w, int m, const size_t *mid)
+{
+    candidate *kid = w->s->level_kids;  /* 2m: the children, in order */
+    int *sub = w->s->level_sub;         /* m: the larger child is parent minus smaller */
+    int n_kids = 0;
+    hpml_status st = HPML_OK;
+    for (int k = 0; k < m; k++) {
+        candidate c = w->cand[w->head];
+        const gbdt_split *s = &c.split;
+        int l, r;
+        if (split_node(w, &c, &l, &r) < 0) {
+            st = HPML_ERR_NOMEM;
+            break;
+        }
+        candidate *L = &kid[2 * k], *R = L + 1;
+        *L = (candidate){l, c.depth + 1, c.begin, mid[k], NULL, s->left, {.feature = -1}, !c.buf};
+        *R = (candidate){r, c.depth + 1, mid[k], c.end, NULL, s->right, {.feature = -1}, !c.buf};
+        L->total.n = (int64_t)(mid[k] - c.begin); /* counts from the partition */
+        R->total.n = (int64_t)(c.end - mid[k]);
+        unlink_candidate(w, w->head);
+        n_kids += 2;
+        candidate *small = L->total.n <= R->total.n ? L : R, *large = small == L ? R : L;
+        reclaim(w, (size_t)-1);
+        large->hist = c.hist; /* the parent's histogram becomes the larger child's */
+        sub[k] = c.hist != NULL;
+        if (!(small->hist = hist_get(w)) || (!large->hist && !(large->hist = hist_get(w)))) {
+            st = HPML_ERR_NOMEM;
+            break;
+        }
+    }
+    if (st != HPML_OK) {
+        for (int k = 0; k < n_kids; k++)
+            hist_put(w, kid[k].hist);
+        return st;
+    }
+    /* big pairs with every thread, one after the other; the rest one per thread */
+    int n_small = 0;
+    for (int k = 0; k < m; k++) {
+        size_t rows = kid[2 * k].end - kid[2 * k].begin, rr = kid[2 * k + 1].end - kid[2 * k + 1].begin;
+        if ((rows < rr ? rows : rr) >= LEVEL_PAIR_ROWS)
+            build_pair(w, kid, sub, k, w->p->threads);
+        else
+            n_small++;
+    }
+#pragma omp parallel for schedule(dynamic, 1) num_threads(w->p->threads) if (n_small > 1)
+    for (int k = 0; k < m; k++) {
+        size_t rows = kid[2 * k].end - kid[2 * k].begin, rr = kid[2 * k + 1].end - kid[2 * k + 1].begin;
+        if ((rows < rr ? rows : rr) < LEVEL_PAIR_ROWS)
+            build_pair(w, kid, sub, k, 1);
+    }
+    candidate **all = w->s->level_ptr;
+    for (int k = 0; k < n_kids; k++)
+        all[k] = &kid[k];
+    find_splits(w, all, n_kids);
+    for (int k = 0; k < n_kids; k++) {
+        if (kid[k].split.feature < 0) { /* a leaf at once: no histogram to keep */
+            make_leaf(w, &kid[k]);
+            hist_put(w, kid[k].hist);
+        } else if (push(w, &kid[k]) < 0) {
+            for (; k < n_kids; k++)
+                hist_put(w, kid[k].hist);
+            return HPML_ERR_NOMEM;
+        }
+    }
+    return HPML_OK;
+}
+
+/* How many candidates to split from i on at once: depthwise, the rest of
+ * i's level (as many as max_leaves allows), which are then split in the
+ * same order as one by one; lossguide, one. */
+static int batch(const grower *w, size_t i, int leaves)
+{
+    if (w->p->policy != HPML_GROW_DEPTHWISE || i != w->head)
+        return 1;
+    int room = w->p->max_leaves > 0 ? w->p->max_leaves - leaves : INT_MAX, m = 1;
+    while (m < room && i + (size_t)m < w->n_cand && w->cand[i + (size_t)m].depth == w->cand[i].depth &&
+           w->cand[i + (size_t)m].split.feature >= 0)
+        m++;
+    return m;
+}
+
+/* Room for a batch of m candidates in the level scratch (and for the split
+ * searches of their 2m children, nf features each). */
+static int level_fit(gbdt_scratch *s, int m, int nf)
+{
+    size_t need = (size_t)m > 1 ? (size_t)m : 1;
+    if (s->cap_level < need) {
+        size_t cap = need > 2 * s->cap_level ? need : 2 * s->cap_level;
+        hpml_free(s->level_mid);
+        hpml_free(s->level_vals);
+        hpml_free(s->level_kids);
+        hpml_free(s->level_ptr);
+        hpml_free(s->level_sub);
+        hpml_free(s->level_open);
+        s->level_mid = hpml_malloc_array(cap, sizeof *s->level_mid);
+        s->level_vals = hpml_malloc_array(2 * cap, sizeof *s->level_vals);
+        s->level_kids = hpml_malloc_array(2 * cap, sizeof(candidate));
+        s->level_ptr = hpml_malloc_array(2 * cap, sizeof(candidate *));
+        s->level_sub = hpml_malloc_array(cap, sizeof *s->level_sub);
+        s->level_open = hpml_malloc_array(2 * cap, sizeof *s->level_open);
+        s->cap_level = s->level_mid && s->level_vals && s->level_kids && s->level_ptr &&
+                               s->level_sub && s->level_open ? cap : 0;
+        if (!s->cap_level)
+            return -1;
+    }
+    size_t per = 2 * need * (size_t)nf; /* two children per candidate */
+    if (s->cap_per_feature < per) {
+        hpml_free(s->per_feature);
+        if (!(s->per_feature = hpml_malloc_array(per, sizeof *s->per_feature))) {
+            s->cap_per_feature = 0;
+            return -1;
+        }
+        s->cap_per_feature = per;
+    }
+    return 0;
+}
+
 void gbdt_scratch_free(gbdt_scratch *s)
 {
+    hpml_free(s->part);
+    hpml_free(s->level_mid);
+    hpml_free(s->level_vals);
+    hpml_free(s->level_kids);
+    hpml_free(s->level_ptr);
+    hpml_free(s->level_sub);
+    hpml_free(s->level_open);
     for (int i = 0; s->pool && i < s->n_pool; i++)
         hpml_free(s->pool[i]);
     hpml_free(s->pool);
@@ -379,12 +700,8 @@ static int scratch_fit(gbdt_scratch *s, size_t n, int nf, size_t hist_bytes, int
         if (!(s->pool = hpml_calloc((size_t)s->cap_pool, sizeof *s->pool)))
             return -1;
     }
-    if (s->cap_features < nf) { /* two candidates' searches at once */
-        hpml_free(s->per_feature);
-        if (!(s->per_feature = hpml_malloc_array(2 * (size_t)nf, sizeof *s->per_feature)))
-            return -1;
-        s->cap_features = nf;
-    }
+    if (level_fit(s, 1, nf) < 0) /* the root, and one leaf's two children */
+        return -1;
     if (s->cap_rows < n || !s->tmp) {
         size_t cap = n ? n : 1;
         hpml_free(s->tmp);
@@ -417,7 +734,6 @@ hpml_status gbdt_grow_tree(const gbdt_bins *b, uint32_t *rows, size_t n, int64_t
     w.identity = n == b->n_rows && (n == 0 || rows[n - 1] == n - 1);
     if (scratch_fit(s, n, b->n_features, w.hist_bytes, p->threads) < 0 || root.node < 0)
         goto nomem;
-    w.per_feature = s->per_feature;
     w.tmp = s->tmp;
     w.tmp_packed = s->tmp_packed;
     w.dir = s->dir;
@@ -445,9 +761,28 @@ hpml_status gbdt_grow_tree(const gbdt_bins *b, uint32_t *rows, size_t n, int64_t
         long i = pick(&w);
         if (i < 0)
             break;
-        if ((st = split_candidate(&w, (size_t)i)) != HPML_OK)
+        int m = batch(&w, (size_t)i, leaves);
+        if (level_fit(s, m, b->n_features) < 0)
             goto nomem;
-        leaves++;
+        if (p->max_depth > 0 && w.cand[i].depth + 1 >= p->max_depth && !p->leaf_rows) {
+            if ((st = split_last(&w, (size_t)i, m)) != HPML_OK)
+                goto nomem;
+        } else {
+            if (partition(&w, &w.cand[i], m, s->level_mid) < 0)
+                goto nomem;
+            /* a depthwise batch starts at head (m = 1 may be any leaf) */
+            int last = p->max_depth > 0 && w.cand[i].depth + 1 >= p->max_depth;
+            if (m > 1 && !last) {
+                if ((st = split_level(&w, m, s->level_mid)) != HPML_OK)
+                    goto nomem;
+            } else {
+                for (int k = 0; k < m; k++)
+                    if ((st = split_candidate(&w, k == 0 ? (size_t)i : w.head,
+                                              s->level_mid[k])) != HPML_OK)
+                        goto nomem;
+            }
+        }
+        leaves += m;
     }
     while (w.n_cand > w.head)
         retire(&w, w.head);

@@ -40,13 +40,11 @@ typedef struct gbdt_grow_params {
     const int *features;    /* features a split may use (column sample), ascending; NULL: all */
     int n_features;
     size_t hist_budget;     /* bytes of histograms kept for subtraction (0: 1 GiB) */
+    int leaf_rows;          /* nonzero: every leaf's rows end contiguous in rows (the
+                               quantile renewal reads them); zero lets the last level
+                               (max_depth) skip its partition */
 } gbdt_grow_params;
 
-/* Grows a tree on rows[0..n) of the binned matrix b with
- * packed quantized gradients at scales q: packed[k] belongs to rows[k]. rows
- * is reordered (packed is scratch afterwards): on return each leaf's rows are contiguous
- * (keeping their relative order), and leaf_value[k] is the output of rows[k]
- * (learning rate applied). t must be empty ({0}); free with gbdt_tree_free. */
 /* Buffers a grower keeps from one tree to the next (so growing a tree
  * allocates only its nodes). Start from {0}; free with gbdt_scratch_free. */
 typedef struct gbdt_scratch {
@@ -55,17 +53,32 @@ typedef struct gbdt_scratch {
     size_t hist_bytes;
     void *cand;             /* the grower's candidate array */
     size_t cap_cand;
-    struct gbdt_split *per_feature;
-    int cap_features;
+    struct gbdt_split *per_feature;  /* split searches: cap_per_feature (candidate x feature) */
+    size_t cap_per_feature;
     uint32_t *tmp;          /* partition scratch, cap_rows each */
     int64_t *tmp_packed;
     uint8_t *dir;
     size_t cap_rows;
     int64_t *spare;         /* histograms of the other threads (rows split) */
     size_t cap_spare;
+    size_t *part;           /* partition bookkeeping (shares' counts), cap_part */
+    size_t cap_part;
+    size_t *level_mid;      /* per candidate of a batch: end of its left part */
+    double *level_vals;     /* 2 x cap_level: a last-level batch's left and right values */
+    void *level_kids;       /* 2 x cap_level: a level's children (the grower's candidates) */
+    void *level_ptr;        /* 2 x cap_level: pointers to them */
+    int *level_sub;         /* cap_level: a pair's larger child comes by subtraction */
+    int *level_open;        /* 2 x cap_level: the children whose splits are searched */
+    size_t cap_level;
 } gbdt_scratch;
 void gbdt_scratch_free(gbdt_scratch *s);
 
+/* Grows a tree on rows[0..n) of the binned matrix b with
+ * packed quantized gradients at scales q: packed[k] belongs to rows[k]. rows
+ * is reordered (packed is scratch afterwards): on return leaf_value[k] is the
+ * output of rows[k] (learning rate applied), and with p->leaf_rows each
+ * leaf's rows are contiguous (keeping their relative order). t must be empty
+ * ({0}); free with gbdt_tree_free. */
 hpml_status gbdt_grow_tree(const gbdt_bins *b, uint32_t *rows, size_t n, int64_t *packed,
                            const gbdt_quant *q, const gbdt_grow_params *p, gbdt_scratch *s,
                            gbdt_tree *t, double *leaf_value);
