@@ -73,10 +73,10 @@ build/san/libhpml.a: $(SAN_OBJ)
 build/san/hpml: $(SAN_CLI) build/san/libhpml.a
 	$(CC) -fopenmp $(SAN) -o $@ $(SAN_CLI) build/san/libhpml.a $(LIBS)
 
-build/tests/%: tests/unit/%.c lib/libhpml.a tests/unit/check.h
+build/tests/%: tests/unit/%.c lib/libhpml.a tests/unit/check.h tests/unit/testdata.h
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_BASE) $(BLAS_CFLAGS) $(CFLAGS) -o $@ $< lib/libhpml.a $(LIBS)
-build/san/tests/%: tests/unit/%.c build/san/libhpml.a tests/unit/check.h
+build/san/tests/%: tests/unit/%.c build/san/libhpml.a tests/unit/check.h tests/unit/testdata.h
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_BASE) $(BLAS_CFLAGS) -O1 $(SAN) -o $@ $< build/san/libhpml.a $(LIBS)
 

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "check.h"
+#include "testdata.h"
 #include "nn/loss.h"
 #include "nn/net.h"
 #include "nn/optim.h"
@@ -331,42 +332,6 @@ static void test_finite_differences(void)
 
 /* ------------------------------------------------------------ whole models */
 
-static char tmpdir[64];
-
-static const char *tmp_path(const char *name)
-{
-    static char buf[128];
-    snprintf(buf, sizeof buf, "%s/%s", tmpdir, name);
-    return buf;
-}
-
-static unsigned char *slurp(const char *path, size_t *n)
-{
-    FILE *f = fopen(path, "rb");
-    *n = 0;
-    if (!f)
-        return NULL;
-    fseek(f, 0, SEEK_END);
-    long len = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    unsigned char *b = malloc((size_t)len + 1);
-    *n = fread(b, 1, (size_t)len, f);
-    fclose(f);
-    return b;
-}
-
-static uint64_t lcg = 1;
-static double unif(void)
-{
-    lcg = lcg * 6364136223846793005ull + 1442695040888963407ull;
-    return (double)(lcg >> 11) * 0x1.0p-53;
-}
-static double gauss(void)
-{
-    double u = unif() + 1e-12, v = unif();
-    return sqrt(-2 * log(u)) * cos(6.283185307179586 * v);
-}
-
 typedef struct data {
     hpml_table *t;
     hpml_dataset *d;
@@ -400,7 +365,7 @@ static void test_linear_regression_closed_form(void)
     size_t cap = (size_t)n * 80 + 32, len = 0;
     char *csv = malloc(cap);
     double X[400][4], Y[400];
-    lcg = 5;
+    lcg_state = 5;
     len += (size_t)snprintf(csv, cap, "x0,x1,x2,y\n");
     for (int i = 0; i < n; i++) {
         double a = gauss() * 2 + 1, b = gauss() * 0.5 - 3, c = unif() * 10;
@@ -466,7 +431,7 @@ static void test_xor(void)
 {
     char csv[16384];
     size_t len = (size_t)snprintf(csv, sizeof csv, "a,b,y\n");
-    lcg = 9;
+    lcg_state = 9;
     for (int i = 0; i < 200; i++) {
         int a = i & 1, b = (i >> 1) & 1;
         len += (size_t)snprintf(csv + len, sizeof csv - len, "%.4f,%.4f,%s\n",
@@ -493,28 +458,6 @@ static void test_xor(void)
     }
     hpml_model_free(m);
     data_free(&dd);
-}
-
-/* A table with numeric (some missing) and categorical features and three
- * targets (regression y, binary bin, 3 classes cls). */
-static char *make_csv(size_t n, uint64_t seed)
-{
-    lcg = seed;
-    size_t cap = 128 + n * 160, len = 0;
-    char *s = malloc(cap);
-    len += (size_t)snprintf(s + len, cap - len, "x0,x1,x2,x3,c,y,bin,cls\n");
-    for (size_t i = 0; i < n; i++) {
-        double x0 = gauss(), x1 = gauss(), x2 = unif(), x3 = gauss();
-        int c = (int)(unif() * 3);
-        double y = sin(2 * x0) + x1 * x2 + (c == 1 ? 1.0 : 0.0) + 0.1 * gauss();
-        int cls = x0 > 0.5 ? 2 : x0 > -0.5 ? 1 : 0;
-        char x3s[32] = "";
-        if (unif() >= 0.1)
-            snprintf(x3s, sizeof x3s, "%.6g", x3);
-        len += (size_t)snprintf(s + len, cap - len, "%.6g,%.6g,%.6g,%s,%c,%.6g,%d,%d\n", x0, x1,
-                                x2, x3s, "abc"[c], y, y > 0.3, cls);
-    }
-    return s;
 }
 
 static data data_for(const char *csv, const char *target)
@@ -782,11 +725,8 @@ static void test_early_stopping(void)
 
 int main(void)
 {
-    snprintf(tmpdir, sizeof tmpdir, "/tmp/hpml_test_nn_XXXXXX");
-    if (!mkdtemp(tmpdir)) {
-        perror("mkdtemp");
+    if (tmpdir_make("hpml_test_nn"))
         return 1;
-    }
     RUN(test_against_pytorch);
     RUN(test_finite_differences);
     RUN(test_linear_regression_closed_form);
@@ -795,9 +735,6 @@ int main(void)
     RUN(test_mc_dropout);
     RUN(test_bad_params);
     RUN(test_early_stopping);
-    char cmd[128];
-    snprintf(cmd, sizeof cmd, "rm -rf %s", tmpdir);
-    if (system(cmd) != 0)
-        fprintf(stderr, "could not remove %s\n", tmpdir);
+    tmpdir_remove();
     return check_summary();
 }
