@@ -178,8 +178,9 @@ int report_train_json(const train_report *r)
     json_str(stdout, hpml_model_target_name(m));
     printf(", \"n_train\": %zu, \"n_valid\": %zu, \"n_features\": %d", r->n_train, r->n_valid,
            hpml_model_n_features(m));
-    printf(", \"read_seconds\": %.6f, \"train_seconds\": %.6f, \"peak_rss_mib\": %.1f",
-           r->read_seconds, r->train_seconds, r->peak_rss_mib);
+    printf(", \"read_seconds\": %.6f, \"train_seconds\": %.6f, \"peak_rss_mib\": %.1f, "
+           "\"loop_seconds\": %.6f", r->read_seconds, r->train_seconds, r->peak_rss_mib,
+           r->loop_seconds);
     printf(",\n \"params\": ");
     if (r->nn)
         nn_params_json(r->nn);

@@ -14,6 +14,8 @@ typedef struct train_report {
     const hpml_nn_params *nn;          /* nets, or NULL */
     size_t n_train, n_valid;
     double read_seconds, train_seconds, peak_rss_mib;
+    double loop_seconds;     /* the progress clock at the last round or epoch (nets: the
+                                epochs alone, without preparing the inputs) */
 } train_report;
 
 int report_train_text(const train_report *r);

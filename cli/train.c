@@ -104,11 +104,13 @@ static int gbdt_params_from(const cli_args *a, hpml_gbdt_params *p)
 
 typedef struct progress_state {
     int log_every, bar;
+    double loop_seconds;     /* at the last round/epoch: since the first began */
 } progress_state;
 
 static int on_progress(const hpml_progress *p, void *user)
 {
-    const progress_state *s = user;
+    progress_state *s = user;
+    s->loop_seconds = p->seconds;
     if (s->log_every > 0 && (p->round % s->log_every == 0 || p->round == p->n_rounds)) {
         if (s->bar)
             fprintf(stderr, "\r%*s\r", 60, "");
@@ -222,11 +224,9 @@ int cmd_train(int argc, char **argv)
         (rc = cli_get_int(&a, "log-every", 0, 0, 1 << 30, &log_every)) != 0)
         goto out;
     int json = cli_get(&a, "json") != NULL;
-    progress_state ps = {log_every, !json && isatty(2)};
-    if (ps.log_every || ps.bar) {
-        p.progress = np.progress = on_progress;
-        p.progress_user = np.progress_user = &ps;
-    }
+    progress_state ps = {log_every, !json && isatty(2), 0};
+    p.progress = np.progress = on_progress; /* also keeps the loop's time */
+    p.progress_user = np.progress_user = &ps;
     uint64_t seed = mk == HPML_MODEL_GBDT ? p.seed : np.seed;
     double t0 = cli_now_seconds();
     if ((rc = cli_read_table(&a, a.pos[0], &t)) != 0 || (rc = cli_make_dataset(&a, t, &d)) != 0 ||
@@ -256,6 +256,7 @@ int cmd_train(int argc, char **argv)
                       .params = mk == HPML_MODEL_GBDT ? &p : NULL,
                       .nn = mk == HPML_MODEL_GBDT ? NULL : &np, .n_train = n_train,
                       .n_valid = n_valid, .read_seconds = t1 - t0, .train_seconds = t2 - t1,
+                      .loop_seconds = ps.loop_seconds,
                       .peak_rss_mib = cli_peak_rss_mib()};
     rc = json ? report_train_json(&r) : report_train_text(&r);
 out:

@@ -358,7 +358,9 @@ typedef struct hpml_progress {
     double train_metric;        /* on the training rows */
     double valid_metric;        /* on the validation rows; NaN without them */
     int best_round;             /* round of the best valid_metric so far (0: none) */
-    double seconds;             /* since training started */
+    double seconds;             /* since training started (trees: binning included;
+                                   nets: since the first epoch began, after the
+                                   inputs were prepared) */
 } hpml_progress;
 /* Called on the training thread; return nonzero to stop training early (the
  * model keeps the rounds done so far). */

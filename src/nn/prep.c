@@ -32,48 +32,66 @@ hpml_status nn_prep_fit(nn_prep *p, const hpml_dataset *d, const uint32_t *rows,
     p->indicator = hpml_malloc_array((size_t)nf, sizeof *p->indicator);
     p->mean = hpml_calloc((size_t)nf, sizeof *p->mean);
     p->inv_std = hpml_malloc_array((size_t)nf, sizeof *p->inv_std);
-    float *col = hpml_malloc_array(n ? n : 1, sizeof *col);
     hpml_status st = HPML_OK;
-    if (!p->first || !p->n_cat || !p->indicator || !p->mean || !p->inv_std || !col) {
+    if (!p->first || !p->n_cat || !p->indicator || !p->mean || !p->inv_std) {
+        st = hpml_fail(HPML_ERR_NOMEM, "out of memory preparing the net's inputs");
+        goto out;
+    }
+    /* numeric features' statistics, in parallel (each feature on its own) */
+    int failed = 0;
+#pragma omp parallel
+    {
+        float *col = hpml_malloc_array(n ? n : 1, sizeof *col); /* this thread's column */
+#pragma omp for schedule(dynamic, 4)
+        for (int j = 0; j < nf; j++) {
+            p->indicator[j] = -1;
+            p->inv_std[j] = 1.0f;
+            if (hpml_dataset_feature_type(d, j) == HPML_COL_CATEGORICAL)
+                continue;
+            if (!col || hpml_dataset_gather(d, j, rows, n, col) != HPML_OK) {
+#pragma omp atomic write
+                failed = 1;
+                continue;
+            }
+            double sum = 0, v = 0;
+            size_t present = 0;
+            for (size_t i = 0; i < n; i++)
+                if (!isnan(col[i]))
+                    sum += col[i], present++;
+            double mean = present ? sum / (double)present : 0;
+            for (size_t i = 0; i < n; i++)
+                if (!isnan(col[i]))
+                    v += (col[i] - mean) * (col[i] - mean);
+            double sd = present ? sqrt(v / (double)present) : 0;
+            p->mean[j] = (float)mean;
+            p->inv_std[j] = sd > 0 && isfinite(sd) ? (float)(1.0 / sd) : 1.0f;
+            if (missing_indicators && present < n)
+                p->indicator[j] = -2; /* numbered after all features, below */
+        }
+        hpml_free(col);
+    }
+    if (failed) {
         st = hpml_fail(HPML_ERR_NOMEM, "out of memory preparing the net's inputs");
         goto out;
     }
     long inputs = 0;
     for (int j = 0; j < nf; j++) {
         p->first[j] = (int32_t)inputs;
-        p->indicator[j] = -1;
-        p->inv_std[j] = 1.0f;
-        if (hpml_dataset_feature_type(d, j) == HPML_COL_CATEGORICAL) {
-            int32_t k = hpml_dataset_feature_n_categories(d, j);
-            if (k > max_categories) {
-                st = hpml_fail(HPML_ERR_ARG, "feature '%s' has %d categories: a net one-hot "
-                               "encodes categorical features, and more than max_categories (%d) "
-                               "would make the net huge. Leave it out (--ignore %s), or raise "
-                               "--max-categories", hpml_dataset_feature_name(d, j), k,
-                               max_categories, hpml_dataset_feature_name(d, j));
-                goto out;
-            }
-            p->n_cat[j] = k > 0 ? k : 1;
-            inputs += p->n_cat[j];
+        if (hpml_dataset_feature_type(d, j) != HPML_COL_CATEGORICAL) {
+            inputs++;
             continue;
         }
-        if ((st = hpml_dataset_gather(d, j, rows, n, col)) != HPML_OK)
+        int32_t k = hpml_dataset_feature_n_categories(d, j);
+        if (k > max_categories) {
+            st = hpml_fail(HPML_ERR_ARG, "feature '%s' has %d categories: a net one-hot "
+                           "encodes categorical features, and more than max_categories (%d) "
+                           "would make the net huge. Leave it out (--ignore %s), or raise "
+                           "--max-categories", hpml_dataset_feature_name(d, j), k,
+                           max_categories, hpml_dataset_feature_name(d, j));
             goto out;
-        double s = 0, v = 0;
-        size_t present = 0;
-        for (size_t i = 0; i < n; i++)
-            if (!isnan(col[i]))
-                s += col[i], present++;
-        double mean = present ? s / (double)present : 0;
-        for (size_t i = 0; i < n; i++)
-            if (!isnan(col[i]))
-                v += (col[i] - mean) * (col[i] - mean);
-        double sd = present ? sqrt(v / (double)present) : 0;
-        p->mean[j] = (float)mean;
-        p->inv_std[j] = sd > 0 && isfinite(sd) ? (float)(1.0 / sd) : 1.0f;
-        inputs++;
-        if (missing_indicators && present < n)
-            p->indicator[j] = -2; /* numbered after all features, below */
+        }
+        p->n_cat[j] = k > 0 ? k : 1;
+        inputs += p->n_cat[j];
     }
     for (int j = 0; j < nf; j++)
         if (p->indicator[j] == -2)
@@ -101,7 +119,6 @@ hpml_status nn_prep_fit(nn_prep *p, const hpml_dataset *d, const uint32_t *rows,
         p->y_std = sd > 0 && isfinite(sd) ? sd : 1;
     }
 out:
-    hpml_free(col);
     if (st != HPML_OK)
         nn_prep_free(p);
     return st;
@@ -154,8 +171,20 @@ hpml_status nn_prep_dataset(const nn_prep *p, const hpml_dataset *d, const uint3
                 st = HPML_ERR_ARG;
                 break;
             }
+            if (p->n_cat[j]) {
+                for (size_t i = 0; i < m; i++)
+                    encode(p, j, col[i], z + (i0 + i) * ni);
+                continue;
+            }
+            /* numeric: the common case, without encode's branches */
+            float *zc = z + i0 * ni + p->first[j];
+            const float mean = p->mean[j], inv = p->inv_std[j];
             for (size_t i = 0; i < m; i++)
-                encode(p, j, col[i], z + (i0 + i) * ni);
+                zc[i * ni] = isnan(col[i]) ? 0.0f : (col[i] - mean) * inv;
+            if (p->indicator[j] >= 0)
+                for (size_t i = 0; i < m; i++)
+                    if (isnan(col[i]))
+                        z[(i0 + i) * ni + (size_t)p->indicator[j]] = 1.0f;
         }
     }
     if (st != HPML_OK)
