@@ -387,7 +387,8 @@ HPML_API int32_t hpml_model_category_code(const hpml_model *m, int j, const char
  * without validation rows). */
 HPML_API void hpml_model_history(const hpml_model *m, int *n, const char **metric,
                                  const double **train, const double **valid);
-/* Threads prediction uses (0: all cores, the default). */
+/* Threads prediction uses (0: all cores, the default). Nets set OpenBLAS's
+ * thread count, which is process-wide, for the duration of each call. */
 HPML_API void hpml_model_set_threads(hpml_model *m, int threads);
 
 /* Predicts n_rows rows given as raw feature values, row-major: x[i *

@@ -660,6 +660,11 @@ static void test_bad_params(void)
     p.max_categories = 2;
     CHECK_FAILS(hpml_nn_train(dd.d, NULL, 0, NULL, NULL, 0, &p, &m), HPML_ERR_ARG,
                 "feature 'c' has 3 categories");
+    /* early stopping without validation rows */
+    hpml_nn_params_init(&p, HPML_MODEL_MLP);
+    p.early_stopping_rounds = 3;
+    CHECK_FAILS(hpml_nn_train(dd.d, NULL, 0, NULL, NULL, 0, &p, &m), HPML_ERR_ARG,
+                "needs validation rows");
     /* a classification task with a regression loss */
     data db = data_for(csv, "bin");
     hpml_nn_params_init(&p, HPML_MODEL_MLP);
