@@ -19,8 +19,7 @@
 # Debian's pandas is not visible to a pyenv/venv python3 earlier on PATH),
 # BENCH_LEUKEMIA (path of the wide file).
 #
-# Normally run through `make bench` or `bench/run.sh [csv_load]`; run.sh builds
-# build/bench/gen_csv first.
+# Normally run through `make bench` or `bench/run.sh [csv_load]`.
 set -euo pipefail
 cd "$(dirname "$0")/.."   # repo root: every path below is relative to it
 
@@ -52,31 +51,11 @@ mkdir -p "$OUT"
 # The sidecar records the parameters, the generator source's hash and the file
 # size after generation; a file whose size differs (truncated, edited) or a
 # changed gen_csv.c is regenerated.
-gen_hash=$(sha256sum bench/gen_csv.c | cut -c1-16)
-meta="$SYNTH.meta"
-want_meta="rows=$ROWS cols=$COLS seed=$SEED gen=$gen_hash"
-reuse=0
-if [ -f "$SYNTH" ] && [ -f "$meta" ]; then
-    size_now=$(stat -c %s "$SYNTH")
-    if [ "$(sed -n 1p "$meta")" = "$want_meta" ] && [ "$(sed -n 2p "$meta")" = "size=$size_now" ]; then
-        reuse=1
-    fi
-fi
-if [ "$reuse" = 1 ]; then
-    echo "csv_load: reusing $SYNTH ($(stat -c %s "$SYNTH") bytes)"
-else
-    # ~9.1 bytes per field; ask for 20% headroom before writing anything.
-    need=$(( ROWS * (COLS + 1) * 11 ))
-    avail=$(df --output=avail -B1 "$OUT" | tail -n 1 | tr -d ' ')
-    [ "$avail" -gt "$need" ] || die "need ~$((need / 1000000)) MB free in $OUT, have $((avail / 1000000)) MB"
-    echo "csv_load: generating $SYNTH ($ROWS x $COLS + target, seed $SEED)"
-    rm -f "$SYNTH" "$meta"
-    # temp name + mv: an interrupted run never leaves a truncated file that
-    # looks reusable
-    "$GEN" "$ROWS" "$COLS" "$SEED" >"$SYNTH.tmp"
-    mv "$SYNTH.tmp" "$SYNTH"
-    printf '%s\nsize=%s\n' "$want_meta" "$(stat -c %s "$SYNTH")" >"$meta"
-fi
+source bench/lib.sh
+build_gen csv
+# ~9.1 bytes per field; ask for 20% headroom before writing anything.
+cached_gen csv_load "$SYNTH" "rows=$ROWS cols=$COLS seed=$SEED gen=$(gen_hash csv)" \
+    $((ROWS * (COLS + 1) * 11)) "$GEN" "$ROWS" "$COLS" "$SEED"
 
 # --- commands. pandas prints its read_csv-only time from inside the process
 # (the whole-process time also pays interpreter start-up and `import pandas`).

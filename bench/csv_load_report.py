@@ -11,9 +11,10 @@ import json
 import os
 import platform
 import statistics
-import subprocess
 import sys
 import time
+
+from report_common import machine_facts, ratio
 
 MB = 1e6
 TOOLS = [("pandas", "pandas.read_csv"),
@@ -55,32 +56,9 @@ def fmt(x, spec, width):
     return format("n/a" if x is None else format(x, spec), f">{width}")
 
 
-def ratio(a, b):
-    return None if a is None or b is None or b == 0 else a / b
-
-
 def machine():
-    cpu = "?"
-    try:
-        with open("/proc/cpuinfo") as f:
-            for line in f:
-                if line.startswith("model name"):
-                    cpu = line.split(":", 1)[1].strip()
-                    break
-    except OSError:
-        pass
-    mem = "?"
-    try:
-        with open("/proc/meminfo") as f:
-            mem = f"{int(f.readline().split()[1]) / 2**20:.0f} GiB"
-    except (OSError, ValueError, IndexError):
-        pass
-    try:
-        sha = subprocess.run(["git", "rev-parse", "--short", "HEAD"],
-                             capture_output=True, text=True).stdout.strip()
-    except OSError:
-        sha = ""
-    return (f"{os.cpu_count()} cores ({cpu}), {mem} RAM, "
+    cpu, cores, mem, sha = machine_facts()
+    return (f"{cores} cores ({cpu}), {mem} RAM, "
             f"{platform.system()} {platform.release()}; hpml built from HEAD {sha or '?'}"
             " (plus any uncommitted changes)")
 

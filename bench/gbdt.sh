@@ -113,31 +113,11 @@ if [ "$HPML_OK" = 1 ]; then
     if grep -q -- '--threads' <<<"$("$HPML" eval --help 2>&1)"; then HPML_EVAL_THREADS=1; fi
 fi
 
-# --- generator: standalone C, built here (only this benchmark uses it)
-if [ ! -x "$GEN" ] || [ bench/gen_gbdt.c -nt "$GEN" ]; then
-    gcc -std=c11 -O2 -Wall -Wextra -Werror -o "$GEN" bench/gen_gbdt.c -lm
-fi
+# --- generator: standalone C (bench/lib.sh builds it and caches its files)
+source bench/lib.sh
+build_gen gbdt
 
-# cached_gen FILE META CMD...: run CMD (which writes FILE) unless FILE exists with
-# a sidecar FILE.meta whose first line is META and whose second line matches
-# the file's current size. Temp name + mv: an interrupted run never leaves a
-# truncated file that looks reusable.
-cached_gen() {
-    local file=$1 want=$2; shift 2
-    if [ -f "$file" ] && [ -f "$file.meta" ] &&
-       [ "$(sed -n 1p "$file.meta")" = "$want" ] &&
-       [ "$(sed -n 2p "$file.meta")" = "size=$(stat -c %s "$file")" ]; then
-        echo "gbdt: reusing $file"
-        return
-    fi
-    echo "gbdt: generating $file"
-    rm -f "$file" "$file.meta"
-    "$@" >"$file.tmp"
-    mv "$file.tmp" "$file"
-    printf '%s\nsize=%s\n' "$want" "$(stat -c %s "$file")" >"$file.meta"
-}
-
-gen_hash=$(sha256sum bench/gen_gbdt.c | cut -c1-16)
+gen_hash=$(gen_hash gbdt)
 # prepare DS: sets TRAIN TEST TARGET TASK for dataset DS (generating or
 # joining it first if needed); returns 1 if the data is absent.
 prepare() {
@@ -149,14 +129,10 @@ prepare() {
         TRAIN=$OUT/gbdt_${ds}_train_${ROWS}_s${SEED}.csv
         TEST=$OUT/gbdt_${ds}_test_${TEST_ROWS}_s${SEED}.csv
         # ~0.5 KB per row at most (regression: ~425 bytes)
-        local need=$(( (ROWS + TEST_ROWS) * 600 ))
-        local avail
-        avail=$(df --output=avail -B1 "$OUT" | tail -n 1 | tr -d ' ')
-        [ "$avail" -gt "$need" ] || die "need ~$((need / 1000000)) MB free in $OUT"
-        cached_gen "$TRAIN" "kind=$ds rows=$ROWS seed=$SEED stream=1 gen=$gen_hash" \
-            "$GEN" "$ds" "$ROWS" "$SEED" 1
-        cached_gen "$TEST" "kind=$ds rows=$TEST_ROWS seed=$SEED stream=2 gen=$gen_hash" \
-            "$GEN" "$ds" "$TEST_ROWS" "$SEED" 2
+        cached_gen gbdt "$TRAIN" "kind=$ds rows=$ROWS seed=$SEED stream=1 gen=$gen_hash" \
+            $((ROWS * 600)) "$GEN" "$ds" "$ROWS" "$SEED" 1
+        cached_gen gbdt "$TEST" "kind=$ds rows=$TEST_ROWS seed=$SEED stream=2 gen=$gen_hash" \
+            $((TEST_ROWS * 600)) "$GEN" "$ds" "$TEST_ROWS" "$SEED" 2
         ;;
     higgs)
         TASK=binary TARGET=label

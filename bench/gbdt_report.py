@@ -25,11 +25,11 @@ Where each figure comes from:
 """
 import json
 import os
-import platform
 import statistics
-import subprocess
 import sys
 import time
+
+from report_common import f, find, machine, other_cores, ratio
 
 MB = 1e6
 MIB = 1048576.0
@@ -39,21 +39,6 @@ TOOL_NAMES = {"hpml": "hpml", "xgboost": "XGBoost", "sklearn": "sklearn HGB"}
 BAR_TIME, BAR_RSS, BAR_AUC, BAR_RMSE, BAR_PRED = 0.5, 0.5, 0.002, 0.01, 2.0
 BAR_SETS = ("binary", "regression")
 OTHER_WARN = 0.1
-
-
-def find(d, *keys):
-    """d[key] for the first key present at top level or in a nested object."""
-    if not isinstance(d, dict):
-        return None
-    for k in keys:
-        if k in d:
-            return d[k]
-    for v in d.values():
-        if isinstance(v, dict):
-            for k in keys:
-                if k in v:
-                    return v[k]
-    return None
 
 
 def load(path):
@@ -84,12 +69,6 @@ def load(path):
             else:
                 lst[-1][parts[4]] = rec
     return meta, floor, runs
-
-
-def other_cores(rec):
-    if rec and "other_cpu_s" in rec and rec.get("wall_s"):
-        return rec["other_cpu_s"] / rec["wall_s"]
-    return None
 
 
 def summarize_anchor(runs):
@@ -154,14 +133,6 @@ def summarize_hpml(runs, task_of):
     }
 
 
-def f(x, spec, dash="—"):
-    return dash if x is None else format(x, spec)
-
-
-def ratio(a, b):
-    return None if a is None or b is None or b == 0 else a / b
-
-
 def bars(s, x):
     """(time ratio, rss ratio, metric ok, predict speed-up) marks for hpml."""
     if s.get("failed") or x is None or x.get("failed"):
@@ -189,30 +160,6 @@ def marks(b):
         "R:" + m(None if b["rss"] is None else b["rss"] <= BAR_RSS),
         "Q:" + m(b["metric_ok"]),
         "P:" + m(None if b["pred"] is None else b["pred"] >= BAR_PRED)])
-
-
-def machine():
-    cpu = "?"
-    try:
-        with open("/proc/cpuinfo") as fh:
-            for line in fh:
-                if line.startswith("model name"):
-                    cpu = line.split(":", 1)[1].strip()
-                    break
-    except OSError:
-        pass
-    mem = "?"
-    try:
-        with open("/proc/meminfo") as fh:
-            mem = f"{int(fh.readline().split()[1]) / 2**20:.0f} GiB"
-    except (OSError, ValueError, IndexError):
-        pass
-    try:
-        sha = subprocess.run(["git", "rev-parse", "--short", "HEAD"],
-                             capture_output=True, text=True).stdout.strip()
-    except OSError:
-        sha = "?"
-    return f"{cpu}, {os.cpu_count()} cores, {mem}; {platform.platform()}; hpml {sha or '?'}"
 
 
 DS_INFO = {

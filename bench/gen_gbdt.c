@@ -37,6 +37,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "gen_rng.h"
+
 #define OUTBUF (8u << 20) /* flush threshold: 8 MiB */
 #define MAXFIELD 32       /* max bytes one formatted field takes */
 #define PI 3.14159265358979323846
@@ -54,39 +56,6 @@
 #ifndef REG_NOISE
 #define REG_NOISE 2.37
 #endif
-
-static uint64_t rng_state;
-
-/* splitmix64: tiny, good enough, and fully determined by the seed */
-static uint64_t rng_next(void)
-{
-    uint64_t z = (rng_state += 0x9E3779B97F4A7C15ull);
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-    return z ^ (z >> 31);
-}
-
-/* uniform in (0, 1]: never 0, so log() below is finite */
-static double rng_unit(void)
-{
-    return ((double)(rng_next() >> 11) + 1.0) * (1.0 / 9007199254740992.0);
-}
-
-/* Box–Muller, caching the second value */
-static double rng_gauss(void)
-{
-    static int have;
-    static double spare;
-    if (have) {
-        have = 0;
-        return spare;
-    }
-    double r = sqrt(-2.0 * log(rng_unit()));
-    double t = 2.0 * PI * rng_unit();
-    spare = r * sin(t);
-    have = 1;
-    return r * cos(t);
-}
 
 static double clampd(double x, double lo, double hi)
 {

@@ -38,9 +38,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "gen_rng.h"
+
 #define OUTBUF (8u << 20) /* flush threshold: 8 MiB */
 #define MAXFIELD 24       /* max bytes one formatted field takes */
-#define PI 3.14159265358979323846
 #define NLAT 8            /* latent factors */
 #define NPROJ 7           /* projections in the target */
 #define NSUPP 50          /* columns per projection (fewer if COLS is small) */
@@ -49,39 +50,6 @@
 #ifndef NOISE
 #define NOISE 1.6
 #endif
-
-static uint64_t rng_state;
-
-/* splitmix64: tiny, good enough, and fully determined by the seed */
-static uint64_t rng_next(void)
-{
-    uint64_t z = (rng_state += 0x9E3779B97F4A7C15ull);
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-    return z ^ (z >> 31);
-}
-
-/* uniform in (0, 1]: never 0, so log() below is finite */
-static double rng_unit(void)
-{
-    return ((double)(rng_next() >> 11) + 1.0) * (1.0 / 9007199254740992.0);
-}
-
-/* Box–Muller, caching the second value */
-static int gauss_have;
-static double gauss_spare;
-static double rng_gauss(void)
-{
-    if (gauss_have) {
-        gauss_have = 0;
-        return gauss_spare;
-    }
-    double r = sqrt(-2.0 * log(rng_unit()));
-    double t = 2.0 * PI * rng_unit();
-    gauss_spare = r * sin(t);
-    gauss_have = 1;
-    return r * cos(t);
-}
 
 /* x in fixed notation with 4 decimals ("-0" printed as "0"); returns the
    bytes written. |x| must be < 9e14. */
@@ -197,7 +165,7 @@ int main(int argc, char **argv)
     rng_state = seed;
     rng_state = rng_next() ^ ((stream + 1) * 0xD1B54A32D192ED03ull);
     (void)rng_next();
-    gauss_have = 0;
+    rng_gauss_have = 0;
 
     size_t len = 0;
     unsigned long long total = 0;

@@ -114,43 +114,17 @@ if [ "$HPML_OK" = 1 ]; then
     if grep -q -- '--threads' <<<"$("$HPML" eval --help 2>&1)"; then HPML_EVAL_THREADS=1; fi
 fi
 
-# --- generator: standalone C, built here (only this benchmark uses it)
-if [ ! -x "$GEN" ] || [ bench/gen_nn.c -nt "$GEN" ]; then
-    gcc -std=c11 -O2 -Wall -Wextra -Werror -o "$GEN" bench/gen_nn.c -lm
-fi
-
-# cached_gen FILE META CMD...: run CMD (which writes FILE) unless FILE exists with
-# a sidecar FILE.meta whose first line is META and whose second line matches
-# the file's current size. Temp name + mv: an interrupted run never leaves a
-# truncated file that looks reusable.
-cached_gen() {
-    local file=$1 want=$2; shift 2
-    if [ -f "$file" ] && [ -f "$file.meta" ] &&
-       [ "$(sed -n 1p "$file.meta")" = "$want" ] &&
-       [ "$(sed -n 2p "$file.meta")" = "size=$(stat -c %s "$file")" ]; then
-        echo "nn: reusing $file"
-        return
-    fi
-    echo "nn: generating $file"
-    rm -f "$file" "$file.meta"
-    local t0=$SECONDS
-    "$@" >"$file.tmp"
-    mv "$file.tmp" "$file"
-    printf '%s\nsize=%s\n' "$want" "$(stat -c %s "$file")" >"$file.meta"
-    echo "nn: ... $(($(stat -c %s "$file") / 1000000)) MB in $((SECONDS - t0)) s"
-}
-
-gen_hash=$(sha256sum bench/gen_nn.c | cut -c1-16)
+# --- generator: standalone C (bench/lib.sh builds it and caches its files)
+source bench/lib.sh
+build_gen nn
+gen_hash=$(gen_hash nn)
 TRAIN=$OUT/nn_train_${ROWS}x${COLS}_s${SEED}.csv
 TEST=$OUT/nn_test_${TEST_ROWS}x${COLS}_s${SEED}.csv
 # ~7.5 bytes per field
-need=$(( (ROWS + TEST_ROWS) * (COLS + 1) * 8 ))
-avail=$(df --output=avail -B1 "$OUT" | tail -n 1 | tr -d ' ')
-[ "$avail" -gt "$need" ] || die "need ~$((need / 1000000)) MB free in $OUT"
-cached_gen "$TRAIN" "rows=$ROWS cols=$COLS seed=$SEED stream=0 gen=$gen_hash" \
-    "$GEN" "$ROWS" "$COLS" "$SEED" 0
-cached_gen "$TEST" "rows=$TEST_ROWS cols=$COLS seed=$SEED stream=1 gen=$gen_hash" \
-    "$GEN" "$TEST_ROWS" "$COLS" "$SEED" 1
+cached_gen nn "$TRAIN" "rows=$ROWS cols=$COLS seed=$SEED stream=0 gen=$gen_hash" \
+    $((ROWS * (COLS + 1) * 8)) "$GEN" "$ROWS" "$COLS" "$SEED" 0
+cached_gen nn "$TEST" "rows=$TEST_ROWS cols=$COLS seed=$SEED stream=1 gen=$gen_hash" \
+    $((TEST_ROWS * (COLS + 1) * 8)) "$GEN" "$TEST_ROWS" "$COLS" "$SEED" 1
 
 FAILED=0
 # measure LABEL CMD...: one timed run, appended to $RAW as a JSON line. A

@@ -26,10 +26,10 @@ Where each figure comes from:
 """
 import json
 import os
-import platform
-import subprocess
 import sys
 import time
+
+from report_common import f, find, machine, other_cores, ratio
 
 MB = 1e6
 MIB = 1048576.0
@@ -61,29 +61,8 @@ def load(path):
     return meta, floor, torch_proc, torch_runs, hpml
 
 
-def find(d, *keys):
-    """d[key] for the first key present at top level or in a nested object."""
-    if not isinstance(d, dict):
-        return None
-    for k in keys:
-        if k in d:
-            return d[k]
-    for v in d.values():
-        if isinstance(v, dict):
-            for k in keys:
-                if k in v:
-                    return v[k]
-    return None
-
-
 def num(x):
     return x if isinstance(x, (int, float)) and not isinstance(x, bool) else None
-
-
-def other_cores(rec):
-    if rec and "other_cpu_s" in rec and rec.get("wall_s"):
-        return rec["other_cpu_s"] / rec["wall_s"]
-    return None
 
 
 def flops_per_sample(sizes):
@@ -133,38 +112,6 @@ def summarize_hpml(recs, epochs, fps):
     s["score"], s["score_err"] = sc.get("rmse"), sc.get("error")
     s["model_bytes"] = recs.get("model", {}).get("model_bytes")
     return s
-
-
-def f(x, spec, dash="—"):
-    return dash if x is None else format(x, spec)
-
-
-def ratio(a, b):
-    return None if a is None or b is None or b == 0 else a / b
-
-
-def machine():
-    cpu = "?"
-    try:
-        with open("/proc/cpuinfo") as fh:
-            for line in fh:
-                if line.startswith("model name"):
-                    cpu = line.split(":", 1)[1].strip()
-                    break
-    except OSError:
-        pass
-    mem = "?"
-    try:
-        with open("/proc/meminfo") as fh:
-            mem = f"{int(fh.readline().split()[1]) / 2**20:.0f} GiB"
-    except (OSError, ValueError, IndexError):
-        pass
-    try:
-        sha = subprocess.run(["git", "rev-parse", "--short", "HEAD"],
-                             capture_output=True, text=True).stdout.strip()
-    except OSError:
-        sha = "?"
-    return f"{cpu}, {os.cpu_count()} cores, {mem}; {platform.platform()}; hpml {sha or '?'}"
 
 
 def main(argv):

@@ -6,12 +6,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."   # benchmarks expect the repo root as working directory
 
-# Helpers the benchmarks share. gen_csv is standalone C (no hpml headers), so
-# it is built here rather than by the Makefile; rebuilt when its source changes.
+# Each benchmark builds its own standalone data generator (bench/lib.sh).
 mkdir -p build/bench bench/out
-if [ ! -x build/bench/gen_csv ] || [ bench/gen_csv.c -nt build/bench/gen_csv ]; then
-    gcc -std=c11 -O2 -Wall -Wextra -Werror -o build/bench/gen_csv bench/gen_csv.c -lm
-fi
 
 if [ "$#" -gt 0 ]; then
     names=("$@")
