@@ -116,8 +116,8 @@ static void nn_params_json(const hpml_nn_params *p)
         printf(", \"conv\": \"%s\", \"pool\": %d", conv_text(p, cb, sizeof cb), p->pool);
     printf(", \"activation\": \"%s\", \"dropout\": ", act_names[p->activation]);
     json_num(stdout, p->dropout);
-    printf(", \"norm\": \"%s\", \"epochs\": %d, \"batch_size\": %d, \"optimizer\": \"%s\", \"lr\": ",
-           norm_names[p->norm], p->epochs, p->batch_size, opt_names[p->optimizer]);
+    printf(", \"norm\": \"%s\", \"epochs\": %d, \"batch_size\": %d, \"optimizer\": \"%s\", "
+           "\"lr\": ", norm_names[p->norm], p->epochs, p->batch_size, opt_names[p->optimizer]);
     json_num(stdout, p->lr);
     printf(", \"momentum\": ");
     json_num(stdout, p->momentum);

@@ -37,7 +37,8 @@ static void print_params(int (*info)(int, const char **, const char **, const ch
 
 static void usage(void)
 {
-    printf("Usage: hpml train DATA.csv --target COL [--model gbdt|mlp|cnn] [parameters] -o MODEL.hpml\n\n"
+    printf("Usage: hpml train DATA.csv --target COL [--model gbdt|mlp|cnn] [parameters]\n"
+           "                  -o MODEL.hpml\n\n"
            "Trains a model on every row of DATA.csv (or on all but the --valid-size\n"
            "rows) and writes it to MODEL.hpml. Parameters are --name value; XGBoost and\n"
            "LightGBM names are accepted as aliases for trees, PyTorch/Keras names for\n"
@@ -61,7 +62,8 @@ static int nn_params_from(const cli_args *a, hpml_model_kind kind, hpml_nn_param
             const char *msg = hpml_last_error();
             if (strncmp(msg, "unknown neural-net parameter", 28) == 0)
                 fprintf(stderr, "hpml train: unknown option --%s for --model %s (see hpml train "
-                                "--help)\n", a->extra_name[i], kind == HPML_MODEL_CNN ? "cnn" : "mlp");
+                                "--help)\n",
+                        a->extra_name[i], kind == HPML_MODEL_CNN ? "cnn" : "mlp");
             else
                 fprintf(stderr, "hpml train: %s\n", msg);
             return 1;

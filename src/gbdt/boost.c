@@ -5,7 +5,6 @@
 #include <math.h>
 #include <omp.h>
 #include <string.h>
-#include <time.h>
 
 #include "core/alloc.h"
 #include "core/error.h"
@@ -64,13 +63,6 @@ static hpml_status keep_category_maps(gbdt_model *m, const gbdt_bins *b)
         m->n_categories[j] = b->n_categories[j];
     }
     return HPML_OK;
-}
-
-static double now_seconds(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
 }
 
 /* Uniform in [0, 1) from (seed, round, row, stream), as in hist.c. */
@@ -271,7 +263,7 @@ hpml_status gbdt_train_valid(const hpml_dataset *d, const uint32_t *rows, size_t
                              size_t n_valid, const gbdt_params *p, gbdt_model *m)
 {
     memset(m, 0, sizeof *m);
-    double t0 = now_seconds();
+    double t0 = omp_get_wtime();
     hpml_status st = hpml_gbdt_params_check(p);
     if (st != HPML_OK)
         return st;
@@ -342,7 +334,7 @@ hpml_status gbdt_train_valid(const hpml_dataset *d, const uint32_t *rows, size_t
         }
         if (p->progress) {
             hpml_progress pr = {r + 1, n_rounds, gbdt_metric_name(&m->loss), m->train_metric[r],
-                                m->valid_metric[r], best_round, now_seconds() - t0};
+                                m->valid_metric[r], best_round, omp_get_wtime() - t0};
             if (p->progress(&pr, p->progress_user))
                 break;
         }

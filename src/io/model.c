@@ -145,6 +145,27 @@ static hpml_status check_dataset_rows(const hpml_model *m, const hpml_dataset *d
     return HPML_OK;
 }
 
+/* Rows i0..i0+n of rows (NULL: dataset rows i0..) of d into x[n][nf],
+ * row-major; n <= PREDICT_BLOCK. */
+static hpml_status gather_block(const hpml_dataset *d, const uint32_t *rows, size_t i0, size_t n,
+                                size_t nf, float *x)
+{
+    uint32_t all[PREDICT_BLOCK];
+    float col[PREDICT_BLOCK];
+    const uint32_t *r = rows ? rows + i0 : all;
+    if (!rows)
+        for (size_t i = 0; i < n; i++)
+            all[i] = (uint32_t)(i0 + i);
+    for (size_t j = 0; j < nf; j++) {
+        hpml_status st = hpml_dataset_gather(d, (int)j, r, n, col);
+        if (st != HPML_OK)
+            return st;
+        for (size_t i = 0; i < n; i++)
+            x[i * nf + j] = col[i];
+    }
+    return HPML_OK;
+}
+
 /* Learners with predict_block (nets): blocks of rows gathered row-major on
  * the calling thread, each predicted with all the model's threads. */
 static hpml_status predict_dataset_blocks(const hpml_model *m, const hpml_dataset *d,
@@ -158,19 +179,8 @@ static hpml_status predict_dataset_blocks(const hpml_model *m, const hpml_datase
     hpml_status st = HPML_OK;
     for (size_t i0 = 0; i0 < n_rows && st == HPML_OK; i0 += PREDICT_BLOCK) {
         size_t n = n_rows - i0 < PREDICT_BLOCK ? n_rows - i0 : PREDICT_BLOCK;
-        uint32_t all[PREDICT_BLOCK];
-        const uint32_t *r = rows ? rows + i0 : all;
-        if (!rows)
-            for (size_t i = 0; i < n; i++)
-                all[i] = (uint32_t)(i0 + i);
-#pragma omp parallel for schedule(dynamic, 16)
-        for (size_t j = 0; j < nf; j++) {
-            float col[PREDICT_BLOCK];
-            if (hpml_dataset_gather(d, (int)j, r, n, col) != HPML_OK)
-                continue; /* rows are checked: cannot fail */
-            for (size_t i = 0; i < n; i++)
-                x[i * nf + j] = col[i];
-        }
+        if ((st = gather_block(d, rows, i0, n, nf, x)) != HPML_OK)
+            break;
         /* Monte-Carlo passes of each block are keyed by (seed, its first row) */
         st = m->ops->predict_block(m->learner, x, n, m->threads, mc, seed ^ hpml_mix64(i0 + 1),
                                    out + i0 * no, sd ? sd + i0 * no : NULL);
@@ -187,39 +197,24 @@ hpml_status hpml_model_predict_dataset(const hpml_model *m, const hpml_dataset *
     hpml_status st = check_dataset_rows(m, d, rows, n_rows);
     if (st != HPML_OK)
         return st;
-    const int nf = m->schema.n_features;
-    const size_t no = (size_t)m->n_outputs;
+    const size_t nf = (size_t)m->schema.n_features, no = (size_t)m->n_outputs;
     if (m->ops->predict_block)
         return predict_dataset_blocks(m, d, rows, n_rows, 0, 0, out, NULL);
     const size_t n_blocks = (n_rows + PREDICT_BLOCK - 1) / PREDICT_BLOCK;
     int nt = threads_of(m, n_rows);
 #pragma omp parallel num_threads(nt)
     {
-        /* per thread: one block of rows, row-major, and one column */
-        float *x = hpml_malloc_array((size_t)PREDICT_BLOCK * (size_t)nf, sizeof *x);
-        float *col = hpml_malloc_array(PREDICT_BLOCK, sizeof *col);
-        hpml_status mine = x && col ? HPML_OK : HPML_ERR_NOMEM;
+        /* per thread: one block of rows, row-major */
+        float *x = hpml_malloc_array((size_t)PREDICT_BLOCK * nf, sizeof *x);
+        hpml_status mine = x ? HPML_OK : HPML_ERR_NOMEM;
 #pragma omp for schedule(dynamic, 1)
         for (size_t blk = 0; blk < n_blocks; blk++) {
             size_t i0 = blk * PREDICT_BLOCK;
             size_t n = n_rows - i0 < PREDICT_BLOCK ? n_rows - i0 : PREDICT_BLOCK;
-            if (mine != HPML_OK)
-                continue;
-            uint32_t all[PREDICT_BLOCK];
-            const uint32_t *r = rows ? rows + i0 : all;
-            if (!rows)
-                for (size_t i = 0; i < n; i++)
-                    all[i] = (uint32_t)(i0 + i);
-            for (int j = 0; j < nf && mine == HPML_OK; j++) {
-                mine = hpml_dataset_gather(d, j, r, n, col);
-                for (size_t i = 0; i < n; i++)
-                    x[i * (size_t)nf + (size_t)j] = col[i];
-            }
-            if (mine == HPML_OK)
+            if (mine == HPML_OK && (mine = gather_block(d, rows, i0, n, nf, x)) == HPML_OK)
                 m->ops->predict(m->learner, x, n, out + i0 * no);
         }
         hpml_free(x);
-        hpml_free(col);
         if (mine != HPML_OK) {
 #pragma omp critical(hpml_predict_status)
             if (st == HPML_OK)

@@ -13,7 +13,8 @@
 
 /* ------------------------------------------------------------------ dense */
 
-void nn_dense_forward(const float *x, const float *W, const float *b, float *y, int B, int In, int O)
+void nn_dense_forward(const float *x, const float *W, const float *b, float *y, int B, int In,
+                      int O)
 {
     for (int r = 0; r < B; r++)
         memcpy(y + (size_t)r * (size_t)O, b, sizeof *b * (size_t)O);
@@ -101,13 +102,15 @@ void nn_pool_forward(const float *x, float *y, int32_t *arg, int B, int L, int C
             for (int c = 0; c < C; c++) {
                 float best = xr[c];
                 int32_t at = 0;
-                for (int k = 1; k < P; k++) /* the first maximum wins, as in PyTorch */
-                    if (xr[(size_t)k * (size_t)C + (size_t)c] > best || isnan(xr[(size_t)k * (size_t)C + (size_t)c])) {
-                        best = xr[(size_t)k * (size_t)C + (size_t)c];
+                for (int k = 1; k < P; k++) { /* the first maximum wins, as in PyTorch */
+                    float v = xr[(size_t)k * (size_t)C + (size_t)c];
+                    if (v > best || isnan(v)) {
+                        best = v;
                         at = k;
                         if (isnan(best))
                             break;
                     }
+                }
                 y[o + (size_t)c] = best;
                 arg[o + (size_t)c] = at;
             }
@@ -131,18 +134,18 @@ void nn_flatten_forward(const float *x, float *y, int B, int L, int C)
 {
     const size_t w = (size_t)L * (size_t)C;
     for (int bb = 0; bb < B; bb++)
-        for (int t = 0; t < L; t++)
-            for (int c = 0; c < C; c++)
-                y[bb * w + (size_t)c * (size_t)L + (size_t)t] = x[bb * w + (size_t)t * (size_t)C + (size_t)c];
+        for (size_t t = 0; t < (size_t)L; t++)
+            for (size_t c = 0; c < (size_t)C; c++)
+                y[bb * w + c * (size_t)L + t] = x[bb * w + t * (size_t)C + c];
 }
 
 void nn_flatten_backward(const float *dy, float *dx, int B, int L, int C)
 {
     const size_t w = (size_t)L * (size_t)C;
     for (int bb = 0; bb < B; bb++)
-        for (int t = 0; t < L; t++)
-            for (int c = 0; c < C; c++)
-                dx[bb * w + (size_t)t * (size_t)C + (size_t)c] = dy[bb * w + (size_t)c * (size_t)L + (size_t)t];
+        for (size_t t = 0; t < (size_t)L; t++)
+            for (size_t c = 0; c < (size_t)C; c++)
+                dx[bb * w + t * (size_t)C + c] = dy[bb * w + c * (size_t)L + t];
 }
 
 /* ----------------------------------------------------------- normalisation */

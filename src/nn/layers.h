@@ -14,7 +14,8 @@
 #define NN_NORM_EPS 1e-5f
 
 /* y[B][O] = x[B][I] W[O][I]^T + b[O] */
-void nn_dense_forward(const float *x, const float *W, const float *b, float *y, int B, int In, int O);
+void nn_dense_forward(const float *x, const float *W, const float *b, float *y, int B, int In,
+                      int O);
 /* dW[O][I] = dy^T x, db[O] = sum over rows of dy, dx[B][I] = dy W (if dx) */
 void nn_dense_backward(const float *x, const float *W, const float *dy, float *dW, float *db,
                        float *dx, int B, int In, int O);

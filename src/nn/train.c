@@ -8,7 +8,6 @@
 #include <omp.h>
 #include <stdint.h>
 #include <string.h>
-#include <time.h>
 
 #include "core/alloc.h"
 #include "core/error.h"
@@ -39,13 +38,6 @@ void nn_learner_free(nn_learner *l)
     hpml_free(l->train_loss);
     hpml_free(l->valid_loss);
     memset(l, 0, sizeof *l);
-}
-
-static double now_seconds(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
 }
 
 /* The learning rate at step s (0-based) of epoch e, steps_per_epoch per epoch;
@@ -104,8 +96,8 @@ hpml_status nn_train(const hpml_dataset *d, const uint32_t *rows, size_t n,
     hpml_task task = hpml_dataset_task(d);
     if (task != HPML_TASK_REGRESSION && p->loss != HPML_NN_LOSS_AUTO)
         return hpml_fail(HPML_ERR_ARG, "parameter loss = %s is for regression; a %s target "
-                         "is trained with cross-entropy", p->loss == HPML_NN_LOSS_MSE ? "mse" : "huber",
-                         hpml_task_name(task));
+                         "is trained with cross-entropy",
+                         p->loss == HPML_NN_LOSS_MSE ? "mse" : "huber", hpml_task_name(task));
     nn_threads saved = nn_threads_enter(p->threads);
     float *z = NULL, *t = NULL, *zv = NULL, *tv = NULL, *xb = NULL, *tb = NULL, *dz = NULL;
     float *best = NULL;
@@ -175,7 +167,8 @@ hpml_status nn_train(const hpml_dataset *d, const uint32_t *rows, size_t n,
     }
 
     const long steps_per_epoch = (long)((n + (size_t)max_b - 1) / (size_t)max_b);
-    double best_loss = INFINITY, plateau_best = INFINITY, plateau_factor = 1, t0 = now_seconds();
+    double best_loss = INFINITY, plateau_best = INFINITY, plateau_factor = 1;
+    const double t0 = omp_get_wtime();
     int best_epoch = 0, since_best = 0, since_plateau = 0;
     long step = 0;
     for (size_t i = 0; i < n; i++)
@@ -192,7 +185,8 @@ hpml_status nn_train(const hpml_dataset *d, const uint32_t *rows, size_t n,
                 memcpy(xb + (size_t)b * ni, z + src * ni, sizeof *xb * ni);
                 memcpy(tb + (size_t)b * tw, t + src * tw, sizeof *tb * tw);
             }
-            uint64_t key = hpml_mix64(p->seed ^ (0xD40Full + (uint64_t)step * 0x632BE59BD9B4E019ull));
+            uint64_t key =
+                hpml_mix64(p->seed ^ (0xD40Full + (uint64_t)step * 0x632BE59BD9B4E019ull));
             const float *out = nn_forward(&l->net, &w, xb, B, 1, 0, key, l->net.state);
             double loss = nn_loss(l->loss, l->huber_delta, out, tb, B, (int)no, dz);
             if (!isfinite(loss)) {
@@ -235,7 +229,7 @@ hpml_status nn_train(const hpml_dataset *d, const uint32_t *rows, size_t n,
         }
         if (p->progress) {
             hpml_progress pr = {e + 1, p->epochs, nn_loss_name(l->loss), tr, va, best_epoch,
-                                now_seconds() - t0};
+                                omp_get_wtime() - t0};
             if (p->progress(&pr, p->progress_user))
                 stop = 1;
         }
