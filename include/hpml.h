@@ -622,6 +622,79 @@ HPML_API hpml_status hpml_model_predict_dataset_mc(const hpml_model *m, const hp
 /* True if the model can give Monte-Carlo dropout predictions. */
 HPML_API int hpml_model_has_dropout(const hpml_model *m);
 
+/* ----------------------------------------------------------------- compare */
+
+/* Trains several learners on exactly the same training rows of a dataset and
+ * scores them on exactly the same test rows: the train/valid/test split of
+ * an hpml_split, or every fold of a k-fold one (results then are means over
+ * the folds). A learner that fails (a net whose loss diverges, say) is
+ * reported as failed with its message; the others still run. */
+typedef struct hpml_compare hpml_compare;
+
+/* One learner to compare. */
+typedef struct hpml_compare_entry {
+    const char *name;              /* label, unique ("gbdt", "mlp", ...); copied */
+    hpml_model_kind kind;
+    const hpml_gbdt_params *gbdt;  /* kind GBDT: its parameters (copied; progress ignored) */
+    const hpml_nn_params *nn;      /* kind MLP or CNN: its parameters (copied) */
+} hpml_compare_entry;
+
+/* Called before each model trains on each fold (on the calling thread). */
+typedef void (*hpml_compare_progress_fn)(const char *model, int fold, int n_folds, void *user);
+
+typedef struct hpml_compare_spec {
+    const hpml_compare_entry *models;  /* borrowed for the call */
+    int n_models;
+    int bootstrap;           /* single split: resamples of the test rows for the
+                                uncertainty of each metric (default 1000; 0: none) */
+    int importance_rows;     /* nets' permutation importance: at most this many
+                                rows (default 2000) */
+    int importance_repeats;  /* shuffles per feature (default 3) */
+    uint64_t seed;           /* bootstrap and permutation (default 0) */
+    int threads;             /* 0: all cores (default); overrides the learners' */
+    /* Shown in the report so the run can be understood and repeated (copied;
+     * may be NULL): the data file, how the split was made, the command. */
+    const char *data_name, *split_text, *command;
+    hpml_compare_progress_fn progress;
+    void *progress_user;
+} hpml_compare_spec;
+
+HPML_API void hpml_compare_spec_init(hpml_compare_spec *spec);
+
+/* Runs the comparison over dataset d (borrowed for the call) and split s
+ * (folds: each fold's TEST rows are scored, TRAIN rows train, VALID rows, if
+ * any, give the learning curves and early stopping). Fails only on bad
+ * arguments or memory; learners' failures are results. *out is owned by
+ * the caller (hpml_compare_free). */
+HPML_API hpml_status hpml_compare_run(const hpml_dataset *d, const hpml_split *s,
+                                      const hpml_compare_spec *spec, hpml_compare **out);
+HPML_API void hpml_compare_free(hpml_compare *c);
+
+HPML_API int hpml_compare_n_models(const hpml_compare *c);
+HPML_API int hpml_compare_n_folds(const hpml_compare *c);
+/* Label of model i (borrowed). */
+HPML_API const char *hpml_compare_model_name(const hpml_compare *c, int i);
+/* NULL if model i trained on every fold, else why it failed (borrowed). */
+HPML_API const char *hpml_compare_model_error(const hpml_compare *c, int i);
+/* The model trained on fold f (borrowed; NULL if it failed there). */
+HPML_API const hpml_model *hpml_compare_model(const hpml_compare *c, int i, int fold);
+/* Test metrics of model i on fold f, or with f == -1 their mean over folds
+ * (metrics of the other task are NaN). */
+HPML_API hpml_status hpml_compare_metrics(const hpml_compare *c, int i, int fold,
+                                          hpml_metrics *out);
+
+/* Writes into directory dir (created if needed; files replaced atomically):
+ * the models (NAME.hpml, or NAME_foldK.hpml for k folds), the test
+ * predictions of each model (predictions_NAME.csv: fold, data-file line,
+ * truth, prediction), compare.json (every number of the report, and each
+ * fold's test rows) and report.html (self-contained: inline SVG, no
+ * scripts, nothing fetched). */
+HPML_API hpml_status hpml_compare_write(const hpml_compare *c, const char *dir);
+/* The side-by-side summary as text (json == 0) or as the JSON of
+ * compare.json (json != 0). *out is a NUL-terminated string owned by the
+ * caller: release it with free(). */
+HPML_API hpml_status hpml_compare_summary(const hpml_compare *c, int json, char **out);
+
 #ifdef __cplusplus
 }
 #endif

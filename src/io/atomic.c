@@ -92,3 +92,16 @@ hpml_status atomic_commit(atomic_file *f)
     f->tmp = NULL;
     return HPML_OK;
 }
+
+hpml_status atomic_write_file(const char *path, const void *data, size_t n)
+{
+    atomic_file f;
+    hpml_status st = atomic_open(&f, path);
+    if (st != HPML_OK)
+        return st;
+    if ((st = atomic_write(&f, n ? data : "", n)) != HPML_OK) {
+        atomic_abort(&f);
+        return st;
+    }
+    return atomic_commit(&f);
+}

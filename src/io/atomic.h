@@ -23,5 +23,7 @@ hpml_status atomic_write(atomic_file *f, const void *data, size_t n);
 hpml_status atomic_commit(atomic_file *f);
 /* Gives up: closes and removes the temporary (safe after a failed call). */
 void atomic_abort(atomic_file *f);
+/* The whole of data[0..n) as the file path, atomically. */
+hpml_status atomic_write_file(const char *path, const void *data, size_t n);
 
 #endif
