@@ -10,8 +10,9 @@ set -euo pipefail
 
 # Build: compiler, zlib (.gz input), OpenBLAS (nets), SQLite (tune studies), MPI.
 BUILD_PKGS="gcc make pkg-config zlib1g-dev libopenblas-dev libsqlite3-dev openmpi-bin libopenmpi-dev"
-# Tests and references: Python packages that compute reference values, clang for the fuzzer.
-TEST_PKGS="python3 python3-numpy python3-pandas python3-sklearn python3-xgboost python3-torch clang libclang-rt-14-dev"
+# Tests and references: Python packages that compute reference values, clang for the fuzzer,
+# headless Chromium to check that the compare report renders.
+TEST_PKGS="python3 python3-numpy python3-pandas python3-sklearn python3-xgboost python3-torch clang libclang-rt-14-dev chromium"
 
 check_only=0
 [ "${1:-}" = "--check" ] && check_only=1
