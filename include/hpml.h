@@ -507,6 +507,15 @@ HPML_API hpml_status hpml_gbdt_params_check(const hpml_gbdt_params *p);
  * ""), and a one-line description; returns 0 past the end. Static storage. */
 HPML_API int hpml_gbdt_param_info(int i, const char **name, const char **aliases,
                                   const char **help);
+/* The value of the i-th parameter of p (same order and names as
+ * hpml_gbdt_param_info) as text that hpml_gbdt_params_set accepts back:
+ * "0.3", "depthwise", "auto" for a base_score taken from the data. Written to
+ * buf like snprintf (at most len bytes, NUL included; 64 always suffice).
+ * Returns 0 when i is past the end (buf then ""), else 1. Setting every
+ * (name, value) in order on a fresh hpml_gbdt_params_init'ed struct gives p
+ * back, except that after objective=quantile the name "alpha" means the
+ * quantile: pass the L1 penalty as "reg_alpha" there. */
+HPML_API int hpml_gbdt_param_value(const hpml_gbdt_params *p, int i, char *buf, size_t len);
 
 /* Trains on rows train_rows[0..n_train) of d (NULL: all rows), using
  * valid_rows[0..n_valid) of valid (may be NULL/0) for the per-round metric and
@@ -595,6 +604,12 @@ HPML_API hpml_status hpml_nn_params_set(hpml_nn_params *p, const char *name, con
 HPML_API hpml_status hpml_nn_params_check(const hpml_nn_params *p);
 /* As hpml_gbdt_param_info, for the nets' parameters. */
 HPML_API int hpml_nn_param_info(int i, const char **name, const char **aliases, const char **help);
+/* As hpml_gbdt_param_value, for the nets' parameters: "1000,500,100" for
+ * layers ("none" without hidden layers), "16:5:1,32:3:2" for conv ("none" for
+ * an MLP), "relu", "0.001", ... (256 bytes always suffice). Setting every
+ * (name, value) on a fresh hpml_nn_params_init'ed struct of the same kind
+ * gives p back. */
+HPML_API int hpml_nn_param_value(const hpml_nn_params *p, int i, char *buf, size_t len);
 
 /* Trains a net on rows train_rows[0..n_train) of d (NULL: all), with
  * valid_rows of valid (laid out like d; may be NULL/0) for the per-epoch

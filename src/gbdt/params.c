@@ -71,7 +71,7 @@ static const param_def defs[] = {
      "fraction of features sampled per tree (default 1)"},
     {"max_bin", "max_bins", P_INT, OFF(max_bin), 2, 255, 0, "bins per feature (default 255)"},
     {"base_score", "", P_DOUBLE, OFF(base_score), -1e300, 1e300, 0,
-     "starting prediction (default: from the data)"},
+     "starting prediction (default auto: from the data)"},
     {"huber_delta", "huber_slope", P_DOUBLE, OFF(huber_delta), 0, 1e300, 1,
      "Huber loss: residual where the loss turns linear (default 1)"},
     {"quantile_alpha", "", P_DOUBLE, OFF(quantile_alpha), 0, 1, 1,
@@ -177,6 +177,10 @@ hpml_status hpml_gbdt_params_set(hpml_gbdt_params *p, const char *name, const ch
                              name, value);
         return HPML_OK;
     }
+    if (d->offset == OFF(base_score) && strcasecmp(value, "auto") == 0) {
+        p->base_score = NAN;
+        return HPML_OK;
+    }
     char *end;
     errno = 0;
     if (d->type == P_U64) {
@@ -200,6 +204,56 @@ hpml_status hpml_gbdt_params_set(hpml_gbdt_params *p, const char *name, const ch
     else
         *(double *)(void *)at = x;
     return HPML_OK;
+}
+
+/* x as the shortest of %.15g..%.17g that reads back to the same double. */
+static void format_double(double x, char *buf, size_t len)
+{
+    for (int prec = 15; prec <= 17; prec++) {
+        snprintf(buf, len, "%.*g", prec, x);
+        if (strtod(buf, NULL) == x)
+            return;
+    }
+}
+
+int hpml_gbdt_param_value(const hpml_gbdt_params *p, int i, char *buf, size_t len)
+{
+    static const char *const objectives[] = {"auto", "squared_error", "logistic", "softmax",
+                                             "huber", "quantile"};
+    static const char *const policies[] = {"depthwise", "lossguide"};
+    if (len)
+        buf[0] = '\0';
+    if (!p || i < 0 || i >= N_DEFS)
+        return 0;
+    const param_def *d = &defs[i];
+    const char *at = (const char *)p + d->offset;
+    switch (d->type) {
+    case P_OBJECTIVE: {
+        unsigned o = (unsigned)*(const hpml_gbdt_objective *)(const void *)at;
+        snprintf(buf, len, "%s", o <= HPML_GBDT_QUANTILE ? objectives[o] : "?");
+        break;
+    }
+    case P_POLICY: {
+        unsigned g = (unsigned)*(const hpml_grow_policy *)(const void *)at;
+        snprintf(buf, len, "%s", g <= HPML_GROW_LOSSGUIDE ? policies[g] : "?");
+        break;
+    }
+    case P_U64:
+        snprintf(buf, len, "%llu", (unsigned long long)*(const uint64_t *)(const void *)at);
+        break;
+    case P_INT:
+        snprintf(buf, len, "%d", *(const int *)(const void *)at);
+        break;
+    case P_DOUBLE: {
+        double x = *(const double *)(const void *)at;
+        if (d->offset == OFF(base_score) && isnan(x))
+            snprintf(buf, len, "auto");
+        else
+            format_double(x, buf, len);
+        break;
+    }
+    }
+    return 1;
 }
 
 /* The value of a numeric parameter as a double. */

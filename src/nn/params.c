@@ -213,6 +213,10 @@ static hpml_status set_layers(hpml_nn_params *p, const char *name, const char *v
 
 static hpml_status set_conv(hpml_nn_params *p, const char *name, const char *value)
 {
+    if (strcasecmp(value, "none") == 0) { /* an MLP's (a CNN fails the check) */
+        p->n_conv = 0;
+        return HPML_OK;
+    }
     int n = 0, f[HPML_NN_MAX_CONV], k[HPML_NN_MAX_CONV], st[HPML_NN_MAX_CONV];
     for (const char *s = value;;) {
         if (n == HPML_NN_MAX_CONV)
@@ -285,6 +289,72 @@ hpml_status hpml_nn_params_set(hpml_nn_params *p, const char *name, const char *
     else
         *(double *)(void *)at = x;
     return HPML_OK;
+}
+
+/* x as the shortest of %.15g..%.17g that reads back to the same double. */
+static void format_double(double x, char *buf, size_t len)
+{
+    for (int prec = 15; prec <= 17; prec++) {
+        snprintf(buf, len, "%.*g", prec, x);
+        if (strtod(buf, NULL) == x)
+            return;
+    }
+}
+
+/* The k-th name of a comma-separated list into buf ("?" if there is none). */
+static void list_item(const char *list, int k, char *buf, size_t len)
+{
+    const char *s = list;
+    for (int i = 0; i < k && s; i++) {
+        s = strchr(s, ',');
+        if (s)
+            s++;
+    }
+    if (!s || k < 0) {
+        snprintf(buf, len, "?");
+        return;
+    }
+    const char *e = strchr(s, ',');
+    snprintf(buf, len, "%.*s", (int)(e ? (size_t)(e - s) : strlen(s)), s);
+}
+
+int hpml_nn_param_value(const hpml_nn_params *p, int i, char *buf, size_t len)
+{
+    if (len)
+        buf[0] = '\0';
+    if (!p || i < 0 || i >= N_DEFS)
+        return 0;
+    const param_def *d = &defs[i];
+    const char *at = (const char *)p + d->offset;
+    size_t n = 0; /* bytes written so far to buf (lists) */
+    switch (d->type) {
+    case P_LAYERS:
+        if (p->n_layers <= 0)
+            snprintf(buf, len, "none");
+        for (int k = 0; k < p->n_layers && k < HPML_NN_MAX_LAYERS && n < len; k++)
+            n += (size_t)snprintf(buf + n, len - n, "%s%d", k ? "," : "", p->layers[k]);
+        break;
+    case P_CONV:
+        if (p->n_conv <= 0)
+            snprintf(buf, len, "none");
+        for (int k = 0; k < p->n_conv && k < HPML_NN_MAX_CONV && n < len; k++)
+            n += (size_t)snprintf(buf + n, len - n, "%s%d:%d:%d", k ? "," : "",
+                                  p->conv_filters[k], p->conv_kernel[k], p->conv_stride[k]);
+        break;
+    case P_ENUM:
+        list_item(d->choices, *(const int *)(const void *)at, buf, len);
+        break;
+    case P_U64:
+        snprintf(buf, len, "%llu", (unsigned long long)*(const uint64_t *)(const void *)at);
+        break;
+    case P_INT:
+        snprintf(buf, len, "%d", *(const int *)(const void *)at);
+        break;
+    case P_DOUBLE:
+        format_double(*(const double *)(const void *)at, buf, len);
+        break;
+    }
+    return 1;
 }
 
 hpml_status hpml_nn_params_check(const hpml_nn_params *p)
