@@ -459,24 +459,41 @@ static int drawn(const svg_series *s, size_t i, int log_y)
     return isfinite(sx(s, i)) && isfinite(s->y[i]) && (!log_y || s->y[i] > 0);
 }
 
-/* Points of the series that fall in the px box (for placing the legend). */
-static size_t points_in(const frame *p, const svg_series *s, int ns, double bx, double by,
-                        double bw, double bh)
+/* How much of the lines falls in the px box (for placing the legend):
+ * points along each drawn segment, every few px, that are inside. */
+static size_t points_in(const frame *p, const svg_series *s, int ns, int diagonal, double bx,
+                        double by, double bw, double bh)
 {
     size_t c = 0;
+    double a = fmax(p->xlo, p->ylo), b = fmin(p->xhi, p->yhi);
+    for (int j = 0; diagonal && !p->log_y && b > a && j <= 200; j++) {
+        double x = fx(p, a + (b - a) * j / 200), y = fy(p, a + (b - a) * j / 200);
+        c += x >= bx && x <= bx + bw && y >= by && y <= by + bh;
+    }
     for (int k = 0; k < ns; k++) {
         size_t stride = s[k].n > SVG_MAX_LINE_POINTS ? s[k].n / SVG_MAX_LINE_POINTS + 1 : 1;
+        double X0 = 0, Y0 = 0;
+        int pen = 0;
         for (size_t i = 0; i < s[k].n; i += stride) {
-            if (!drawn(&s[k], i, p->log_y))
+            if (!drawn(&s[k], i, p->log_y)) {
+                pen = 0;
                 continue;
+            }
             double X = fx(p, sx(&s[k], i)), Y = fy(p, s[k].y[i]);
-            c += X >= bx && X <= bx + bw && Y >= by && Y <= by + bh;
+            int steps = pen ? 1 + (int)(fmin(hypot(X - X0, Y - Y0), 2000) / 4) : 1;
+            for (int j = 1; j <= steps; j++) {
+                double u = (double)j / steps, x = X0 + (X - X0) * u, y = Y0 + (Y - Y0) * u;
+                if (!pen)
+                    x = X, y = Y;
+                c += x >= bx && x <= bx + bw && y >= by && y <= by + bh;
+            }
+            X0 = X, Y0 = Y, pen = 1;
         }
     }
     return c;
 }
 
-static void draw_legend(text *t, const frame *p, const svg_series *s, int ns)
+static void draw_legend(text *t, const frame *p, const svg_series *s, int ns, int diagonal)
 {
     int k = 0;
     size_t chars = 0;
@@ -494,7 +511,7 @@ static void draw_legend(text *t, const frame *p, const svg_series *s, int ns)
     int best = 0;
     size_t fewest = (size_t)-1;
     for (int c = 0; c < 4; c++) {
-        size_t in = points_in(p, s, ns, xs[c], ys[c], bw, bh);
+        size_t in = points_in(p, s, ns, diagonal, xs[c], ys[c], bw, bh);
         if (in < fewest)
             fewest = in, best = c;
     }
@@ -525,8 +542,8 @@ static size_t next_point(size_t i, size_t stride, size_t n)
     return n - 1;
 }
 
-void svg_lines(text *t, const svg_fig *f, const svg_series *s, int n_series,
-               const svg_line_opts *o)
+int svg_lines(text *t, const svg_fig *f, const svg_series *s, int n_series,
+              const svg_line_opts *o)
 {
     svg_line_opts def;
     if (!o) {
@@ -595,9 +612,10 @@ void svg_lines(text *t, const svg_fig *f, const svg_series *s, int n_series,
         }
         tx_str(t, "</g>\n");
     }
-    draw_legend(t, &p, s, n_series);
+    draw_legend(t, &p, s, n_series, o->diagonal);
     axis_titles(t, &p, f, H);
     tx_str(t, "</svg>\n");
+    return log_y;
 }
 
 /* ------------------------------------------------------------------- bars */

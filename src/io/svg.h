@@ -81,8 +81,9 @@ typedef struct svg_line_opts {
 void svg_line_opts_init(svg_line_opts *o);
 
 /* Line chart of n_series series with a legend (placed in the emptiest
- * corner). Short series get a marker per point. */
-void svg_lines(text *t, const svg_fig *f, const svg_series *s, int n_series,
+ * corner). Short series get a marker per point. Returns 1 if the y axis is
+ * logarithmic, else 0. */
+int svg_lines(text *t, const svg_fig *f, const svg_series *s, int n_series,
                const svg_line_opts *o);
 
 typedef struct svg_bar_panel {

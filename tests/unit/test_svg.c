@@ -235,7 +235,7 @@ static void test_lines(void)
     svg_line_opts o;
     svg_line_opts_init(&o);
     text t = {0};
-    svg_lines(&t, &f, s, 2, &o);
+    CHECK(svg_lines(&t, &f, s, 2, &o) == 0);
     check_fig(&t, "curve-a");
     CHECK(data_points(t.data) == 2 * N - 4);
     CHECK(strstr(t.data, ">train</text>") && strstr(t.data, ">validation</text>"));
@@ -252,7 +252,7 @@ static void test_lines(void)
     tx_free(&t);
     /* spanning decades: a log axis with a tick per power of 10 */
     o.auto_log_y = 1;
-    svg_lines(&t, &f, s, 1, &o);
+    CHECK(svg_lines(&t, &f, s, 1, &o) == 1);
     check_fig(&t, "curve-a");
     CHECK(strstr(t.data, ">0.01</text>") && strstr(t.data, ">1</text>"));
     tx_free(&t);
