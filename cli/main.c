@@ -11,6 +11,7 @@ int cmd_train(int argc, char **argv);
 int cmd_predict(int argc, char **argv);
 int cmd_eval(int argc, char **argv);
 int cmd_importance(int argc, char **argv);
+int cmd_compare(int argc, char **argv);
 
 typedef struct command {
     const char *name;
@@ -20,7 +21,8 @@ typedef struct command {
 
 static const command commands[] = {
     {"info", cmd_info, "rows, columns, types, missing values; task and classes of a target"},
-    {"train", cmd_train, "train a model (gradient-boosted trees) and write it to a file"},
+    {"compare", cmd_compare, "train trees and nets on the same splits; a side-by-side report"},
+    {"train", cmd_train, "train a model (trees or a neural net) and write it to a file"},
     {"predict", cmd_predict, "predict the rows of a CSV file with a trained model"},
     {"eval", cmd_eval, "the task's metrics of a trained model on a CSV file with the target"},
     {"importance", cmd_importance, "gain and split-count importance of a tree model's features"},

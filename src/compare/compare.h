@@ -82,8 +82,8 @@ typedef struct cmp_model {
     double *importance;      /* n_features, owned */
     const char *importance_kind;
     const char *importance_rows;  /* "validation rows" / "test rows" / "training rows" */
-    /* Sums over folds. */
-    double train_seconds, predict_seconds, peak_rss_bytes;
+    double train_seconds, predict_seconds;  /* sums over folds */
+    double peak_rss_bytes;   /* largest over folds (NaN if unknown) */
     size_t model_bytes;      /* mean over folds */
 } cmp_model;
 
@@ -93,6 +93,7 @@ typedef struct cmp_fold {
     size_t n_train, n_valid, n_test;
     float *y_test;           /* n_test targets (regression value or class index) */
     uint64_t *test_lines;    /* n_test: 1-based line of each test row in the data file */
+    uint64_t *valid_lines;   /* n_valid: the same for the validation rows */
 } cmp_fold;
 
 struct hpml_compare {

@@ -7,10 +7,31 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "core/alloc.h"
 #include "core/error.h"
+
+/* The permissions an ordinary new file gets: 0666 less the process's umask
+ * (read from /proc: umask() itself would change it for other threads). */
+static mode_t new_file_mode(void)
+{
+    mode_t mode = 0644;
+    FILE *st = fopen("/proc/self/status", "r");
+    if (!st)
+        return mode;
+    char line[128];
+    while (fgets(line, sizeof line, st))
+        if (strncmp(line, "Umask:", 6) == 0) {
+            unsigned int m;
+            if (sscanf(line + 6, "%o", &m) == 1)
+                mode = (mode_t)(0666 & ~m);
+            break;
+        }
+    fclose(st);
+    return mode;
+}
 
 hpml_status atomic_open(atomic_file *f, const char *path)
 {
@@ -25,6 +46,13 @@ hpml_status atomic_open(atomic_file *f, const char *path)
                                    path, strerror(errno));
         hpml_free(f->tmp);
         f->tmp = NULL;
+        return st;
+    }
+    /* mkstemp makes it 0600; the finished file should be like any other */
+    if (fchmod(f->fd, new_file_mode()) != 0) {
+        hpml_status st = hpml_fail(HPML_ERR_IO, "%s: cannot set the permissions of the "
+                                   "temporary file: %s", path, strerror(errno));
+        atomic_abort(f);
         return st;
     }
     return HPML_OK;

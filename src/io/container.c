@@ -100,6 +100,16 @@ hpml_status container_write(const char *path, const container_section *s, int n)
     return st;
 }
 
+size_t container_size(const container_section *s, int n)
+{
+    size_t off = (HEADER_BYTES + (size_t)n * ENTRY_BYTES + 7) & ~(size_t)7, end = off;
+    for (int i = 0; i < n; i++) {
+        end = off + s[i].size;
+        off = (end + 7) & ~(size_t)7;
+    }
+    return end;
+}
+
 void container_free(container *c)
 {
     if (!c)

@@ -32,6 +32,8 @@ typedef struct container_section {
 
 /* Writes the sections to path atomically. */
 hpml_status container_write(const char *path, const container_section *sections, int n);
+/* Bytes container_write would write for these sections. */
+size_t container_size(const container_section *sections, int n);
 
 /* A file read back: the whole image in memory, sections pointing into it. */
 typedef struct container {

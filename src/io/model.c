@@ -308,12 +308,12 @@ static void encode_schema(const data_schema *s, bytes_w *w)
     }
 }
 
-hpml_status hpml_model_save(const hpml_model *m, const char *path)
+/* The model's sections: payloads in w[0..*n) (owned by the caller:
+ * bw_free each of w[0..8)), described by sec[0..*n). */
+static hpml_status encode_model(const hpml_model *m, bytes_w w[8], container_section sec[8],
+                                int *n_out)
 {
-    if (!m || !path)
-        return hpml_fail(HPML_ERR_ARG, "hpml_model_save: NULL argument");
-    bytes_w w[8];
-    memset(w, 0, sizeof w);
+    memset(w, 0, 8 * sizeof *w);
     const char *tags[8] = {"META", "SCHEMA", "HISTORY"};
     bw_u32(&w[0], (uint32_t)m->kind);
     bw_u32(&w[0], (uint32_t)m->n_outputs);
@@ -329,19 +329,40 @@ hpml_status hpml_model_save(const hpml_model *m, const char *path)
     int n = 0;
     hpml_status st = m->ops->encode(m->learner, &w[3], tags + 3, &n);
     n += 3;
-    container_section sec[8];
     for (int i = 0; st == HPML_OK && i < n; i++) {
-        if (w[i].failed) {
-            st = hpml_fail(HPML_ERR_NOMEM, "out of memory encoding the model");
-            break;
-        }
+        if (w[i].failed)
+            return hpml_fail(HPML_ERR_NOMEM, "out of memory encoding the model");
         memset(&sec[i], 0, sizeof sec[i]);
         strncpy(sec[i].tag, tags[i], 8);
         sec[i].data = w[i].data ? (const void *)w[i].data : (const void *)"";
         sec[i].size = w[i].len;
     }
+    *n_out = n;
+    return st;
+}
+
+hpml_status hpml_model_save(const hpml_model *m, const char *path)
+{
+    if (!m || !path)
+        return hpml_fail(HPML_ERR_ARG, "hpml_model_save: NULL argument");
+    bytes_w w[8];
+    container_section sec[8];
+    int n = 0;
+    hpml_status st = encode_model(m, w, sec, &n);
     if (st == HPML_OK)
         st = container_write(path, sec, n);
+    for (int i = 0; i < 8; i++)
+        bw_free(&w[i]);
+    return st;
+}
+
+hpml_status model_file_size(const hpml_model *m, size_t *out)
+{
+    bytes_w w[8];
+    container_section sec[8];
+    int n = 0;
+    hpml_status st = encode_model(m, w, sec, &n);
+    *out = st == HPML_OK ? container_size(sec, n) : 0;
     for (int i = 0; i < 8; i++)
         bw_free(&w[i]);
     return st;

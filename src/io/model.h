@@ -61,6 +61,9 @@ hpml_status model_create(hpml_model_kind kind, const model_ops *ops, void *learn
 hpml_status model_set_history(hpml_model *m, const char *metric, int n, const double *train,
                               const double *valid);
 
+/* Bytes hpml_model_save writes for m. */
+hpml_status model_file_size(const hpml_model *m, size_t *out);
+
 extern const model_ops gbdt_model_ops;
 extern const model_ops nn_model_ops;
 

@@ -71,7 +71,9 @@ static hpml_status plan(nn_net *net, const hpml_nn_params *p)
             if (p->pool > 1) {
                 if (p->pool > l)
                     return hpml_fail(HPML_ERR_ARG, "pool %d after convolution %d is wider than "
-                                     "its input (%d positions)", p->pool, i + 1, l);
+                                     "its input (%d positions; %d inputs to the net): use "
+                                     "smaller kernels, strides or pool, or fewer convolutions",
+                                     p->pool, i + 1, l, net->n_in);
                 nn_layer *q = push(net, NN_POOL, l, c);
                 q->k = p->pool;
                 q->out_l = l / p->pool;
