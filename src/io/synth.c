@@ -26,6 +26,7 @@
 
 #define DEFAULT_BLOCK ((size_t)1 << 20)
 #define WRITE_BUF ((size_t)1 << 20)
+#define ROUND_MAX ((size_t)256 << 20)   /* slots of a round (unless one per thread is more) */
 #define FIELD_MAX (NUMFMT_MAX_LEN + 1)  /* a number and its comma */
 #define LINEAGE_MAX 32                  /* longest lineage name + comma */
 #define MAX_ROWS 4294967294.0           /* rows a table holds */
@@ -353,7 +354,13 @@ static size_t per_unit_for(const job *jb, size_t row_cap, size_t n)
 static hpml_status run_units(const job *jb, size_t n_units, size_t unit_cap, unit_fmt fmt,
                              writer *w, text_cache *cache, size_t id_len, uint64_t *rows)
 {
+    /* 4 units per thread keep the threads busy when units differ in size;
+     * fewer when units are huge (a million genes a row), one per thread at least */
     size_t per_round = (size_t)jb->threads * 4;
+    if (per_round * unit_cap > ROUND_MAX)
+        per_round = ROUND_MAX / unit_cap;
+    if (per_round < (size_t)jb->threads)
+        per_round = (size_t)jb->threads;
     if (per_round > n_units)
         per_round = n_units;
     size_t slots_bytes = per_round * unit_cap;
