@@ -12,6 +12,7 @@ int cmd_predict(int argc, char **argv);
 int cmd_eval(int argc, char **argv);
 int cmd_importance(int argc, char **argv);
 int cmd_compare(int argc, char **argv);
+int cmd_synth(int argc, char **argv);
 
 typedef struct command {
     const char *name;
@@ -26,6 +27,7 @@ static const command commands[] = {
     {"predict", cmd_predict, "predict the rows of a CSV file with a trained model"},
     {"eval", cmd_eval, "the task's metrics of a trained model on a CSV file with the target"},
     {"importance", cmd_importance, "gain and split-count importance of a tree model's features"},
+    {"synth", cmd_synth, "write a synthetic data set (drug-response: a star schema of CSV files)"},
 };
 
 static void usage(FILE *f)

@@ -710,6 +710,57 @@ HPML_API hpml_status hpml_compare_write(const hpml_compare *c, const char *dir);
  * caller: release it with free(). */
 HPML_API hpml_status hpml_compare_summary(const hpml_compare *c, int json, char **out);
 
+/* ---------------------------------------------------------- synthetic data */
+
+/* A realistic synthetic drug-response screen as a star schema of CSV files,
+ * for demos, tests and scaling benchmarks. The generating model (lineages
+ * with latent expression programs, chemotypes with latent targets, a
+ * nonlinear cell x drug interaction, heavy-tailed noise) is given with its
+ * formulas in docs/synth.md. Files written into the output directory:
+ *   responses.csv         cell_id,drug_id,ln_ic50 (one row per measured pair,
+ *                         by cell then drug; unmeasured pairs are absent)
+ *   cell_expression.csv   cell_id,lineage,gene_0001,... (one row per cell)
+ *   drug_descriptors.csv  drug_id,MolWt,MolLogP,...,phys_*,count_*,fp_*
+ *                         (one row per drug)
+ *   joined.csv (joined)   cell_id,drug_id,lineage,<genes>,<descriptors>,ln_ic50:
+ *                         responses.csv joined with both tables, row for row
+ * The same spec (seed included) gives byte-identical files for any thread
+ * count and block size. Memory is O(cells x genes + drugs x descriptors)
+ * (the formatted dimension rows, kept only for joined.csv), never
+ * O(responses x features): rows are generated and written block by block. */
+typedef struct hpml_synth_spec {
+    int cells;             /* cell lines, [2, 10^7] (default 100) */
+    int drugs;             /* drugs, [2, 10^7] (default 60); cells x drugs at
+                              most 4,294,967,294 (the rows a table holds) */
+    int genes;             /* expression columns, [1, 10^6] (default 200) */
+    int descriptors;       /* descriptor columns, [1, 10^6] (default 50) */
+    double missing_pairs;  /* fraction of cell x drug pairs left unmeasured,
+                              [0, 1) (default 0.15) */
+    double noise;          /* scale of the measurement noise, [0, 10]: 1 (default)
+                              as documented, 0 for noiseless responses */
+    uint64_t seed;         /* default 0 */
+    int joined;            /* nonzero: also write joined.csv (default 0) */
+    int threads;           /* formatting threads; 0: all cores (default) */
+    size_t block_bytes;    /* output formatted per unit of work; 0: 1 MiB
+                              (default). Tests use tiny blocks to put the seams
+                              between units everywhere. */
+} hpml_synth_spec;
+
+/* Fills *spec with the defaults above. */
+HPML_API void hpml_synth_spec_init(hpml_synth_spec *spec);
+
+/* Writes the data set described by spec into directory out_dir (created if
+ * missing; its parent must exist), every file atomically (temporary, fsync,
+ * rename): a failure or a crash leaves no half-written file, and the files
+ * are renamed into place only once all are complete. Existing files of these
+ * names are replaced; other files are left alone (so a joined.csv of an
+ * earlier run stays when joined is 0). Every parameter is checked before any
+ * work: a value out of range fails with HPML_ERR_ARG and a message naming it
+ * and its allowed range. n_responses (may be NULL) receives the number of
+ * rows of responses.csv. */
+HPML_API hpml_status hpml_synth_drug_response(const hpml_synth_spec *spec, const char *out_dir,
+                                              uint64_t *n_responses);
+
 #ifdef __cplusplus
 }
 #endif
