@@ -109,10 +109,18 @@ static int in_list(const char *list, const char *name)
     return 0;
 }
 
+/* The parameter called `name` (dashes and underscores alike, as for nets:
+ * --n-trees is --n_trees), or NULL. */
 static const param_def *find_def(const char *name)
 {
+    char canon[64];
+    size_t n = strlen(name);
+    if (n >= sizeof canon)
+        return NULL;
+    for (size_t i = 0; i <= n; i++)
+        canon[i] = name[i] == '-' ? '_' : name[i];
     for (int i = 0; i < N_DEFS; i++)
-        if (strcmp(defs[i].name, name) == 0 || in_list(defs[i].aliases, name))
+        if (strcmp(defs[i].name, canon) == 0 || in_list(defs[i].aliases, canon))
             return &defs[i];
     return NULL;
 }

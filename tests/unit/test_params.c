@@ -186,6 +186,23 @@ static void test_nn_non_defaults(void)
     }
 }
 
+/* Dashes and underscores name the same parameter, for trees as for nets. */
+static void test_dashes(void)
+{
+    hpml_gbdt_params g;
+    hpml_gbdt_params_init(&g);
+    CHECK_OK(hpml_gbdt_params_set(&g, "n-trees", "7"));
+    CHECK_OK(hpml_gbdt_params_set(&g, "min-child-weight", "2.5"));
+    CHECK_OK(hpml_gbdt_params_set(&g, "num-boost-round", "9"));
+    CHECK(g.n_trees == 9 && g.min_child_weight == 2.5);
+    CHECK_FAILS(hpml_gbdt_params_set(&g, "n--trees", "7"), HPML_ERR_ARG,
+                "unknown GBDT parameter 'n--trees'");
+    hpml_nn_params n;
+    hpml_nn_params_init(&n, HPML_MODEL_MLP);
+    CHECK_OK(hpml_nn_params_set(&n, "batch-size", "16"));
+    CHECK(n.batch_size == 16);
+}
+
 int main(void)
 {
     RUN(test_gbdt_defaults);
@@ -193,5 +210,6 @@ int main(void)
     RUN(test_gbdt_in_order);
     RUN(test_nn_defaults);
     RUN(test_nn_non_defaults);
+    RUN(test_dashes);
     return check_summary();
 }
