@@ -1,5 +1,6 @@
 /* test_model.c — the public model API: GBDT parameters, objectives, the
- * model file, determinism, and edge cases, end to end through hpml.h. */
+ * model file (and files written by hpml 0.1.0), determinism, and edge cases,
+ * end to end through hpml.h. */
 #include <math.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -545,6 +546,83 @@ static void test_forest_equals_trees(void)
     hpml_table_free(t);
 }
 
+/* ---------------------------------------------------- files and targets */
+
+/* Model files written by hpml 0.1.0 (tests/fixtures/model_0.1.0_*.hpml, made
+ * by its `hpml train` on tests/fixtures/small.csv; see the commit adding
+ * them): they load, predict what 0.1.0 predicted (its `hpml predict`
+ * output), and a model with one target is saved again byte for byte. */
+static void test_files_of_0_1_0(void)
+{
+    static const struct {
+        const char *path;
+        hpml_model_kind kind;
+        float pred[5];
+    } files[] = {
+        {"tests/fixtures/model_0.1.0_mlp.hpml", HPML_MODEL_MLP,
+         {1.32257807f, 1.44023669f, 1.43290234f, 1.52286196f, 1.42448306f}},
+        {"tests/fixtures/model_0.1.0_gbdt.hpml", HPML_MODEL_GBDT,
+         {1.56000006f, 1.56000006f, 2.19000006f, 2.19000006f, 2.19000006f}},
+    };
+    hpml_table *t = NULL;
+    CHECK_OK(hpml_table_read_csv("tests/fixtures/small.csv", NULL, &t));
+    for (size_t f = 0; t && f < sizeof files / sizeof files[0]; f++) {
+        hpml_model *m = NULL;
+        CHECK_OK(hpml_model_load(files[f].path, &m));
+        if (!m)
+            continue;
+        CHECK(hpml_model_get_kind(m) == files[f].kind);
+        CHECK(hpml_model_task(m) == HPML_TASK_REGRESSION && hpml_model_n_outputs(m) == 1);
+        CHECK(hpml_model_n_targets(m) == 1 && strcmp(hpml_model_target_name(m), "response") == 0);
+        CHECK(strcmp(hpml_model_target_name_k(m, 0), "response") == 0);
+        CHECK(hpml_model_target_name_k(m, 1) == NULL);
+        hpml_dataset *d = NULL;
+        float pred[5];
+        CHECK_OK(hpml_model_dataset(m, t, 0, &d));
+        if (d) {
+            CHECK_OK(hpml_model_predict_dataset(m, d, NULL, 5, pred));
+            for (int i = 0; i < 5; i++)
+                CHECK_NEAR(pred[i], files[f].pred[i], 1e-6 * fabs(files[f].pred[i]));
+        }
+        CHECK_OK(hpml_model_save(m, tmp_path("again.hpml")));
+        size_t n0, n1;
+        unsigned char *a = slurp(files[f].path, &n0), *b = slurp(tmp_path("again.hpml"), &n1);
+        CHECK(a && b && n0 == n1 && memcmp(a, b, n0) == 0);
+        free(a);
+        free(b);
+        hpml_dataset_free(d);
+        hpml_model_free(m);
+    }
+    hpml_table_free(t);
+}
+
+/* Trees take one target: several are refused with a message pointing to the
+ * nets. */
+static void test_gbdt_one_target(void)
+{
+    char *csv = make_csv(200, 5);
+    hpml_table *t = NULL;
+    CHECK_OK(hpml_table_read_csv_buffer(csv, strlen(csv), "t.csv", NULL, &t));
+    hpml_dataset_spec sp;
+    hpml_dataset_spec_init(&sp);
+    const char *names[] = {"y", "bin"};
+    sp.targets = names;
+    sp.n_targets = 2;
+    hpml_dataset *d = NULL;
+    if (t)
+        CHECK_OK(hpml_dataset_create(t, &sp, &d));
+    hpml_gbdt_params p;
+    hpml_gbdt_params_init(&p);
+    hpml_model *m = NULL;
+    if (d)
+        CHECK_FAILS(hpml_gbdt_train(d, NULL, 0, NULL, NULL, 0, &p, &m), HPML_ERR_ARG,
+                    "gradient-boosted trees take one target; use --model mlp or cnn for several");
+    CHECK(m == NULL);
+    hpml_dataset_free(d);
+    hpml_table_free(t);
+    free(csv);
+}
+
 int main(void)
 {
     if (tmpdir_make("hpml_test_model"))
@@ -560,6 +638,8 @@ int main(void)
     RUN(test_early_stopping);
     RUN(test_quantile_coverage);
     RUN(test_forest_equals_trees);
+    RUN(test_files_of_0_1_0);
+    RUN(test_gbdt_one_target);
     tmpdir_remove();
     return check_summary();
 }
