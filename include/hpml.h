@@ -389,15 +389,15 @@ HPML_API void hpml_model_free(hpml_model *m);
 HPML_API hpml_model_kind hpml_model_get_kind(const hpml_model *m);
 HPML_API hpml_task hpml_model_task(const hpml_model *m);
 /* Values per row that predict writes: 1 (regression: the value; binary: the
- * probability of class 1) or n_classes (multiclass: class probabilities). */
+ * probability of class 1), n_classes (multiclass: class probabilities), or
+ * n_targets (multi-output regression: the targets' values in target order). */
 HPML_API int hpml_model_n_outputs(const hpml_model *m);
 HPML_API int hpml_model_n_classes(const hpml_model *m);
 HPML_API const char *hpml_model_class_label(const hpml_model *m, int k);
 /* The target's name (borrowed); with several targets, the first. */
 HPML_API const char *hpml_model_target_name(const hpml_model *m);
 /* Number of targets (1, or several for a multi-output regression net) and the
- * name of target k (borrowed; NULL if out of range). Nets of several targets
- * come with the next change; the model file already holds them. */
+ * name of target k (borrowed; NULL if out of range). */
 HPML_API int hpml_model_n_targets(const hpml_model *m);
 HPML_API const char *hpml_model_target_name_k(const hpml_model *m, int k);
 HPML_API int hpml_model_n_features(const hpml_model *m);
@@ -458,7 +458,8 @@ HPML_API hpml_status hpml_model_importance(const hpml_model *m, hpml_importance_
 /* Writes predictions pred (n_rows x hpml_model_n_outputs, as from
  * hpml_model_predict_dataset over all rows of t) as a CSV file, atomically:
  * first the columns keep_cols[0..n_keep) of table t as they were read (may be
- * none; t may then be NULL), then for regression "prediction", for
+ * none; t may then be NULL), then for regression "prediction" (several
+ * targets: "prediction_TARGET" for each, in target order), for
  * classification "predicted" (the most probable class's label) and
  * "prob_LABEL" for every class. */
 HPML_API hpml_status hpml_write_predictions(const hpml_model *m, const float *pred, size_t n_rows,
@@ -466,7 +467,8 @@ HPML_API hpml_status hpml_write_predictions(const hpml_model *m, const float *pr
                                             const char *path);
 /* The same with a standard deviation per prediction (sd laid out like pred,
  * e.g. from hpml_model_predict_dataset_mc): "prediction_sd" after
- * "prediction", or "prob_LABEL_sd" columns after the probabilities. */
+ * "prediction", "prediction_TARGET_sd" columns after the several targets'
+ * predictions, or "prob_LABEL_sd" columns after the probabilities. */
 HPML_API hpml_status hpml_write_predictions_sd(const hpml_model *m, const float *pred,
                                                const float *sd, size_t n_rows, const hpml_table *t,
                                                const int *keep_cols, int n_keep, const char *path);
@@ -624,9 +626,11 @@ HPML_API int hpml_nn_param_info(int i, const char **name, const char **aliases, 
 
 /* Trains a net on rows train_rows[0..n_train) of d (NULL: all), with
  * valid_rows of valid (laid out like d; may be NULL/0) for the per-epoch
- * validation loss, the plateau schedule and early stopping. The same data,
- * parameters and thread count give a byte-identical model file. *out is
- * owned by the caller. */
+ * validation loss, the plateau schedule and early stopping. A dataset of
+ * several targets gives a multi-output regression net: an output per target,
+ * each target standardised on its own, the loss (mse or huber) the mean over
+ * all rows and outputs. The same data, parameters and thread count give a
+ * byte-identical model file. *out is owned by the caller. */
 HPML_API hpml_status hpml_nn_train(const hpml_dataset *d, const uint32_t *train_rows,
                                    size_t n_train, const hpml_dataset *valid,
                                    const uint32_t *valid_rows, size_t n_valid,
