@@ -68,7 +68,10 @@ static void print_text(const hpml_table *t, const hpml_col_stats *stats, const h
     if (!d)
         return;
     int k = hpml_dataset_n_classes(d);
-    printf("\ntarget:     %s\n", hpml_dataset_target_name(d));
+    printf("\ntarget%s    ", hpml_dataset_n_targets(d) > 1 ? "s:" : ": ");
+    for (int i = 0; i < hpml_dataset_n_targets(d); i++)
+        printf("%s%s", i ? ", " : "", hpml_dataset_target_name_k(d, i));
+    printf("\n");
     printf("task:       %s (%s)\n", hpml_task_name(hpml_dataset_task(d)),
            hpml_dataset_task_reason(d));
     printf("rows used:  %zu", hpml_dataset_n_rows(d));
@@ -117,7 +120,12 @@ static void print_json(const hpml_table *t, const hpml_col_stats *stats, const h
     if (d) {
         printf(",\n \"target\": {\"name\": ");
         json_str(stdout, hpml_dataset_target_name(d));
-        printf(", \"task\": \"%s\", \"reason\": ", hpml_task_name(hpml_dataset_task(d)));
+        printf(", \"targets\": [");
+        for (int i = 0; i < hpml_dataset_n_targets(d); i++) {
+            printf(i ? ", " : "");
+            json_str(stdout, hpml_dataset_target_name_k(d, i));
+        }
+        printf("], \"task\": \"%s\", \"reason\": ", hpml_task_name(hpml_dataset_task(d)));
         json_str(stdout, hpml_dataset_task_reason(d));
         printf(", \"rows\": %zu, \"dropped\": %zu, \"features\": %d, \"classes\": [",
                hpml_dataset_n_rows(d), hpml_dataset_n_dropped(d), hpml_dataset_n_features(d));
@@ -142,15 +150,19 @@ int cmd_info(int argc, char **argv)
                "min/mean/max or number of categories. With --target, the task and the\n"
                "class counts.\n\n");
         cli_print_options(info_opts, N_INFO_OPTS);
+        cli_args_free(&a);
         return 0;
     }
     if (a.n_pos != 1) {
         fprintf(stderr, "hpml info: expected one data file (see hpml info --help)\n");
+        cli_args_free(&a);
         return 1;
     }
     int threads;
-    if (cli_get_int(&a, "threads", 0, 0, 256, &threads))
+    if (cli_get_int(&a, "threads", 0, 0, 256, &threads)) {
+        cli_args_free(&a);
         return 1;
+    }
     if (cli_get(&a, "verbose"))
         hpml_set_log_hook(NULL, NULL, HPML_LOG_INFO);
     hpml_table *t = NULL;
@@ -177,5 +189,6 @@ int cmd_info(int argc, char **argv)
     free(stats);
     hpml_dataset_free(d);
     hpml_table_free(t);
+    cli_args_free(&a);
     return rc;
 }

@@ -88,7 +88,6 @@ int cli_make_dataset(const cli_args *a, const hpml_table *t, hpml_dataset **d)
 {
     hpml_dataset_spec spec;
     hpml_dataset_spec_init(&spec);
-    spec.target = cli_get(a, "target");
     spec.drop_missing_target = cli_get(a, "drop-missing-target") != NULL;
     const char *task = cli_get(a, "task");
     if (task) {
@@ -104,18 +103,30 @@ int cli_make_dataset(const cli_args *a, const hpml_table *t, hpml_dataset **d)
             return 1;
         }
     }
-    cli_list feat, ign;
-    if (cli_list_split(cli_get(a, "features"), &feat))
+    cli_list tgt, feat, ign;
+    if (cli_list_split(cli_get(a, "target"), &tgt))
         return 3;
+    if (cli_list_split(cli_get(a, "features"), &feat)) {
+        cli_list_free(&tgt);
+        return 3;
+    }
     if (cli_list_split(cli_get(a, "ignore"), &ign)) {
+        cli_list_free(&tgt);
         cli_list_free(&feat);
         return 3;
+    }
+    /* one target as before; several (--target a --target b, or a,b) a list */
+    spec.target = tgt.n == 1 ? tgt.item[0] : cli_get(a, "target");
+    if (tgt.n > 1) {
+        spec.targets = (const char *const *)tgt.item;
+        spec.n_targets = tgt.n;
     }
     spec.features = (const char *const *)feat.item;
     spec.n_features = feat.n;
     spec.ignore = (const char *const *)ign.item;
     spec.n_ignore = ign.n;
     hpml_status s = hpml_dataset_create(t, &spec, d);
+    cli_list_free(&tgt);
     cli_list_free(&feat);
     cli_list_free(&ign);
     return s == HPML_OK ? 0 : cli_fail(s);

@@ -15,11 +15,13 @@
     {"categorical", NULL, 0, "comma-separated columns to keep as text categories"}
 
 #define CLI_DATASET_OPTS                                                                      \
-    {"target", "label", 0, "target column"},                                                  \
+    {"target", "label", CLI_REPEAT, "target column (several, repeated or COL1,COL2: a "       \
+                                    "multi-output regression net)"},                          \
     {"features", NULL, 0, "comma-separated feature columns (default: all but the target)"},   \
     {"ignore", NULL, 0, "comma-separated columns to leave out of the features"},              \
     {"task", NULL, 0, "regression, binary or multiclass (default: inferred)"},         \
-    {"drop-missing-target", NULL, 1, "drop rows whose target is missing (they are counted)"}
+    {"drop-missing-target", NULL, 1, "drop rows whose target (any target) is missing (they "  \
+                                      "are counted)"}
 
 /* Reads the CSV at path with the read options; returns an exit code. */
 int cli_read_table(const cli_args *a, const char *path, hpml_table **t);

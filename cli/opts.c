@@ -19,6 +19,28 @@ static int find_opt(const cli_opt *spec, int n, const char *name, size_t len)
     return -1;
 }
 
+/* Sets option k to v; a CLI_REPEAT option given before gets ",v" appended. */
+static int set_value(cli_args *a, int k, const char *v)
+{
+    if (a->spec[k].flag != CLI_REPEAT || !a->value[k]) {
+        a->value[k] = v;
+        return 0;
+    }
+    size_t n0 = strlen(a->value[k]), n1 = strlen(v);
+    char *j = malloc(n0 + n1 + 2);
+    if (!j) {
+        fprintf(stderr, "hpml: out of memory\n");
+        return 1;
+    }
+    memcpy(j, a->value[k], n0);
+    j[n0] = ',';
+    memcpy(j + n0 + 1, v, n1 + 1);
+    free(a->joined[k]);
+    a->joined[k] = j;
+    a->value[k] = j;
+    return 0;
+}
+
 static int parse(int argc, char **argv, int first, const cli_opt *spec, int n_spec,
                  int allow_extra, cli_args *a)
 {
@@ -61,16 +83,18 @@ static int parse(int argc, char **argv, int first, const cli_opt *spec, int n_sp
                     (int)len, name);
             return 1;
         }
-        if (spec[k].flag) {
+        if (spec[k].flag == 1) {
             if (eq) {
                 fprintf(stderr, "hpml: option --%s takes no value\n", spec[k].name);
                 return 1;
             }
             a->value[k] = "1";
         } else if (eq) {
-            a->value[k] = eq + 1;
+            if (set_value(a, k, eq + 1))
+                return 1;
         } else if (i + 1 < argc) {
-            a->value[k] = argv[++i];
+            if (set_value(a, k, argv[++i]))
+                return 1;
         } else {
             fprintf(stderr, "hpml: option --%s needs a value\n", spec[k].name);
             return 1;
@@ -81,19 +105,31 @@ static int parse(int argc, char **argv, int first, const cli_opt *spec, int n_sp
 
 int cli_parse(int argc, char **argv, int first, const cli_opt *spec, int n_spec, cli_args *a)
 {
-    return parse(argc, argv, first, spec, n_spec, 0, a);
+    int rc = parse(argc, argv, first, spec, n_spec, 0, a);
+    if (rc)
+        cli_args_free(a);
+    return rc;
 }
 
 int cli_parse_extra(int argc, char **argv, int first, const cli_opt *spec, int n_spec,
                     cli_args *a)
 {
-    return parse(argc, argv, first, spec, n_spec, 1, a);
+    int rc = parse(argc, argv, first, spec, n_spec, 1, a);
+    if (rc)
+        cli_args_free(a);
+    return rc;
 }
 
 void cli_args_free(cli_args *a)
 {
     free(a->config_text);
     a->config_text = NULL;
+    for (int k = 0; k < CLI_MAX_OPTS; k++) {
+        if (a->joined[k] && a->value[k] == a->joined[k])
+            a->value[k] = NULL;
+        free(a->joined[k]);
+        a->joined[k] = NULL;
+    }
 }
 
 static char *trim(char *s)
@@ -170,13 +206,13 @@ int cli_load_config(cli_args *a, const char *path, int allow_extra)
                      strcmp(value, "yes") == 0;
             int off = strcmp(value, "0") == 0 || strcmp(value, "false") == 0 ||
                       strcmp(value, "no") == 0;
-            if (a->spec[k].flag && !on && !off) {
+            if (a->spec[k].flag == 1 && !on && !off) {
                 fprintf(stderr, "hpml: %s:%d: %s takes true or false, got '%s'\n", path, line,
                         name, value);
                 return 1;
             }
-            if (!a->value[k] && !(a->spec[k].flag && off)) /* the command line wins */
-                a->value[k] = a->spec[k].flag ? "1" : value;
+            if (!a->value[k] && !(a->spec[k].flag == 1 && off)) /* the command line wins */
+                a->value[k] = a->spec[k].flag == 1 ? "1" : value;
             continue;
         }
         if (!allow_extra) {
@@ -276,7 +312,7 @@ void cli_print_options(const cli_opt *spec, int n_spec)
     printf("Options:\n");
     for (int i = 0; i < n_spec; i++) {
         char left[64];
-        snprintf(left, sizeof left, "--%s%s%s%s", spec[i].name, spec[i].flag ? "" : " V",
+        snprintf(left, sizeof left, "--%s%s%s%s", spec[i].name, spec[i].flag == 1 ? "" : " V",
                  spec[i].alias ? ", --" : "", spec[i].alias ? spec[i].alias : "");
         printf("  %-28s %s\n", left, spec[i].help);
     }

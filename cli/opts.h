@@ -7,10 +7,13 @@
 typedef struct cli_opt {
     const char *name;      /* without the leading "--" */
     const char *alias;     /* another accepted name (XGBoost/LightGBM style), or NULL */
-    int flag;              /* 1: takes no value */
+    int flag;              /* 1: takes no value; CLI_REPEAT: takes a value and may be
+                              given again, the values joined with commas ("--target a
+                              --target b" reads as "--target a,b") */
     const char *help;
 } cli_opt;
 
+#define CLI_REPEAT 2
 #define CLI_MAX_OPTS 64
 #define CLI_MAX_POS 8
 #define CLI_MAX_EXTRA 64
@@ -26,12 +29,16 @@ typedef struct cli_args {
     const char *extra_name[CLI_MAX_EXTRA], *extra_value[CLI_MAX_EXTRA];
     int n_extra;
     char *config_text;               /* owned: the --config file, values point into it */
+    char *joined[CLI_MAX_OPTS];      /* owned: a repeated option's values joined (value[k]
+                                        points here) */
 } cli_args;
 
 /* Parses argv[first..argc). "-x" is the option whose alias is "x". With
  * allow_extra, unknown "--name value" options are collected in extra_*
  * (learner parameters, checked by the caller); otherwise they are errors.
- * On a usage error prints it to stderr and returns 1. */
+ * A repeated option keeps its last value, except CLI_REPEAT options, which
+ * collect them. On a usage error prints it to stderr and returns 1 (and *a
+ * holds nothing to free); otherwise free *a with cli_args_free. */
 int cli_parse(int argc, char **argv, int first, const cli_opt *spec, int n_spec, cli_args *a);
 int cli_parse_extra(int argc, char **argv, int first, const cli_opt *spec, int n_spec,
                     cli_args *a);

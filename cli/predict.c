@@ -102,10 +102,11 @@ int cmd_predict(int argc, char **argv)
                "Predicts every row of DATA.csv. Columns are matched to the model's features\n"
                "by name (extra columns are ignored; a missing feature is an error). Category\n"
                "values never seen in training are treated as missing. The output has the\n"
-               "kept columns, then 'prediction' (regression) or 'predicted' and one\n"
-               "'prob_CLASS' column per class (classification). With --mc-samples K (nets\n"
-               "with dropout) the values are the mean over K stochastic passes, followed by\n"
-               "their standard deviations ('prediction_sd', 'prob_CLASS_sd').\n\n");
+               "kept columns, then 'prediction' (regression; several targets:\n"
+               "'prediction_TARGET' for each) or 'predicted' and one 'prob_CLASS' column\n"
+               "per class (classification). With --mc-samples K (nets with dropout) the\n"
+               "values are the mean over K stochastic passes, followed by their standard\n"
+               "deviations ('prediction_sd', 'prediction_TARGET_sd', 'prob_CLASS_sd').\n\n");
         cli_print_options(predict_opts, N_PREDICT_OPTS);
         return 0;
     }
@@ -152,6 +153,58 @@ int cmd_predict(int argc, char **argv)
     return rc;
 }
 
+/* Several targets: the metrics of each (its column of the predictions
+ * against its values) and their mean. Returns an exit code. */
+static int eval_targets(const run *r, int json)
+{
+    const int nt = hpml_model_n_targets(r->m);
+    const char **names = calloc((size_t)nt, sizeof *names);
+    hpml_metrics *mt = calloc((size_t)nt, sizeof *mt), mean;
+    float *col = malloc((r->n ? r->n : 1) * sizeof *col);
+    int rc = 0;
+    if (!names || !mt || !col) {
+        fprintf(stderr, "hpml: out of memory\n");
+        rc = 3;
+    }
+    for (int k = 0; rc == 0 && k < nt; k++) {
+        names[k] = hpml_model_target_name_k(r->m, k);
+        for (size_t i = 0; i < r->n; i++)
+            col[i] = r->pred[i * (size_t)nt + (size_t)k];
+        hpml_status s = hpml_metrics_compute(HPML_TASK_REGRESSION, 0,
+                                             hpml_dataset_target_k(r->d, k), col, r->n, &mt[k]);
+        if (s != HPML_OK)
+            rc = cli_fail(s);
+    }
+    if (rc == 0) {
+        report_metrics_mean(nt, mt, &mean);
+        if (json) {
+            printf("{\"rows\": %zu, \"task\": \"regression\", \"predict_seconds\": %.6f, "
+                   "\"targets\": [", r->n, r->predict_seconds);
+            for (int k = 0; k < nt; k++) {
+                printf(k ? ", " : "");
+                json_str(stdout, names[k]);
+            }
+            printf("], \"metrics\": ");
+            report_metrics_json(stdout, HPML_TASK_REGRESSION, &mean);
+            printf(", \"per_target\": {");
+            for (int k = 0; k < nt; k++) {
+                printf(k ? ", " : "");
+                json_str(stdout, names[k]);
+                printf(": ");
+                report_metrics_json(stdout, HPML_TASK_REGRESSION, &mt[k]);
+            }
+            printf("}}\n");
+        } else {
+            printf("%zu rows, regression, %d targets\n", r->n, nt);
+            report_metrics_table(stdout, nt, names, mt, &mean);
+        }
+    }
+    free(names);
+    free(mt);
+    free(col);
+    return rc;
+}
+
 int cmd_eval(int argc, char **argv)
 {
     cli_args a;
@@ -162,7 +215,9 @@ int cmd_eval(int argc, char **argv)
                "Predicts DATA.csv, which must hold the model's target column, and prints the\n"
                "task's metrics: regression rmse, mae, r2, pearson, spearman; classification\n"
                "auc, logloss, accuracy, macro_f1. A class the model was not trained on is an\n"
-               "error naming its line.\n\n");
+               "error naming its line. A model of several targets: the metrics of each\n"
+               "target and their mean (--json: 'metrics' holds the mean, 'per_target'\n"
+               "each target's).\n\n");
         cli_print_options(predict_opts, N_PREDICT_OPTS);
         return 0;
     }
@@ -173,7 +228,9 @@ int cmd_eval(int argc, char **argv)
     run r;
     int rc = load_and_predict(&a, 1, NULL, &r);
     hpml_metrics mt;
-    if (rc == 0) {
+    if (rc == 0 && hpml_model_n_targets(r.m) > 1) {
+        rc = eval_targets(&r, cli_get(&a, "json") != NULL);
+    } else if (rc == 0) {
         hpml_task task = hpml_model_task(r.m);
         hpml_status s = hpml_metrics_compute(task, hpml_model_n_classes(r.m),
                                              hpml_dataset_target(r.d), r.pred, r.n, &mt);

@@ -86,6 +86,12 @@ int report_train_text(const train_report *r)
                                                       : objective_name(r->params->objective),
                metric);
     }
+    if (hpml_model_n_targets(m) > 1) {
+        printf("targets:    ");
+        for (int k = 0; k < hpml_model_n_targets(m); k++)
+            printf("%s%s", k ? ", " : "", hpml_model_target_name_k(m, k));
+        printf(" (each standardised; the loss is the mean over them)\n");
+    }
     printf("data:       %zu training rows x %d features", r->n_train, hpml_model_n_features(m));
     if (r->n_valid)
         printf(", %zu validation rows", r->n_valid);
@@ -176,7 +182,12 @@ int report_train_json(const train_report *r)
     printf(", \"kind\": \"%s\", \"task\": \"%s\", \"target\": ", kind_name(hpml_model_get_kind(m)),
            hpml_task_name(hpml_model_task(m)));
     json_str(stdout, hpml_model_target_name(m));
-    printf(", \"n_train\": %zu, \"n_valid\": %zu, \"n_features\": %d", r->n_train, r->n_valid,
+    printf(", \"targets\": [");
+    for (int k = 0; k < hpml_model_n_targets(m); k++) {
+        printf(k ? ", " : "");
+        json_str(stdout, hpml_model_target_name_k(m, k));
+    }
+    printf("], \"n_train\": %zu, \"n_valid\": %zu, \"n_features\": %d", r->n_train, r->n_valid,
            hpml_model_n_features(m));
     printf(", \"read_seconds\": %.6f, \"train_seconds\": %.6f, \"peak_rss_mib\": %.1f, "
            "\"loop_seconds\": %.6f", r->read_seconds, r->train_seconds, r->peak_rss_mib,
@@ -294,6 +305,34 @@ void report_metrics_text(FILE *f, hpml_task task, const hpml_metrics *mt)
     for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++)
         if (in_task(task, i))
             fprintf(f, "%-10s %.6g\n", fields[i].name, field(mt, i));
+}
+
+void report_metrics_mean(int n, const hpml_metrics *mt, hpml_metrics *mean)
+{
+    for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++) {
+        double s = 0;
+        for (int k = 0; k < n; k++)
+            s += field(&mt[k], i);
+        *(double *)(void *)((char *)mean + fields[i].offset) = n ? s / n : NAN;
+    }
+}
+
+void report_metrics_table(FILE *f, int n, const char *const *names, const hpml_metrics *mt,
+                          const hpml_metrics *mean)
+{
+    int w = 6; /* "target" */
+    for (int k = 0; k < n; k++)
+        w = (int)strlen(names[k]) > w ? (int)strlen(names[k]) : w;
+    fprintf(f, "%-*s", w, "target");
+    for (size_t i = 0; i < 5; i++) /* the regression metrics */
+        fprintf(f, "  %12s", fields[i].name);
+    for (int k = 0; k <= n; k++) {
+        const hpml_metrics *m = k < n ? &mt[k] : mean;
+        fprintf(f, "\n%-*s", w, k < n ? names[k] : "mean");
+        for (size_t i = 0; i < 5; i++)
+            fprintf(f, "  %12.6g", field(m, i));
+    }
+    fprintf(f, "\n");
 }
 
 void report_metrics_json(FILE *f, hpml_task task, const hpml_metrics *mt)

@@ -28,5 +28,11 @@ int report_importance(FILE *f, const hpml_model *m, int top, int json);
 /* The metrics of the task (NaN ones left out). */
 void report_metrics_text(FILE *f, hpml_task task, const hpml_metrics *mt);
 void report_metrics_json(FILE *f, hpml_task task, const hpml_metrics *mt);
+/* Regression metrics of several targets: a table with a row per target
+ * (names[k], mt[k]) and a last row "mean" (mean). */
+void report_metrics_table(FILE *f, int n, const char *const *names, const hpml_metrics *mt,
+                          const hpml_metrics *mean);
+/* The mean over n targets of each metric. */
+void report_metrics_mean(int n, const hpml_metrics *mt, hpml_metrics *mean);
 
 #endif

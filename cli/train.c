@@ -1,4 +1,5 @@
-/* train.c — `hpml train DATA.csv --target COL --model gbdt [params] -o MODEL`. */
+/* train.c — `hpml train DATA.csv --target COL [--target COL2 ...] --model gbdt|mlp|cnn
+ * [params] -o MODEL`. Several targets make a multi-output regression net. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -42,7 +43,9 @@ static void usage(void)
            "Trains a model on every row of DATA.csv (or on all but the --valid-size\n"
            "rows) and writes it to MODEL.hpml. Parameters are --name value; XGBoost and\n"
            "LightGBM names are accepted as aliases for trees, PyTorch/Keras names for\n"
-           "nets; dashes and underscores are the same in net parameters.\n\n");
+           "nets; dashes and underscores are the same in net parameters. Several\n"
+           "targets (--target y1 --target y2, or --target y1,y2; numeric columns) train\n"
+           "a multi-output regression net (--model mlp or cnn).\n\n");
     cli_print_options(train_opts, N_TRAIN_OPTS);
     printf("\nGBDT parameters (--model gbdt):\n");
     print_params(hpml_gbdt_param_info);
@@ -216,6 +219,19 @@ int cmd_train(int argc, char **argv)
                                                            : (hpml_model_kind)0;
     if (!mk) {
         fprintf(stderr, "hpml train: --model %s is not available (gbdt, mlp or cnn)\n", kind);
+        rc = 1;
+        goto out;
+    }
+    cli_list targets;
+    if (cli_list_split(cli_get(&a, "target"), &targets)) {
+        rc = 3;
+        goto out;
+    }
+    int n_targets = targets.n;
+    cli_list_free(&targets);
+    if (mk == HPML_MODEL_GBDT && n_targets > 1) {
+        fprintf(stderr, "hpml train: gradient-boosted trees take one target; use --model mlp or "
+                        "cnn for several (%d given)\n", n_targets);
         rc = 1;
         goto out;
     }

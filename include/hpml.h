@@ -174,10 +174,10 @@ HPML_API hpml_status hpml_table_stats(const hpml_table *t, int threads, hpml_col
 
 /* ---------------------------------------------------------------- datasets */
 
-/* A dataset is a view over a table: one target column, feature columns and a
- * selection of rows. It never copies the feature data; learners read features
- * through it, so later a view may join several tables without materialising
- * the join. */
+/* A dataset is a view over a table: a target column (or several, for a
+ * multi-output regression), feature columns and a selection of rows. It never
+ * copies the feature data; learners read features through it, so later a
+ * view may join several tables without materialising the join. */
 typedef struct hpml_dataset hpml_dataset;
 
 typedef enum hpml_task {
@@ -201,6 +201,14 @@ typedef struct hpml_dataset_spec {
     int drop_missing_target;        /* nonzero: drop rows whose target is missing
                                        (counted in hpml_dataset_n_dropped) instead
                                        of failing */
+    /* Several targets: when n_targets > 0, targets[0..n_targets) name them
+     * (borrowed for the call) and `target` is ignored. One name behaves as
+     * `target`. Two or more make a multi-output regression: each column must
+     * be numeric (a categorical one fails, naming it), the task is
+     * regression (AUTO or REGRESSION only), and a row counts as missing its
+     * target when any of them is missing. */
+    const char *const *targets;
+    int n_targets;
 } hpml_dataset_spec;
 
 HPML_API void hpml_dataset_spec_init(hpml_dataset_spec *spec);
@@ -216,9 +224,14 @@ HPML_API hpml_status hpml_dataset_create(const hpml_table *t, const hpml_dataset
 HPML_API void hpml_dataset_free(hpml_dataset *d);
 
 HPML_API size_t hpml_dataset_n_rows(const hpml_dataset *d);
-/* Name of the target column (borrowed). */
+/* Name of the target column (borrowed); with several, the first. */
 HPML_API const char *hpml_dataset_target_name(const hpml_dataset *d);
-/* Rows dropped because the target was missing. */
+/* Number of target columns: 1, or several for a multi-output regression (a
+ * dataset laid out like a model without its target: the model's). */
+HPML_API int hpml_dataset_n_targets(const hpml_dataset *d);
+/* Name of target k (borrowed), NULL if out of range. */
+HPML_API const char *hpml_dataset_target_name_k(const hpml_dataset *d, int k);
+/* Rows dropped because a target was missing. */
 HPML_API size_t hpml_dataset_n_dropped(const hpml_dataset *d);
 HPML_API int hpml_dataset_n_features(const hpml_dataset *d);
 HPML_API const char *hpml_dataset_feature_name(const hpml_dataset *d, int j);
@@ -229,8 +242,14 @@ HPML_API hpml_task hpml_dataset_task(const hpml_dataset *d);
 /* One line saying why the task was chosen, borrowed. */
 HPML_API const char *hpml_dataset_task_reason(const hpml_dataset *d);
 /* Target per dataset row (n_rows), borrowed: the value for regression, the
- * class index 0..n_classes-1 for classification. */
+ * class index 0..n_classes-1 for classification. With several targets, the
+ * first target's values. NULL for a dataset without its target. */
 HPML_API const float *hpml_dataset_target(const hpml_dataset *d);
+/* Values of target k per dataset row (n_rows, contiguous; borrowed), NULL if
+ * k is out of range or the dataset has no target. The targets are stored one
+ * after another, so hpml_dataset_target_k(d, k) == hpml_dataset_target(d) + k
+ * * n_rows. */
+HPML_API const float *hpml_dataset_target_k(const hpml_dataset *d, int k);
 /* Number of classes (0 for regression). Classes are sorted: numerically for
  * a numeric target, by bytes for a categorical one. */
 HPML_API int hpml_dataset_n_classes(const hpml_dataset *d);
@@ -370,11 +389,17 @@ HPML_API void hpml_model_free(hpml_model *m);
 HPML_API hpml_model_kind hpml_model_get_kind(const hpml_model *m);
 HPML_API hpml_task hpml_model_task(const hpml_model *m);
 /* Values per row that predict writes: 1 (regression: the value; binary: the
- * probability of class 1) or n_classes (multiclass: class probabilities). */
+ * probability of class 1), n_classes (multiclass: class probabilities), or
+ * n_targets (multi-output regression: the targets' values in target order). */
 HPML_API int hpml_model_n_outputs(const hpml_model *m);
 HPML_API int hpml_model_n_classes(const hpml_model *m);
 HPML_API const char *hpml_model_class_label(const hpml_model *m, int k);
+/* The target's name (borrowed); with several targets, the first. */
 HPML_API const char *hpml_model_target_name(const hpml_model *m);
+/* Number of targets (1, or several for a multi-output regression net) and the
+ * name of target k (borrowed; NULL if out of range). */
+HPML_API int hpml_model_n_targets(const hpml_model *m);
+HPML_API const char *hpml_model_target_name_k(const hpml_model *m, int k);
 HPML_API int hpml_model_n_features(const hpml_model *m);
 HPML_API const char *hpml_model_feature_name(const hpml_model *m, int j);
 HPML_API hpml_coltype hpml_model_feature_type(const hpml_model *m, int j);
@@ -405,9 +430,9 @@ HPML_API hpml_status hpml_model_predict_dataset(const hpml_model *m, const hpml_
 /* A dataset over table t laid out as the model expects: the model's features
  * found by name (a missing one fails, naming it; extra columns are ignored),
  * categories mapped by text (ones never seen in training become missing).
- * with_target: also the target, its classes mapped to the model's (a class
- * the model does not know fails with its line). t is borrowed; *out is owned
- * by the caller. */
+ * with_target: also the target (every target of a multi-output model), its
+ * classes mapped to the model's (a class the model does not know fails with
+ * its line). t is borrowed; *out is owned by the caller. */
 HPML_API hpml_status hpml_model_dataset(const hpml_model *m, const hpml_table *t, int with_target,
                                         hpml_dataset **out);
 /* The same layout taken from another dataset (e.g. a validation file laid out
@@ -433,7 +458,8 @@ HPML_API hpml_status hpml_model_importance(const hpml_model *m, hpml_importance_
 /* Writes predictions pred (n_rows x hpml_model_n_outputs, as from
  * hpml_model_predict_dataset over all rows of t) as a CSV file, atomically:
  * first the columns keep_cols[0..n_keep) of table t as they were read (may be
- * none; t may then be NULL), then for regression "prediction", for
+ * none; t may then be NULL), then for regression "prediction" (several
+ * targets: "prediction_TARGET" for each, in target order), for
  * classification "predicted" (the most probable class's label) and
  * "prob_LABEL" for every class. */
 HPML_API hpml_status hpml_write_predictions(const hpml_model *m, const float *pred, size_t n_rows,
@@ -441,7 +467,8 @@ HPML_API hpml_status hpml_write_predictions(const hpml_model *m, const float *pr
                                             const char *path);
 /* The same with a standard deviation per prediction (sd laid out like pred,
  * e.g. from hpml_model_predict_dataset_mc): "prediction_sd" after
- * "prediction", or "prob_LABEL_sd" columns after the probabilities. */
+ * "prediction", "prediction_TARGET_sd" columns after the several targets'
+ * predictions, or "prob_LABEL_sd" columns after the probabilities. */
 HPML_API hpml_status hpml_write_predictions_sd(const hpml_model *m, const float *pred,
                                                const float *sd, size_t n_rows, const hpml_table *t,
                                                const int *keep_cols, int n_keep, const char *path);
@@ -521,8 +548,9 @@ HPML_API int hpml_gbdt_param_value(const hpml_gbdt_params *p, int i, char *buf, 
  * valid_rows[0..n_valid) of valid (may be NULL/0) for the per-round metric and
  * early stopping. valid must be laid out like d (the same dataset, or one from
  * hpml_dataset_create_like). The result does not depend on the thread count:
- * the model file is byte-identical for any `threads`. *out is owned by the
- * caller. */
+ * the model file is byte-identical for any `threads`. One target only: a
+ * dataset with several fails with HPML_ERR_ARG (nets take several). *out is
+ * owned by the caller. */
 HPML_API hpml_status hpml_gbdt_train(const hpml_dataset *d, const uint32_t *train_rows,
                                      size_t n_train, const hpml_dataset *valid,
                                      const uint32_t *valid_rows, size_t n_valid,
@@ -613,9 +641,11 @@ HPML_API int hpml_nn_param_value(const hpml_nn_params *p, int i, char *buf, size
 
 /* Trains a net on rows train_rows[0..n_train) of d (NULL: all), with
  * valid_rows of valid (laid out like d; may be NULL/0) for the per-epoch
- * validation loss, the plateau schedule and early stopping. The same data,
- * parameters and thread count give a byte-identical model file. *out is
- * owned by the caller. */
+ * validation loss, the plateau schedule and early stopping. A dataset of
+ * several targets gives a multi-output regression net: an output per target,
+ * each target standardised on its own, the loss (mse or huber) the mean over
+ * all rows and outputs. The same data, parameters and thread count give a
+ * byte-identical model file. *out is owned by the caller. */
 HPML_API hpml_status hpml_nn_train(const hpml_dataset *d, const uint32_t *train_rows,
                                    size_t n_train, const hpml_dataset *valid,
                                    const uint32_t *valid_rows, size_t n_valid,

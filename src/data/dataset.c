@@ -1,9 +1,11 @@
-/* dataset.c — a view over a table: target, features, rows, task.
+/* dataset.c — a view over a table: target(s), features, rows, task.
  *
  * The view holds column indices and a row selection, never a copy of the
  * features: learners gather what they need through hpml_dataset_gather. The
- * target is the one array materialised (float per row: the value, or the
- * class index for classification), because every learner reads it each round.
+ * targets are the one array materialised (float per row: the value, or the
+ * class index for classification), because every learner reads them each
+ * round. Several targets (multi-output regression) are stored one block per
+ * target, so target 0 is laid out exactly as a single target.
  */
 #include "data/dataset.h"
 
@@ -46,6 +48,7 @@ void hpml_dataset_free(hpml_dataset *d)
     hpml_free(d->feat_cols);
     hpml_free(d->rows);
     hpml_free(d->target);
+    hpml_free(d->target_cols);
     for (int j = 0; d->code_map && j < d->n_features; j++)
         hpml_free(d->code_map[j]);
     hpml_free(d->code_map);
@@ -74,63 +77,107 @@ hpml_status dataset_find_column(const hpml_table *t, const char *name, const cha
                         k >= 0 ? "'?" : "");
 }
 
-/* Rows whose target is present; fails on missing targets unless dropping. */
+/* True if target k of table row r is missing. */
+static int target_missing(const hpml_dataset *d, int k, size_t r)
+{
+    const table_column *col = &d->t->cols[d->target_cols[k]];
+    return col->type == HPML_COL_NUMERIC ? isnan(((const float *)col->data)[r])
+                                         : ((const int32_t *)col->data)[r] < 0;
+}
+
+/* Rows whose targets are all present; fails on a missing one (naming the
+ * first target, in the order given, that has missing values) unless dropping. */
 hpml_status dataset_select_rows(hpml_dataset *d, const hpml_dataset_spec *spec)
 {
     const hpml_table *t = d->t;
-    const table_column *col = &t->cols[d->target_col];
-    size_t n = t->n_rows, missing = col->n_missing;
-    if (missing == n)
-        return hpml_fail_at(HPML_ERR_DATA, t->source, t->data_line0, 1,
-                            "target '%s' is missing in every row", col->name);
-    if (missing == 0) {
+    size_t n = t->n_rows;
+    int first_k = -1;
+    for (int k = 0; k < d->n_targets; k++) {
+        const table_column *col = &t->cols[d->target_cols[k]];
+        if (col->n_missing == n)
+            return hpml_fail_at(HPML_ERR_DATA, t->source, t->data_line0, 1,
+                                "target '%s' is missing in every row", col->name);
+        if (col->n_missing && first_k < 0)
+            first_k = k;
+    }
+    if (first_k < 0) {
         d->n_rows = n;
         return HPML_OK;
     }
-    size_t first = 0;
-    if (col->type == HPML_COL_NUMERIC) {
-        const float *v = table_f32(t, d->target_col);
-        while (!isnan(v[first]))
+    if (!spec->drop_missing_target) {
+        const table_column *col = &t->cols[d->target_cols[first_k]];
+        size_t first = 0, missing = col->n_missing;
+        while (!target_missing(d, first_k, first))
             first++;
-    } else {
-        const int32_t *v = table_i32(t, d->target_col);
-        while (v[first] >= 0)
-            first++;
-    }
-    if (!spec->drop_missing_target)
         return hpml_fail_at(HPML_ERR_DATA, t->source, hpml_table_row_line(t, first), 0,
                             "target '%s' is missing in %zu row%s (the first is on this line); "
                             "fill them in, or pass --drop-missing-target to leave those rows out",
                             col->name, missing, missing == 1 ? "" : "s");
-    d->rows = hpml_malloc_array(n - missing, sizeof *d->rows);
+    }
+    size_t kept = 0;
+    for (size_t i = 0; i < n; i++) {
+        int present = 1;
+        for (int k = 0; k < d->n_targets && present; k++)
+            present = !target_missing(d, k, i);
+        kept += (size_t)present;
+    }
+    if (kept == 0) /* several targets, each present somewhere, never all together */
+        return hpml_fail_at(HPML_ERR_DATA, t->source, t->data_line0, 1,
+                            "no row has every target present (the %d targets are each missing "
+                            "somewhere)", d->n_targets);
+    d->rows = hpml_malloc_array(kept, sizeof *d->rows);
     if (!d->rows)
         return HPML_ERR_NOMEM;
-    size_t k = 0;
+    size_t j = 0;
     for (size_t i = 0; i < n; i++) {
-        int present = col->type == HPML_COL_NUMERIC ? !isnan(table_f32(t, d->target_col)[i])
-                                                    : table_i32(t, d->target_col)[i] >= 0;
+        int present = 1;
+        for (int k = 0; k < d->n_targets && present; k++)
+            present = !target_missing(d, k, i);
         if (present)
-            d->rows[k++] = (uint32_t)i;
+            d->rows[j++] = (uint32_t)i;
     }
-    d->n_rows = k;
-    d->n_dropped = missing;
+    d->n_rows = kept;
+    d->n_dropped = n - kept;
     return HPML_OK;
 }
 
-/* Copies a numeric target into d->target; an infinite value (the reader
- * accepts "inf") would poison every loss, so it fails with its line. */
-static hpml_status numeric_target(hpml_dataset *d)
+/* Copies the numeric targets into d->target (one block each); an infinite
+ * value (the reader accepts "inf") would poison every loss, so it fails with
+ * its line. */
+static hpml_status numeric_targets(hpml_dataset *d)
 {
-    const float *v = table_f32(d->t, d->target_col);
-    for (size_t i = 0; i < d->n_rows; i++) {
-        size_t r = d->rows ? d->rows[i] : i;
-        if (isinf(v[r]))
-            return hpml_fail_at(HPML_ERR_DATA, d->t->source, hpml_table_row_line(d->t, r), 0,
-                                "target '%s' is %s: a target must be a finite number",
-                                d->t->cols[d->target_col].name,
-                                v[r] > 0 ? "infinite" : "minus infinite");
-        d->target[i] = v[r];
+    for (int k = 0; k < d->n_targets; k++) {
+        const float *v = table_f32(d->t, d->target_cols[k]);
+        float *y = d->target + (size_t)k * d->n_rows;
+        for (size_t i = 0; i < d->n_rows; i++) {
+            size_t r = d->rows ? d->rows[i] : i;
+            if (isinf(v[r]))
+                return hpml_fail_at(HPML_ERR_DATA, d->t->source, hpml_table_row_line(d->t, r),
+                                    0, "target '%s' is %s: a target must be a finite number",
+                                    d->t->cols[d->target_cols[k]].name,
+                                    v[r] > 0 ? "infinite" : "minus infinite");
+            y[i] = v[r];
+        }
     }
+    return HPML_OK;
+}
+
+/* Several targets: a multi-output regression (the columns are numeric,
+ * checked in find_targets). */
+static hpml_status task_multi(hpml_dataset *d, hpml_task asked)
+{
+    const hpml_table *t = d->t;
+    if (asked != HPML_TASK_AUTO && asked != HPML_TASK_REGRESSION)
+        return hpml_fail(HPML_ERR_ARG, "%d targets make a multi-output regression; a %s task "
+                         "takes one target", d->n_targets, hpml_task_name(asked));
+    d->task = HPML_TASK_REGRESSION;
+    if (asked == HPML_TASK_REGRESSION)
+        snprintf(d->task_reason, sizeof d->task_reason, "given with --task");
+    else
+        snprintf(d->task_reason, sizeof d->task_reason,
+                 "%d numeric targets ('%s', '%s'%s): multi-output regression", d->n_targets,
+                 t->cols[d->target_cols[0]].name, t->cols[d->target_cols[1]].name,
+                 d->n_targets > 2 ? ", ..." : "");
     return HPML_OK;
 }
 
@@ -311,6 +358,44 @@ out:
     return st;
 }
 
+static int is_target(const hpml_dataset *d, int col)
+{
+    for (int k = 0; k < d->n_targets; k++)
+        if (d->target_cols[k] == col)
+            return 1;
+    return 0;
+}
+
+/* The target columns: spec->targets (n_targets > 0) or spec->target. With
+ * several, each must be numeric (multi-output regression): a categorical one
+ * fails here, before any row is looked at. */
+static hpml_status find_targets(hpml_dataset *d, const hpml_dataset_spec *spec)
+{
+    const hpml_table *t = d->t;
+    const int n = spec->n_targets > 0 ? spec->n_targets : 1;
+    const char *const *names = spec->n_targets > 0 ? spec->targets : &spec->target;
+    if (!(d->target_cols = hpml_malloc_array((size_t)n, sizeof *d->target_cols)))
+        return HPML_ERR_NOMEM;
+    for (int k = 0; k < n; k++) {
+        int col;
+        hpml_status st = dataset_find_column(t, names[k], "target", &col);
+        if (st != HPML_OK)
+            return st;
+        if (is_target(d, col))
+            return hpml_fail(HPML_ERR_ARG, "target '%s' is listed twice", names[k]);
+        const table_column *c = &t->cols[col];
+        if (n > 1 && c->type != HPML_COL_NUMERIC)
+            return hpml_fail(HPML_ERR_DATA, "%s: target '%s' is categorical%s%.*s%s: several "
+                             "targets make a multi-output regression, so each must be numeric",
+                             t->source, c->name, c->dict.n ? " (e.g. '" : "",
+                             c->dict.n ? (int)c->dict.len[0] : 0,
+                             c->dict.n ? hpml_dict_str(&c->dict, 0) : "", c->dict.n ? "')" : "");
+        d->target_cols[d->n_targets++] = col;
+    }
+    d->target_col = d->target_cols[0];
+    return HPML_OK;
+}
+
 /* Features in the order listed (so a model's input vector is the order the
  * user wrote), or every other column in table order; then minus the ignored. */
 static hpml_status choose_features(hpml_dataset *d, const hpml_dataset_spec *spec)
@@ -328,9 +413,9 @@ static hpml_status choose_features(hpml_dataset *d, const hpml_dataset_spec *spe
         for (int i = 0; i < spec->n_features; i++) {
             if ((st = dataset_find_column(t, spec->features[i], "feature", &col)) != HPML_OK)
                 goto out;
-            if (col == d->target_col) {
-                st = hpml_fail(HPML_ERR_ARG, "'%s' is the target: it cannot also be a feature",
-                               spec->features[i]);
+            if (is_target(d, col)) {
+                st = hpml_fail(HPML_ERR_ARG, "'%s' is %s: it cannot also be a feature",
+                               spec->features[i], d->n_targets > 1 ? "a target" : "the target");
                 goto out;
             }
             if (mark[col]) {
@@ -342,7 +427,7 @@ static hpml_status choose_features(hpml_dataset *d, const hpml_dataset_spec *spe
         }
     } else {
         for (int c = 0; c < t->n_cols; c++)
-            if (c != d->target_col)
+            if (!is_target(d, c))
                 order[n++] = c;
     }
     for (int i = 0; i < spec->n_ignore; i++) {
@@ -372,9 +457,13 @@ hpml_status hpml_dataset_create(const hpml_table *t, const hpml_dataset_spec *sp
     if (!out)
         return hpml_fail(HPML_ERR_ARG, "hpml_dataset_create: out is NULL");
     *out = NULL;
-    if (!t || !spec || !spec->target)
+    if (!t || !spec || (spec->n_targets > 0 ? !spec->targets : !spec->target))
         return hpml_fail(HPML_ERR_ARG, "hpml_dataset_create: a table and a target name are needed");
-    if (spec->n_features < 0 || spec->n_ignore < 0 || (spec->n_ignore > 0 && !spec->ignore))
+    for (int k = 0; k < spec->n_targets; k++)
+        if (!spec->targets[k])
+            return hpml_fail(HPML_ERR_ARG, "hpml_dataset_create: target name %d is NULL", k);
+    if (spec->n_targets < 0 || spec->n_features < 0 || spec->n_ignore < 0 ||
+        (spec->n_ignore > 0 && !spec->ignore))
         return hpml_fail(HPML_ERR_ARG, "hpml_dataset_create: bad feature or ignore list");
     if (spec->task < HPML_TASK_AUTO || spec->task > HPML_TASK_MULTICLASS)
         return hpml_fail(HPML_ERR_ARG, "hpml_dataset_create: unknown task %d", (int)spec->task);
@@ -382,18 +471,21 @@ hpml_status hpml_dataset_create(const hpml_table *t, const hpml_dataset_spec *sp
     if (!d)
         return HPML_ERR_NOMEM;
     d->t = t;
-    hpml_status st = dataset_find_column(t, spec->target, "target", &d->target_col);
+    hpml_status st = find_targets(d, spec);
     if (st == HPML_OK)
         st = choose_features(d, spec);
     if (st == HPML_OK)
         st = dataset_select_rows(d, spec);
-    if (st == HPML_OK && !(d->target = hpml_malloc_array(d->n_rows ? d->n_rows : 1, sizeof(float))))
+    if (st == HPML_OK && !(d->target = hpml_malloc_array(d->n_rows ? d->n_rows : 1,
+                                                         (size_t)d->n_targets * sizeof(float))))
         st = HPML_ERR_NOMEM;
-    if (st == HPML_OK && t->cols[d->target_col].type == HPML_COL_NUMERIC)
-        st = numeric_target(d);
+    const int numeric = st == HPML_OK && t->cols[d->target_col].type == HPML_COL_NUMERIC;
+    if (numeric)
+        st = numeric_targets(d);
     if (st == HPML_OK)
-        st = t->cols[d->target_col].type == HPML_COL_NUMERIC ? task_numeric(d, spec->task)
-                                                              : task_categorical(d, spec->task);
+        st = d->n_targets > 1 ? task_multi(d, spec->task)
+             : numeric        ? task_numeric(d, spec->task)
+                              : task_categorical(d, spec->task);
     if (st != HPML_OK) {
         hpml_dataset_free(d);
         return st;
@@ -403,9 +495,23 @@ hpml_status hpml_dataset_create(const hpml_table *t, const hpml_dataset_spec *sp
 }
 
 size_t hpml_dataset_n_rows(const hpml_dataset *d) { return d->n_rows; }
+int hpml_dataset_n_targets(const hpml_dataset *d)
+{
+    return d->like ? d->like->n_targets : d->n_targets;
+}
+const char *hpml_dataset_target_name_k(const hpml_dataset *d, int k)
+{
+    if (k < 0 || k >= hpml_dataset_n_targets(d))
+        return NULL;
+    return d->like ? d->like->targets[k] : d->t->cols[d->target_cols[k]].name;
+}
 const char *hpml_dataset_target_name(const hpml_dataset *d)
 {
-    return d->like ? d->like->target : d->t->cols[d->target_col].name;
+    return hpml_dataset_target_name_k(d, 0);
+}
+const float *hpml_dataset_target_k(const hpml_dataset *d, int k)
+{
+    return d->target && k >= 0 && k < d->n_targets ? d->target + (size_t)k * d->n_rows : NULL;
 }
 size_t hpml_dataset_n_dropped(const hpml_dataset *d) { return d->n_dropped; }
 int hpml_dataset_n_features(const hpml_dataset *d) { return d->n_features; }

@@ -13,7 +13,11 @@ struct data_schema;
 
 struct hpml_dataset {
     const hpml_table *t;     /* borrowed */
-    int target_col;          /* -1: no target (a dataset to predict) */
+    int target_col;          /* the (first) target's column; -1: no target (a dataset to
+                                predict) */
+    int n_targets;           /* target columns: 1, or several (multi-output regression);
+                                0 without a target */
+    int *target_cols;        /* owned, n_targets table columns; [0] == target_col */
     int n_features;
     int *feat_cols;          /* table column of feature j */
     size_t n_rows;
@@ -21,7 +25,9 @@ struct hpml_dataset {
     size_t n_dropped;
     hpml_task task;
     char task_reason[192];
-    float *target;           /* n_rows: value, or class index */
+    float *target;           /* owned, n_targets x n_rows, one block per target: target k
+                                of row i at [k * n_rows + i]; the value, or the class
+                                index */
     int n_classes;
     char **class_labels;     /* n_classes, sorted */
     size_t *class_counts;
@@ -35,8 +41,9 @@ struct hpml_dataset {
 /* Column index of `name` in t, or a DATA failure naming `role` and the
  * closest name. */
 hpml_status dataset_find_column(const hpml_table *t, const char *name, const char *role, int *col);
-/* Selects the rows of d whose target (d->target_col) is present; fails on a
- * missing one unless spec->drop_missing_target. */
+/* Selects the rows of d whose targets (d->target_cols) are all present;
+ * fails on a missing one, naming its column and line, unless
+ * spec->drop_missing_target. */
 hpml_status dataset_select_rows(hpml_dataset *d, const hpml_dataset_spec *spec);
 
 #endif

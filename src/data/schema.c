@@ -14,7 +14,9 @@ void schema_free(data_schema *s)
 {
     if (!s)
         return;
-    hpml_free(s->target);
+    for (int k = 0; s->targets && k < s->n_targets; k++)
+        hpml_free(s->targets[k]);
+    hpml_free(s->targets);
     for (int k = 0; s->class_labels && k < s->n_classes; k++)
         hpml_free(s->class_labels[k]);
     hpml_free(s->class_labels);
@@ -30,16 +32,18 @@ void schema_free(data_schema *s)
     memset(s, 0, sizeof *s);
 }
 
-/* Room for the feature arrays, all empty. */
-static hpml_status schema_alloc(data_schema *s, int n_features, int n_classes)
+/* Room for the target and feature arrays, all empty. */
+static hpml_status schema_alloc(data_schema *s, int n_targets, int n_features, int n_classes)
 {
+    s->n_targets = n_targets;
     s->n_features = n_features;
     s->n_classes = n_classes;
+    s->targets = hpml_calloc((size_t)n_targets, sizeof *s->targets);
     s->names = hpml_calloc((size_t)n_features, sizeof *s->names);
     s->types = hpml_calloc((size_t)n_features, sizeof *s->types);
     s->dicts = hpml_calloc((size_t)n_features, sizeof *s->dicts);
     s->class_labels = hpml_calloc((size_t)(n_classes ? n_classes : 1), sizeof *s->class_labels);
-    if (!s->names || !s->types || !s->dicts || !s->class_labels)
+    if (!s->targets || !s->names || !s->types || !s->dicts || !s->class_labels)
         return HPML_ERR_NOMEM;
     for (int j = 0; j < n_features; j++)
         hpml_dict_init(&s->dicts[j]);
@@ -61,9 +65,10 @@ static hpml_status copy_dict(hpml_dict *dst, const hpml_dict *src)
 static hpml_status schema_copy(const data_schema *src, data_schema *s)
 {
     memset(s, 0, sizeof *s);
-    hpml_status st = schema_alloc(s, src->n_features, src->n_classes);
-    if (st == HPML_OK && !(s->target = hpml_strdup(src->target)))
-        st = HPML_ERR_NOMEM;
+    hpml_status st = schema_alloc(s, src->n_targets, src->n_features, src->n_classes);
+    for (int k = 0; st == HPML_OK && k < src->n_targets; k++)
+        if (!(s->targets[k] = hpml_strdup(src->targets[k])))
+            st = HPML_ERR_NOMEM;
     s->task = src->task;
     for (int k = 0; st == HPML_OK && k < src->n_classes; k++)
         if (!(s->class_labels[k] = hpml_strdup(src->class_labels[k])))
@@ -85,9 +90,10 @@ hpml_status schema_from_dataset(const hpml_dataset *d, data_schema *s)
     if (d->like)
         return schema_copy(d->like, s);
     memset(s, 0, sizeof *s);
-    hpml_status st = schema_alloc(s, d->n_features, d->n_classes);
-    if (st == HPML_OK && !(s->target = hpml_strdup(hpml_dataset_target_name(d))))
-        st = HPML_ERR_NOMEM;
+    hpml_status st = schema_alloc(s, d->n_targets, d->n_features, d->n_classes);
+    for (int k = 0; st == HPML_OK && k < d->n_targets; k++)
+        if (!(s->targets[k] = hpml_strdup(hpml_dataset_target_name_k(d, k))))
+            st = HPML_ERR_NOMEM;
     s->task = d->task;
     for (int k = 0; st == HPML_OK && k < d->n_classes; k++)
         if (!(s->class_labels[k] = hpml_strdup(d->class_labels[k])))
@@ -147,25 +153,36 @@ static hpml_status map_feature(const data_schema *s, int j, hpml_dataset *d)
     return HPML_OK;
 }
 
-/* Class of each row's target text among the schema's labels. */
+/* Regression: each target's values (one block per target). */
+static hpml_status map_regression_targets(hpml_dataset *d)
+{
+    const hpml_table *t = d->t;
+    for (int k = 0; k < d->n_targets; k++) {
+        const table_column *col = &t->cols[d->target_cols[k]];
+        if (col->type != HPML_COL_NUMERIC)
+            return hpml_fail(HPML_ERR_DATA, "%s: target '%s' holds text but the model is a "
+                             "regression model", t->source, col->name);
+        float *y = d->target + (size_t)k * d->n_rows;
+        for (size_t i = 0; i < d->n_rows; i++) {
+            size_t r = d->rows ? d->rows[i] : i;
+            float v = table_f32(t, d->target_cols[k])[r];
+            if (isinf(v))
+                return hpml_fail_at(HPML_ERR_DATA, t->source, hpml_table_row_line(t, r), 0,
+                                    "target '%s' is infinite", col->name);
+            y[i] = v;
+        }
+    }
+    return HPML_OK;
+}
+
+/* Regression targets' values, or the class of each row's target text among
+ * the schema's labels. */
 static hpml_status map_target(const data_schema *s, hpml_dataset *d)
 {
     const hpml_table *t = d->t;
     const table_column *col = &t->cols[d->target_col];
-    if (s->task == HPML_TASK_REGRESSION) {
-        if (col->type != HPML_COL_NUMERIC)
-            return hpml_fail(HPML_ERR_DATA, "%s: target '%s' holds text but the model is a "
-                             "regression model", t->source, col->name);
-        for (size_t i = 0; i < d->n_rows; i++) {
-            size_t r = d->rows ? d->rows[i] : i;
-            float v = table_f32(t, d->target_col)[r];
-            if (isinf(v))
-                return hpml_fail_at(HPML_ERR_DATA, t->source, hpml_table_row_line(t, r), 0,
-                                    "target '%s' is infinite", col->name);
-            d->target[i] = v;
-        }
-        return HPML_OK;
-    }
+    if (s->task == HPML_TASK_REGRESSION)
+        return map_regression_targets(d);
     d->class_counts = hpml_calloc((size_t)s->n_classes, sizeof *d->class_counts);
     if (!d->class_counts)
         return HPML_ERR_NOMEM;
@@ -227,10 +244,16 @@ static hpml_status fill_like(const data_schema *s, const hpml_table *t, int with
         return st;
     hpml_dataset_spec spec;
     hpml_dataset_spec_init(&spec);
-    if ((st = dataset_find_column(t, s->target, "target", &d->target_col)) != HPML_OK ||
-        (st = dataset_select_rows(d, &spec)) != HPML_OK)
+    if (!(d->target_cols = hpml_malloc_array((size_t)s->n_targets, sizeof *d->target_cols)))
+        return HPML_ERR_NOMEM;
+    for (int k = 0; k < s->n_targets; k++, d->n_targets++)
+        if ((st = dataset_find_column(t, s->targets[k], "target", &d->target_cols[k])) != HPML_OK)
+            return st;
+    d->target_col = d->target_cols[0];
+    if ((st = dataset_select_rows(d, &spec)) != HPML_OK)
         return st;
-    if (!(d->target = hpml_malloc_array(d->n_rows ? d->n_rows : 1, sizeof(float))))
+    if (!(d->target = hpml_malloc_array(d->n_rows ? d->n_rows : 1,
+                                        (size_t)s->n_targets * sizeof(float))))
         return HPML_ERR_NOMEM;
     d->n_classes = s->n_classes;
     d->class_labels = hpml_calloc((size_t)(s->n_classes ? s->n_classes : 1), sizeof(char *));

@@ -1,7 +1,8 @@
 /* schema.h — what a model was trained on, kept with the model (internal).
  *
  * Feature names and types, category texts (as dictionaries whose codes are
- * the codes the learner saw), the target's name, the task and the classes.
+ * the codes the learner saw), the targets' names (one, or several for a
+ * multi-output regression), the task and the classes.
  * A dataset over any other table can be laid out like a schema: columns found
  * by name, categories and classes mapped by text (dataset_create_from_schema).
  */
@@ -12,7 +13,8 @@
 #include "hpml.h"
 
 typedef struct data_schema {
-    char *target;            /* owned */
+    int n_targets;           /* >= 1; several only for regression */
+    char **targets;          /* n_targets, owned; targets[0] is "the target" */
     hpml_task task;
     int n_classes;
     char **class_labels;     /* n_classes, owned, sorted as the dataset sorted them */

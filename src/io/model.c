@@ -69,7 +69,13 @@ hpml_model_kind hpml_model_get_kind(const hpml_model *m) { return m->kind; }
 hpml_task hpml_model_task(const hpml_model *m) { return m->schema.task; }
 int hpml_model_n_outputs(const hpml_model *m) { return m->n_outputs; }
 int hpml_model_n_classes(const hpml_model *m) { return m->schema.n_classes; }
-const char *hpml_model_target_name(const hpml_model *m) { return m->schema.target; }
+const char *hpml_model_target_name(const hpml_model *m) { return m->schema.targets[0]; }
+int hpml_model_n_targets(const hpml_model *m) { return m->schema.n_targets; }
+
+const char *hpml_model_target_name_k(const hpml_model *m, int k)
+{
+    return k >= 0 && k < m->schema.n_targets ? m->schema.targets[k] : NULL;
+}
 int hpml_model_n_features(const hpml_model *m) { return m->schema.n_features; }
 void hpml_model_set_threads(hpml_model *m, int threads) { m->threads = threads > 0 ? threads : 0; }
 
@@ -293,7 +299,7 @@ hpml_status hpml_model_importance(const hpml_model *m, hpml_importance_type type
 
 static void encode_schema(const data_schema *s, bytes_w *w)
 {
-    bw_str(w, s->target, strlen(s->target));
+    bw_str(w, s->targets[0], strlen(s->targets[0]));
     bw_u32(w, (uint32_t)s->task);
     bw_u32(w, (uint32_t)s->n_classes);
     for (int k = 0; k < s->n_classes; k++)
@@ -315,6 +321,7 @@ static hpml_status encode_model(const hpml_model *m, bytes_w w[8], container_sec
 {
     memset(w, 0, 8 * sizeof *w);
     const char *tags[8] = {"META", "SCHEMA", "HISTORY"};
+    int n = 3;
     bw_u32(&w[0], (uint32_t)m->kind);
     bw_u32(&w[0], (uint32_t)m->n_outputs);
     bw_str(&w[0], hpml_version(), strlen(hpml_version()));
@@ -326,9 +333,16 @@ static hpml_status encode_model(const hpml_model *m, bytes_w w[8], container_sec
         bw_f64(&w[2], m->train_history[i]);
     for (int i = 0; i < m->n_history; i++)
         bw_f64(&w[2], m->valid_history[i]);
-    int n = 0;
-    hpml_status st = m->ops->encode(m->learner, &w[3], tags + 3, &n);
-    n += 3;
+    if (m->schema.n_targets > 1) { /* only then: one-target files stay as they were */
+        tags[n] = "TARGETS";
+        bw_u32(&w[n], (uint32_t)m->schema.n_targets);
+        for (int k = 0; k < m->schema.n_targets; k++)
+            bw_str(&w[n], m->schema.targets[k], strlen(m->schema.targets[k]));
+        n++;
+    }
+    int n_learner = 0;
+    hpml_status st = m->ops->encode(m->learner, &w[n], tags + n, &n_learner);
+    n += n_learner;
     for (int i = 0; st == HPML_OK && i < n; i++) {
         if (w[i].failed)
             return hpml_fail(HPML_ERR_NOMEM, "out of memory encoding the model");
@@ -378,7 +392,11 @@ static hpml_status decode_schema(const container_section *sec, const char *path,
     bytes_r r = {sec->data, sec->size, 0, 0};
     int nomem = 0;
     memset(s, 0, sizeof *s);
-    s->target = br_str(&r, &nomem);
+    if (!(s->targets = hpml_calloc(1, sizeof *s->targets)))
+        goto nomem;
+    s->n_targets = 1;
+    if (!(s->targets[0] = br_str(&r, &nomem)))
+        goto fail;
     s->task = (hpml_task)br_u32(&r);
     uint32_t nc = br_u32(&r);
     if (r.bad || nc > br_left(&r) / 4 || s->task > HPML_TASK_MULTICLASS)
@@ -434,6 +452,41 @@ nomem:
     return hpml_fail(HPML_ERR_NOMEM, "out of memory reading %s", path);
 }
 
+/* The optional section "TARGETS" (several targets): replaces the schema's
+ * one target by the list, whose first must be the schema's target. */
+static hpml_status decode_targets(const container_section *sec, const char *path, data_schema *s)
+{
+    bytes_r r = {sec->data, sec->size, 0, 0};
+    int nomem = 0;
+    uint32_t n = br_u32(&r);
+    if (r.bad || n < 2 || n > br_left(&r) / 4 || s->task != HPML_TASK_REGRESSION)
+        return damaged(path, "TARGETS");
+    char **names = hpml_calloc(n, sizeof *names);
+    if (!names)
+        return hpml_fail(HPML_ERR_NOMEM, "out of memory reading %s", path);
+    int bad = 0;
+    for (uint32_t k = 0; k < n && !bad && !nomem; k++) {
+        if (!(names[k] = br_str(&r, &nomem)))
+            bad = !nomem;
+        for (uint32_t i = 0; names[k] && i < k; i++) /* a name twice */
+            bad |= strcmp(names[i], names[k]) == 0;
+    }
+    if (!bad && !nomem && (r.bad || br_left(&r) != 0 || strcmp(names[0], s->targets[0]) != 0))
+        bad = 1;
+    if (bad || nomem) {
+        for (uint32_t k = 0; k < n; k++)
+            hpml_free(names[k]);
+        hpml_free(names);
+        return nomem ? hpml_fail(HPML_ERR_NOMEM, "out of memory reading %s", path)
+                     : damaged(path, "TARGETS");
+    }
+    hpml_free(s->targets[0]);
+    hpml_free(s->targets);
+    s->targets = names;
+    s->n_targets = (int)n;
+    return HPML_OK;
+}
+
 static const model_ops *ops_of(uint32_t kind)
 {
     return kind == HPML_MODEL_GBDT                               ? &gbdt_model_ops
@@ -446,7 +499,8 @@ static hpml_status decode_model(const container *c, const char *path, hpml_model
 {
     const container_section *meta = container_find(c, "META"),
                             *schema = container_find(c, "SCHEMA"),
-                            *hist = container_find(c, "HISTORY");
+                            *hist = container_find(c, "HISTORY"),
+                            *targets = container_find(c, "TARGETS");
     if (!meta || !schema)
         return hpml_fail(HPML_ERR_PARSE, "%s: not a complete hpml model (section '%s' missing)",
                          path, meta ? "SCHEMA" : "META");
@@ -460,9 +514,13 @@ static hpml_status decode_model(const container *c, const char *path, hpml_model
     m->kind = (hpml_model_kind)kind;
     m->n_outputs = (int)n_out;
     hpml_status st = decode_schema(schema, path, &m->schema);
+    if (st == HPML_OK && targets)
+        st = decode_targets(targets, path, &m->schema);
     if (st != HPML_OK)
         return st;
-    int expect = m->schema.task == HPML_TASK_MULTICLASS ? m->schema.n_classes : 1;
+    int expect = m->schema.task == HPML_TASK_MULTICLASS ? m->schema.n_classes
+                 : m->schema.task == HPML_TASK_REGRESSION ? m->schema.n_targets
+                                                          : 1;
     if (n_out != (uint32_t)expect)
         return damaged(path, "META");
     if (hist) {

@@ -10,6 +10,10 @@
  *             u32 n_features, per feature: str name, u32 type, u32 n_categories,
  *             n_categories x str text (in code order)
  *   "HISTORY" str metric, u32 n, n x f64 train metric, n x f64 valid metric
+ *   "TARGETS" only with several targets (multi-output regression; files with
+ *             one target have no such section and read as before):
+ *             u32 n_targets (>= 2), n_targets x str name; the first is
+ *             SCHEMA's target, and META's n_outputs is n_targets
  *   learner sections ("GBDT": see model_gbdt.c; "NN": model_nn.c)
  */
 #ifndef HPML_IO_MODEL_H

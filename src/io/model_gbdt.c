@@ -238,6 +238,9 @@ hpml_status hpml_gbdt_train(const hpml_dataset *d, const uint32_t *train_rows, s
     *out = NULL;
     if (!d || !p)
         return hpml_fail(HPML_ERR_ARG, "hpml_gbdt_train: a dataset and parameters are needed");
+    if (hpml_dataset_n_targets(d) > 1)
+        return hpml_fail(HPML_ERR_ARG, "gradient-boosted trees take one target; use --model mlp "
+                         "or cnn for several (this dataset has %d)", hpml_dataset_n_targets(d));
     if (!train_rows)
         n_train = hpml_dataset_n_rows(d);
     if (valid && !valid_rows)

@@ -10,9 +10,13 @@
  *     f64 y_mean, f64 y_std, per feature: i32 first input, i32 one-hot width
  *     (0: numeric), i32 indicator input (-1: none), f32 mean, f32 1/sd,
  *   weights: u64 n_params, n_params x f32 (layer order, PyTorch layouts: see
- *     src/nn/net.h), u64 n_state, n_state x f32 (batch-norm running stats).
+ *     src/nn/net.h), u64 n_state, n_state x f32 (batch-norm running stats),
+ *   only for a regression with n_outputs > 1 (several targets): the other
+ *     targets' scalers, (n_outputs - 1) x (f64 y_mean, f64 y_std), targets
+ *     2..n_outputs (y_mean, y_std above are the first target's). A net with
+ *     one output has nothing after the state, as before.
  * Loading rebuilds the layer list from the architecture and checks that the
- * counts agree.
+ * counts agree (and that the outputs match the schema's targets or classes).
  */
 #include <math.h>
 #include <string.h>
@@ -65,8 +69,8 @@ static hpml_status nn_encode(const void *learner, bytes_w *w, const char **tags,
     bw_u32(w, (uint32_t)p->n_outputs);
     bw_u32(w, (uint32_t)p->n_features);
     bw_u32(w, (uint32_t)p->n_inputs);
-    bw_f64(w, p->y_mean);
-    bw_f64(w, p->y_std);
+    bw_f64(w, p->y_mean[0]);
+    bw_f64(w, p->y_std[0]);
     for (int j = 0; j < p->n_features; j++) {
         bw_i32(w, p->first[j]);
         bw_i32(w, p->n_cat[j]);
@@ -80,6 +84,10 @@ static hpml_status nn_encode(const void *learner, bytes_w *w, const char **tags,
     bw_u64(w, (uint64_t)l->net.n_state);
     for (size_t i = 0; i < l->net.n_state; i++)
         bw_f32(w, l->net.state[i]);
+    for (int k = 1; p->task == HPML_TASK_REGRESSION && k < p->n_outputs; k++) {
+        bw_f64(w, p->y_mean[k]);
+        bw_f64(w, p->y_std[k]);
+    }
     return HPML_OK;
 }
 
@@ -112,6 +120,10 @@ static int decode_arch(bytes_r *r, hpml_nn_params *a)
     return !r->bad && hpml_nn_params_check(a) == HPML_OK;
 }
 
+/* A target scaler as training makes them: a finite mean, a positive finite
+ * deviation. */
+static int scaler_ok(double mean, double sd) { return isfinite(mean) && sd > 0 && isfinite(sd); }
+
 static hpml_status decode_body(bytes_r *r, const data_schema *s, nn_learner *l)
 {
     if (!decode_arch(r, &l->arch))
@@ -121,17 +133,25 @@ static hpml_status decode_body(bytes_r *r, const data_schema *s, nn_learner *l)
     l->best_epoch = (int)br_u32(r);
     nn_prep *p = &l->prep;
     uint32_t task = br_u32(r), n_out = br_u32(r), nf = br_u32(r), ni = br_u32(r);
-    p->y_mean = br_f64(r);
-    p->y_std = br_f64(r);
+    double y_mean = br_f64(r), y_std = br_f64(r);
+    uint32_t expect = s->task == HPML_TASK_MULTICLASS    ? (uint32_t)s->n_classes
+                      : s->task == HPML_TASK_REGRESSION ? (uint32_t)s->n_targets
+                                                        : 1;
     if (r->bad || loss > NN_LOSS_CE || task != (uint32_t)s->task || nf != (uint32_t)s->n_features ||
-        n_out == 0 || ni == 0 || ni > (1u << 24) || nf > br_left(r) / 20 ||
-        !isfinite(p->y_mean) || !(p->y_std > 0) || !isfinite(p->y_std))
+        n_out != expect || ni == 0 || ni > (1u << 24) || nf > br_left(r) / 20 ||
+        !scaler_ok(y_mean, y_std))
         return HPML_ERR_PARSE;
     l->loss = (nn_loss_kind)loss;
     p->task = (hpml_task)task;
     p->n_outputs = (int)n_out;
     p->n_features = (int)nf;
     p->n_inputs = (int)ni;
+    p->y_mean = hpml_malloc_array((size_t)nn_prep_n_y(p), sizeof *p->y_mean);
+    p->y_std = hpml_malloc_array((size_t)nn_prep_n_y(p), sizeof *p->y_std);
+    if (!p->y_mean || !p->y_std)
+        return HPML_ERR_NOMEM;
+    p->y_mean[0] = y_mean;
+    p->y_std[0] = y_std;
     p->first = hpml_malloc_array(nf, sizeof *p->first);
     p->n_cat = hpml_malloc_array(nf, sizeof *p->n_cat);
     p->indicator = hpml_malloc_array(nf, sizeof *p->indicator);
@@ -166,6 +186,12 @@ static hpml_status decode_body(bytes_r *r, const data_schema *s, nn_learner *l)
         return HPML_ERR_PARSE;
     for (size_t i = 0; i < l->net.n_state; i++)
         l->net.state[i] = br_f32(r);
+    for (int k = 1; k < nn_prep_n_y(p); k++) {
+        p->y_mean[k] = br_f64(r);
+        p->y_std[k] = br_f64(r);
+        if (!scaler_ok(p->y_mean[k], p->y_std[k]))
+            return HPML_ERR_PARSE;
+    }
     return r->bad || br_left(r) != 0 ? HPML_ERR_PARSE : HPML_OK;
 }
 

@@ -96,10 +96,20 @@ hpml_status hpml_write_predictions_sd(const hpml_model *m, const float *pred, co
         put_str(&o, hpml_table_col_name(t, keep_cols[c]));
         put(&o, ",", 1);
     }
-    if (!classify) {
+    if (!classify && no == 1) {
         put(&o, "prediction", 10);
         if (sd)
             put(&o, ",prediction_sd", 14);
+    } else if (!classify) { /* several targets: a column each, then their sds */
+        for (int pass = 0; pass < (sd ? 2 : 1); pass++)
+            for (int c = 0; c < no; c++) {
+                char name[256];
+                snprintf(name, sizeof name, "prediction_%s%s", m->schema.targets[c],
+                         pass ? "_sd" : "");
+                if (pass || c)
+                    put(&o, ",", 1);
+                put_str(&o, name);
+            }
     } else {
         put(&o, "predicted", 9);
         for (int pass = 0; pass < (sd ? 2 : 1); pass++)
@@ -126,10 +136,14 @@ hpml_status hpml_write_predictions_sd(const hpml_model *m, const float *pred, co
         }
         const float *p = pred + i * (size_t)no, *q = sd ? sd + i * (size_t)no : NULL;
         if (!classify) {
-            put_num(&o, p[0]);
-            if (q) {
+            for (int c = 0; c < no; c++) {
+                if (c)
+                    put(&o, ",", 1);
+                put_num(&o, p[c]);
+            }
+            for (int c = 0; q && c < no; c++) {
                 put(&o, ",", 1);
-                put_num(&o, q[0]);
+                put_num(&o, q[c]);
             }
         } else if (no == 1) { /* binary: P(class 1); both columns have its sd */
             put_str(&o, m->schema.class_labels[p[0] >= 0.5f]);

@@ -16,6 +16,8 @@ void nn_prep_free(nn_prep *p)
     hpml_free(p->indicator);
     hpml_free(p->mean);
     hpml_free(p->inv_std);
+    hpml_free(p->y_mean);
+    hpml_free(p->y_std);
     memset(p, 0, sizeof *p);
 }
 
@@ -26,14 +28,19 @@ hpml_status nn_prep_fit(nn_prep *p, const hpml_dataset *d, const uint32_t *rows,
     const int nf = hpml_dataset_n_features(d);
     p->n_features = nf;
     p->task = hpml_dataset_task(d);
-    p->n_outputs = p->task == HPML_TASK_MULTICLASS ? hpml_dataset_n_classes(d) : 1;
+    p->n_outputs = p->task == HPML_TASK_MULTICLASS    ? hpml_dataset_n_classes(d)
+                   : p->task == HPML_TASK_REGRESSION ? hpml_dataset_n_targets(d)
+                                                     : 1;
     p->first = hpml_malloc_array((size_t)nf, sizeof *p->first);
     p->n_cat = hpml_calloc((size_t)nf, sizeof *p->n_cat);
     p->indicator = hpml_malloc_array((size_t)nf, sizeof *p->indicator);
     p->mean = hpml_calloc((size_t)nf, sizeof *p->mean);
     p->inv_std = hpml_malloc_array((size_t)nf, sizeof *p->inv_std);
+    p->y_mean = hpml_malloc_array((size_t)nn_prep_n_y(p), sizeof *p->y_mean);
+    p->y_std = hpml_malloc_array((size_t)nn_prep_n_y(p), sizeof *p->y_std);
     hpml_status st = HPML_OK;
-    if (!p->first || !p->n_cat || !p->indicator || !p->mean || !p->inv_std) {
+    if (!p->first || !p->n_cat || !p->indicator || !p->mean || !p->inv_std || !p->y_mean ||
+        !p->y_std) {
         st = hpml_fail(HPML_ERR_NOMEM, "out of memory preparing the net's inputs");
         goto out;
     }
@@ -102,10 +109,10 @@ hpml_status nn_prep_fit(nn_prep *p, const hpml_dataset *d, const uint32_t *rows,
         goto out;
     }
     p->n_inputs = (int)inputs;
-    p->y_mean = 0;
-    p->y_std = 1;
-    if (p->task == HPML_TASK_REGRESSION) {
-        const float *y = hpml_dataset_target(d);
+    p->y_mean[0] = 0;
+    p->y_std[0] = 1;
+    for (int k = 0; p->task == HPML_TASK_REGRESSION && k < p->n_outputs; k++) {
+        const float *y = hpml_dataset_target_k(d, k);
         double s = 0, v = 0;
         for (size_t i = 0; i < n; i++)
             s += y[rows ? rows[i] : i];
@@ -115,8 +122,8 @@ hpml_status nn_prep_fit(nn_prep *p, const hpml_dataset *d, const uint32_t *rows,
             v += e * e;
         }
         double sd = n ? sqrt(v / (double)n) : 0;
-        p->y_mean = mean;
-        p->y_std = sd > 0 && isfinite(sd) ? sd : 1;
+        p->y_mean[k] = mean;
+        p->y_std[k] = sd > 0 && isfinite(sd) ? sd : 1;
     }
 out:
     if (st != HPML_OK)
@@ -189,12 +196,17 @@ hpml_status nn_prep_dataset(const nn_prep *p, const hpml_dataset *d, const uint3
     }
     if (st != HPML_OK)
         return hpml_fail(st, "reading the dataset's features failed");
-    if (t) {
+    if (t && p->task != HPML_TASK_REGRESSION) {
         const float *y = hpml_dataset_target(d);
-        for (size_t i = 0; i < n; i++) {
-            float v = y[rows ? rows[i] : i];
-            t[i] = p->task == HPML_TASK_REGRESSION ? (float)((v - p->y_mean) / p->y_std) : v;
-        }
+        for (size_t i = 0; i < n; i++)
+            t[i] = y[rows ? rows[i] : i];
+    }
+    const size_t ny = (size_t)p->n_outputs;
+    for (size_t k = 0; t && p->task == HPML_TASK_REGRESSION && k < ny; k++) {
+        const float *y = hpml_dataset_target_k(d, (int)k);
+        const double mean = p->y_mean[k], sd = p->y_std[k];
+        for (size_t i = 0; i < n; i++)
+            t[i * ny + k] = (float)((y[rows ? rows[i] : i] - mean) / sd);
     }
     return HPML_OK;
 }
@@ -205,7 +217,8 @@ void nn_prep_outputs(const nn_prep *p, float *z, size_t n)
     for (size_t i = 0; i < n; i++) {
         float *r = z + i * k;
         if (p->task == HPML_TASK_REGRESSION) {
-            r[0] = (float)(r[0] * p->y_std + p->y_mean);
+            for (size_t c = 0; c < k; c++)
+                r[c] = (float)(r[c] * p->y_std[c] + p->y_mean[c]);
         } else if (p->task == HPML_TASK_BINARY) {
             r[0] = (float)(1.0 / (1.0 + exp(-(double)r[0])));
         } else {

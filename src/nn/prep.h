@@ -1,7 +1,7 @@
 /* prep.h — what a net sees of a row: standardised numeric features (missing
  * -> 0, the training mean, with an optional 0/1 indicator input), one-hot
- * categorical features, and standardised regression targets (internal).
- * Fitted on the training rows; stored in the model. */
+ * categorical features, and standardised regression targets, each target on
+ * its own (internal). Fitted on the training rows; stored in the model. */
 #ifndef HPML_NN_PREP_H
 #define HPML_NN_PREP_H
 
@@ -20,9 +20,17 @@ typedef struct nn_prep {
     float *mean, *inv_std;   /* numeric: training mean and 1 / standard deviation */
     /* targets */
     hpml_task task;
-    int n_outputs;           /* net outputs: 1, or n_classes for multiclass */
-    double y_mean, y_std;    /* regression: training target mean and deviation */
+    int n_outputs;           /* net outputs: 1, n_classes for multiclass, or the number
+                                of targets for a (multi-output) regression */
+    double *y_mean, *y_std;  /* owned, nn_prep_n_y each: regression, per target, its
+                                training mean and deviation; classification 0 and 1 */
 } nn_prep;
+
+/* Target values per row: one per output for regression, else 1 (the class). */
+static inline int nn_prep_n_y(const nn_prep *p)
+{
+    return p->task == HPML_TASK_REGRESSION ? p->n_outputs : 1;
+}
 
 /* Fits on rows[0..n) (NULL: all) of d. Refuses a categorical feature with
  * more than max_categories categories, naming it. */
@@ -33,8 +41,9 @@ void nn_prep_free(nn_prep *p);
 /* Raw row-major values x[n][n_features] (categorical as codes, NaN or -1
  * missing) -> z[n][n_inputs]. */
 void nn_prep_rows(const nn_prep *p, const float *x, size_t n, float *z);
-/* Rows of d -> z[n][n_inputs] and, if t is not NULL, the targets t[n]
- * (regression standardised; classification the class index). */
+/* Rows of d -> z[n][n_inputs] and, if t is not NULL, the targets
+ * t[n][nn_prep_n_y] (regression standardised, target by target;
+ * classification the class index). */
 hpml_status nn_prep_dataset(const nn_prep *p, const hpml_dataset *d, const uint32_t *rows,
                             size_t n, float *z, float *t);
 /* Net outputs z[n][n_outputs] -> predictions in place: regression mapped back

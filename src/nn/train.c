@@ -93,6 +93,11 @@ hpml_status nn_train(const hpml_dataset *d, const uint32_t *rows, size_t n,
     if (p->early_stopping_rounds > 0 && n_valid == 0)
         return hpml_fail(HPML_ERR_ARG, "early_stopping_rounds needs validation rows "
                          "(--valid FILE or --valid-size F)");
+    if (n_valid && (!hpml_dataset_target(valid) ||
+                    hpml_dataset_n_targets(valid) != hpml_dataset_n_targets(d)))
+        return hpml_fail(HPML_ERR_ARG, "the validation rows must hold the training data's %d "
+                         "target%s (make them with hpml_dataset_create_like)",
+                         hpml_dataset_n_targets(d), hpml_dataset_n_targets(d) == 1 ? "" : "s");
     hpml_task task = hpml_dataset_task(d);
     if (task != HPML_TASK_REGRESSION && p->loss != HPML_NN_LOSS_AUTO)
         return hpml_fail(HPML_ERR_ARG, "parameter loss = %s is for regression; a %s target "

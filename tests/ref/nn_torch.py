@@ -25,7 +25,12 @@ gradx (B x N). BatchNorm cases then add out_eval (B x O: eval-mode output
 after the single training-mode forward above updated the running stats;
 momentum 0.1, running_var from the unbiased variance). Optimizer cases then add
 step1 and step3 (1 x P: params after 1 and 3 steps of zero_grad, forward, loss,
-backward, step on the same batch, starting from params).
+backward, step on the same batch, starting from params). Cases with raw
+targets (multi-output regression) then add yraw (B x O: the targets in their
+own units, float32 values so the C side reads them exactly); their y is yraw
+standardised column by column with the batch's mean and population standard
+deviation, as hpml's target scalers do, and the loss is nn.MSELoss() over the
+whole B x O tensor.
 
 Network: mlp = per hidden size h: Linear -> [BatchNorm1d | LayerNorm(h)] ->
 activation; then a final Linear. cnn = input seen as B x 1 x N; per conv
@@ -91,6 +96,9 @@ CASES = [
     ('opt_sgd_momentum', dict(OPT_NET, optimizer='sgd', lr=0.1, momentum=0.9,
                               weight_decay=0.001)),
     ('opt_sgd', dict(OPT_NET, optimizer='sgd', lr=0.1)),
+    # two targets of very different scales, each standardised on its own
+    ('mlp_two_targets', dict(inputs=5, outputs=2, layers='4', activation='tanh',
+                             optimizer='adam', lr=0.05, batch=6, raw=True)),
 ]
 
 
@@ -147,6 +155,15 @@ def build(a):
     return model
 
 
+def raw_targets(a):
+    """Targets in their units (float32 values) and standardised per column."""
+    b, o = a['batch'], a['outputs']
+    scale = torch.tensor([20.0, 0.01, 3.0][:o])
+    shift = torch.tensor([100.0, -3.0, 0.0][:o])
+    raw = (torch.randn(b, o) * scale + shift).float().double()
+    return raw, (raw - raw.mean(0)) / raw.std(0, unbiased=False)
+
+
 def targets(a):
     b, o = a['batch'], a['outputs']
     if a['loss'] == 'bce':
@@ -190,7 +207,7 @@ def run_case(name, spec):
     torch.manual_seed(zlib.crc32(name.encode()) + a.get('seed', 0))
     model = build(a)
     x = torch.randn(a['batch'], a['inputs'])
-    y = targets(a)
+    yraw, y = raw_targets(a) if a.get('raw') else (None, targets(a))
     fresh = copy.deepcopy(model)  # before any forward touches running stats
 
     model.train()
@@ -223,6 +240,8 @@ def run_case(name, spec):
             opt.step()
             if step in (1, 3):
                 emit('step%d' % step, flat(fresh))
+    if yraw is not None:
+        emit('yraw', yraw)
     print('end')
 
 

@@ -1,6 +1,7 @@
 /* test_dataset.c — the dataset view: target and feature selection, task
- * inference and --task overrides, missing targets (with their lines), row
- * mapping, gathering features, allocation failures. */
+ * inference and --task overrides, missing targets (with their lines), several
+ * targets (multi-output regression), row mapping, gathering features,
+ * allocation failures. */
 #include <stdint.h>
 
 #include "check.h"
@@ -554,6 +555,180 @@ out:
     hpml_table_free(t);
 }
 
+/* ------------------------------------------------------ several targets */
+
+/* A spec with targets names[0..n) (multi-output regression when n > 1). */
+static hpml_status ds_multi(const hpml_table *t, const char *const *names, int n, int drop,
+                            hpml_dataset **d)
+{
+    hpml_dataset_spec sp;
+    hpml_dataset_spec_init(&sp);
+    sp.targets = names;
+    sp.n_targets = n;
+    sp.drop_missing_target = drop;
+    return hpml_dataset_create(t, &sp, d);
+}
+
+static void test_several_targets(void)
+{
+    /* targets in the order given (y2 first), the other columns features */
+    hpml_table *t = check_table("a,y1,b,y2,c\n1,10,p,0,5\n2,20,q,1,6\n3,30,p,0,7\n", 1);
+    hpml_dataset *d = NULL;
+    const char *names[] = {"y2", "y1"};
+    CHECK_OK(ds_multi(t, names, 2, 0, &d));
+    if (d) {
+        CHECK(hpml_dataset_n_targets(d) == 2);
+        CHECK(streq(hpml_dataset_target_name(d), "y2"));
+        CHECK(streq(hpml_dataset_target_name_k(d, 0), "y2"));
+        CHECK(streq(hpml_dataset_target_name_k(d, 1), "y1"));
+        CHECK(hpml_dataset_target_name_k(d, 2) == NULL);
+        CHECK(hpml_dataset_target_name_k(d, -1) == NULL);
+        /* 0/1 values would be a binary target alone; with another, regression */
+        CHECK(hpml_dataset_task(d) == HPML_TASK_REGRESSION && hpml_dataset_n_classes(d) == 0);
+        CHECK(strstr(hpml_dataset_task_reason(d), "multi-output regression") != NULL);
+        CHECK(hpml_dataset_n_features(d) == 3);
+        CHECK(streq(hpml_dataset_feature_name(d, 0), "a") &&
+              streq(hpml_dataset_feature_name(d, 1), "b") &&
+              streq(hpml_dataset_feature_name(d, 2), "c"));
+        const float *y0 = hpml_dataset_target_k(d, 0), *y1 = hpml_dataset_target_k(d, 1);
+        CHECK(y0 == hpml_dataset_target(d) && y1 == y0 + 3);
+        CHECK(y0[0] == 0 && y0[1] == 1 && y0[2] == 0);
+        CHECK(y1[0] == 10 && y1[1] == 20 && y1[2] == 30);
+        CHECK(hpml_dataset_target_k(d, 2) == NULL);
+        /* a dataset laid out like it holds both targets */
+        hpml_table *t2 = check_table("c,b,a,y1,y2\n1,q,2,-1,5\n", 1);
+        hpml_dataset *v = NULL;
+        CHECK_OK(hpml_dataset_create_like(d, t2, 1, &v));
+        if (v) {
+            CHECK(hpml_dataset_n_targets(v) == 2 && streq(hpml_dataset_target_name_k(v, 1), "y1"));
+            CHECK(hpml_dataset_target_k(v, 0)[0] == 5 && hpml_dataset_target_k(v, 1)[0] == -1);
+        }
+        hpml_dataset_free(v);
+        v = NULL;
+        CHECK_OK(hpml_dataset_create_like(d, t2, 0, &v)); /* without the targets */
+        if (v) {
+            CHECK(hpml_dataset_n_targets(v) == 2 && hpml_dataset_target_k(v, 0) == NULL);
+            CHECK(streq(hpml_dataset_target_name_k(v, 0), "y2"));
+        }
+        hpml_dataset_free(v);
+        hpml_table_free(t2);
+        t2 = check_table("a,b,c,y2\n1,p,2,0\n", 1); /* y1 absent */
+        v = NULL;
+        CHECK_FAILS(hpml_dataset_create_like(d, t2, 1, &v), HPML_ERR_DATA,
+                    "no column named 'y1' (target)");
+        hpml_table_free(t2);
+        t2 = check_table("a,b,c,y2,y1\n1,p,2,0,4\n1,p,2,0,\n", 1); /* y1 empty once */
+        CHECK_FAILS(hpml_dataset_create_like(d, t2, 1, &v), HPML_ERR_DATA,
+                    "t.csv:3: target 'y1' is missing in 1 row");
+        hpml_table_free(t2);
+    }
+    hpml_dataset_free(d);
+    d = NULL;
+
+    /* one name in the list is the plain one-target dataset (classes too) */
+    const char *one[] = {"b"};
+    CHECK_OK(ds_multi(t, one, 1, 0, &d));
+    CHECK(d && hpml_dataset_n_targets(d) == 1 && hpml_dataset_task(d) == HPML_TASK_BINARY);
+    hpml_dataset_free(d);
+    d = NULL;
+
+    /* errors: a categorical target among several, a name twice, a target as a
+     * feature, a classification task, a name not in the table */
+    const char *withcat[] = {"y1", "b"};
+    CHECK_FAILS(ds_multi(t, withcat, 2, 0, &d), HPML_ERR_DATA,
+                "t.csv: target 'b' is categorical (e.g. 'p'): several targets make a "
+                "multi-output regression, so each must be numeric");
+    CHECK(d == NULL);
+    const char *twice[] = {"y1", "y2", "y1"};
+    CHECK_FAILS(ds_multi(t, twice, 3, 0, &d), HPML_ERR_ARG, "target 'y1' is listed twice");
+    hpml_dataset_spec sp;
+    hpml_dataset_spec_init(&sp);
+    sp.targets = names;
+    sp.n_targets = 2;
+    const char *feats[] = {"a", "y1"};
+    sp.features = feats;
+    sp.n_features = 2;
+    CHECK_FAILS(hpml_dataset_create(t, &sp, &d), HPML_ERR_ARG,
+                "'y1' is a target: it cannot also be a feature");
+    sp.features = NULL;
+    sp.n_features = 0;
+    sp.task = HPML_TASK_BINARY;
+    CHECK_FAILS(hpml_dataset_create(t, &sp, &d), HPML_ERR_ARG,
+                "2 targets make a multi-output regression; a binary task takes one target");
+    sp.task = HPML_TASK_REGRESSION;
+    CHECK_OK(hpml_dataset_create(t, &sp, &d));
+    CHECK(d && strcmp(hpml_dataset_task_reason(d), "given with --task") == 0);
+    hpml_dataset_free(d);
+    d = NULL;
+    const char *typo[] = {"y1", "y3"};
+    CHECK_FAILS(ds_multi(t, typo, 2, 0, &d), HPML_ERR_DATA, "no column named 'y3' (target)");
+    sp.n_targets = -1;
+    CHECK_FAILS(hpml_dataset_create(t, &sp, &d), HPML_ERR_ARG, "hpml_dataset_create");
+    CHECK(d == NULL);
+    hpml_table_free(t);
+}
+
+/* Missing values in any target: the first target (in the order given) with a
+ * missing value is named with its line; dropping leaves out every row that
+ * misses any target. */
+static void test_several_targets_missing(void)
+{
+    /* y1 misses table row 1 (line 3); y2 misses rows 2 and 3 (lines 4, 5) */
+    hpml_table *t = check_table("x,y1,y2\n1,10,1\n2,,2\n3,30,\n4,40,NA\n5,50,5\n", 1);
+    hpml_dataset *d = NULL;
+    const char *names[] = {"y2", "y1"};
+    CHECK_FAILS(ds_multi(t, names, 2, 0, &d), HPML_ERR_DATA,
+                "t.csv:4: target 'y2' is missing in 2 rows (the first is on this line)");
+    const char *names2[] = {"y1", "y2"};
+    CHECK_FAILS(ds_multi(t, names2, 2, 0, &d), HPML_ERR_DATA,
+                "t.csv:3: target 'y1' is missing in 1 row (the first is on this line)");
+    CHECK_OK(ds_multi(t, names2, 2, 1, &d));
+    if (d) {
+        CHECK(hpml_dataset_n_rows(d) == 2 && hpml_dataset_n_dropped(d) == 3);
+        CHECK(hpml_dataset_table_row(d, 0) == 0 && hpml_dataset_table_row(d, 1) == 4);
+        const float *y1 = hpml_dataset_target_k(d, 0), *y2 = hpml_dataset_target_k(d, 1);
+        CHECK(y1[0] == 10 && y1[1] == 50 && y2[0] == 1 && y2[1] == 5);
+    }
+    hpml_dataset_free(d);
+    d = NULL;
+    hpml_table_free(t);
+
+    /* each target present somewhere, never both together */
+    t = check_table("x,y1,y2\n1,1,\n2,,2\n", 1);
+    CHECK_FAILS(ds_multi(t, names2, 2, 1, &d), HPML_ERR_DATA, "no row has every target present");
+    CHECK(d == NULL);
+    hpml_table_free(t);
+    /* one target missing everywhere */
+    t = check_table("x,y1,y2\n1,1,\n2,3,\n", 1);
+    CHECK_FAILS(ds_multi(t, names2, 2, 1, &d), HPML_ERR_DATA,
+                "target 'y2' is missing in every row");
+    hpml_table_free(t);
+    /* an infinite value in the second target */
+    t = check_table("x,y1,y2\n1,1,2\n2,3,inf\n", 1);
+    CHECK_FAILS(ds_multi(t, names2, 2, 0, &d), HPML_ERR_DATA, "t.csv:3: target 'y2' is infinite");
+    hpml_table_free(t);
+
+    /* allocation failures: NOMEM, nothing leaked (ASan) */
+    t = check_table("x,y1,y2\n1,10,1\n2,,2\n3,30,3\n", 1);
+    int saw_ok = 0, n_fail = 0;
+    for (long k = 0; k < 100 && !saw_ok; k++) {
+        d = NULL;
+        hpml_test_fail_alloc(k, 0);
+        hpml_status s = ds_multi(t, names2, 2, 1, &d);
+        hpml_test_fail_alloc(-1, 0);
+        if (s == HPML_OK) {
+            saw_ok = 1;
+            CHECK(hpml_dataset_n_rows(d) == 2);
+        } else {
+            n_fail++;
+            CHECK(s == HPML_ERR_NOMEM && d == NULL);
+        }
+        hpml_dataset_free(d);
+    }
+    CHECK(saw_ok && n_fail >= 4);
+    hpml_table_free(t);
+}
+
 /* ---------------------------------------------------------------- gather */
 
 static void test_gather(void)
@@ -644,6 +819,8 @@ int main(void)
     RUN(test_missing_target_fails);
     RUN(test_infinite_target);
     RUN(test_drop_missing_target);
+    RUN(test_several_targets);
+    RUN(test_several_targets_missing);
     RUN(test_gather);
     RUN(test_alloc_failures);
     return check_summary();

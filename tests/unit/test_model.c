@@ -1,5 +1,6 @@
 /* test_model.c — the public model API: GBDT parameters, objectives, the
- * model file, determinism, and edge cases, end to end through hpml.h. */
+ * model file (and files written by hpml 0.1.0, and the section of several
+ * targets), determinism, and edge cases, end to end through hpml.h. */
 #include <math.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -11,6 +12,7 @@
 #include "testdata.h"
 #include "gbdt/objective.h"
 #include "gbdt/predict.h"
+#include "io/container.h"
 
 static hpml_dataset *dataset_of(const hpml_table *t, const char *target, const char *ignore)
 {
@@ -545,6 +547,210 @@ static void test_forest_equals_trees(void)
     hpml_table_free(t);
 }
 
+/* ---------------------------------------------------- files and targets */
+
+/* Model files written by hpml 0.1.0 (tests/fixtures/model_0.1.0_*.hpml, made
+ * by its `hpml train` on tests/fixtures/small.csv; see the commit adding
+ * them): they load, predict what 0.1.0 predicted (its `hpml predict`
+ * output), and a model with one target is saved again byte for byte. */
+static void test_files_of_0_1_0(void)
+{
+    static const struct {
+        const char *path;
+        hpml_model_kind kind;
+        float pred[5];
+    } files[] = {
+        {"tests/fixtures/model_0.1.0_mlp.hpml", HPML_MODEL_MLP,
+         {1.32257807f, 1.44023669f, 1.43290234f, 1.52286196f, 1.42448306f}},
+        {"tests/fixtures/model_0.1.0_gbdt.hpml", HPML_MODEL_GBDT,
+         {1.56000006f, 1.56000006f, 2.19000006f, 2.19000006f, 2.19000006f}},
+    };
+    hpml_table *t = NULL;
+    CHECK_OK(hpml_table_read_csv("tests/fixtures/small.csv", NULL, &t));
+    for (size_t f = 0; t && f < sizeof files / sizeof files[0]; f++) {
+        hpml_model *m = NULL;
+        CHECK_OK(hpml_model_load(files[f].path, &m));
+        if (!m)
+            continue;
+        CHECK(hpml_model_get_kind(m) == files[f].kind);
+        CHECK(hpml_model_task(m) == HPML_TASK_REGRESSION && hpml_model_n_outputs(m) == 1);
+        CHECK(hpml_model_n_targets(m) == 1 && strcmp(hpml_model_target_name(m), "response") == 0);
+        CHECK(strcmp(hpml_model_target_name_k(m, 0), "response") == 0);
+        CHECK(hpml_model_target_name_k(m, 1) == NULL);
+        hpml_dataset *d = NULL;
+        float pred[5];
+        CHECK_OK(hpml_model_dataset(m, t, 0, &d));
+        if (d) {
+            CHECK_OK(hpml_model_predict_dataset(m, d, NULL, 5, pred));
+            for (int i = 0; i < 5; i++)
+                CHECK_NEAR(pred[i], files[f].pred[i], 1e-6 * fabs(files[f].pred[i]));
+        }
+        CHECK_OK(hpml_model_save(m, tmp_path("again.hpml")));
+        size_t n0, n1;
+        unsigned char *a = slurp(files[f].path, &n0), *b = slurp(tmp_path("again.hpml"), &n1);
+        CHECK(a && b && n0 == n1 && memcmp(a, b, n0) == 0);
+        free(a);
+        free(b);
+        hpml_dataset_free(d);
+        hpml_model_free(m);
+    }
+    hpml_table_free(t);
+}
+
+/* Trees take one target: several are refused with a message pointing to the
+ * nets. */
+static void test_gbdt_one_target(void)
+{
+    char *csv = make_csv(200, 5);
+    hpml_table *t = NULL;
+    CHECK_OK(hpml_table_read_csv_buffer(csv, strlen(csv), "t.csv", NULL, &t));
+    hpml_dataset_spec sp;
+    hpml_dataset_spec_init(&sp);
+    const char *names[] = {"y", "bin"};
+    sp.targets = names;
+    sp.n_targets = 2;
+    hpml_dataset *d = NULL;
+    if (t)
+        CHECK_OK(hpml_dataset_create(t, &sp, &d));
+    hpml_gbdt_params p;
+    hpml_gbdt_params_init(&p);
+    hpml_model *m = NULL;
+    if (d)
+        CHECK_FAILS(hpml_gbdt_train(d, NULL, 0, NULL, NULL, 0, &p, &m), HPML_ERR_ARG,
+                    "gradient-boosted trees take one target; use --model mlp or cnn for several");
+    CHECK(m == NULL);
+    hpml_dataset_free(d);
+    hpml_table_free(t);
+    free(csv);
+}
+
+/* Writes the sections of c to path, with section `tag` replaced by
+ * data[0..size) (data NULL: left out; tag not in c: added). */
+static void rewrite_section(const container *c, const char *tag, const void *data, size_t size,
+                            const char *path)
+{
+    container_section sec[16];
+    int n = 0, found = 0;
+    for (int i = 0; i < c->n_sections && n < 15; i++) {
+        if (strcmp(c->sections[i].tag, tag) == 0) {
+            found = 1;
+            if (!data)
+                continue;
+            sec[n] = c->sections[i];
+            sec[n].data = data;
+            sec[n++].size = size;
+        } else {
+            sec[n++] = c->sections[i];
+        }
+    }
+    if (!found && data) {
+        memset(&sec[n], 0, sizeof sec[n]);
+        strcpy(sec[n].tag, tag);
+        sec[n].data = data;
+        sec[n++].size = size;
+    }
+    CHECK_OK(container_write(path, sec, n));
+}
+
+/* A "TARGETS" payload: u32 n, then n strings (u32 length, bytes). */
+static size_t targets_payload(unsigned char *buf, int n, const char *const *names)
+{
+    size_t len = 0;
+    uint32_t v = (uint32_t)n;
+    memcpy(buf, &v, 4); /* little-endian machine, as the file */
+    len += 4;
+    for (int k = 0; k < n; k++) {
+        v = (uint32_t)strlen(names[k]);
+        memcpy(buf + len, &v, 4);
+        memcpy(buf + len + 4, names[k], v);
+        len += 4 + v;
+    }
+    return len;
+}
+
+/* The section of several targets is checked when read: left out, naming
+ * another first target, a name twice, one target, or in a classification
+ * model, the file is damaged — never a model with outputs and targets that
+ * disagree. A one-target model has no such section. */
+static void test_targets_section_checked(void)
+{
+    char *csv = make_csv(300, 6);
+    hpml_table *t = NULL;
+    CHECK_OK(hpml_table_read_csv_buffer(csv, strlen(csv), "t.csv", NULL, &t));
+    hpml_dataset_spec sp;
+    hpml_dataset_spec_init(&sp);
+    const char *names[] = {"y", "bin"}, *ign[] = {"cls"};
+    sp.targets = names;
+    sp.n_targets = 2;
+    sp.ignore = ign;
+    sp.n_ignore = 1;
+    hpml_dataset *d = NULL, *db = NULL;
+    hpml_nn_params p;
+    hpml_nn_params_init(&p, HPML_MODEL_MLP);
+    CHECK_OK(hpml_nn_params_set(&p, "layers", "4"));
+    p.epochs = 1;
+    p.threads = 1;
+    hpml_model *m = NULL, *mb = NULL, *bad = NULL;
+    if (t)
+        CHECK_OK(hpml_dataset_create(t, &sp, &d));
+    if (d)
+        CHECK_OK(hpml_nn_train(d, NULL, 0, NULL, NULL, 0, &p, &m));
+    if (m)
+        CHECK_OK(hpml_model_save(m, tmp_path("two.hpml")));
+    container c;
+    memset(&c, 0, sizeof c);
+    if (!m || container_read(tmp_path("two.hpml"), &c) != HPML_OK)
+        goto out;
+    CHECK(container_find(&c, "TARGETS") != NULL);
+    unsigned char buf[256];
+    static const char *other[] = {"bin", "y"}, *twice[] = {"y", "y"}, *one[] = {"y"};
+    struct {
+        const char *const *names;
+        int n;
+    } cases[] = {{NULL, 0}, {other, 2}, {twice, 2}, {one, 1}};
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        size_t len = cases[i].names ? targets_payload(buf, cases[i].n, cases[i].names) : 0;
+        rewrite_section(&c, "TARGETS", cases[i].names ? buf : NULL, len, tmp_path("bad.hpml"));
+        CHECK_FAILS(hpml_model_load(tmp_path("bad.hpml"), &bad), HPML_ERR_PARSE,
+                    cases[i].names ? "section 'TARGETS' is truncated or damaged"
+                                   : "section 'META' is truncated or damaged");
+        CHECK(bad == NULL);
+    }
+    rewrite_section(&c, "TARGETS", buf, targets_payload(buf, 2, names), tmp_path("same.hpml"));
+    CHECK_OK(hpml_model_load(tmp_path("same.hpml"), &bad)); /* the rewriting itself is sound */
+    hpml_model_free(bad);
+    bad = NULL;
+    container_free(&c);
+    /* a binary model: no TARGETS; one added is damage */
+    sp.targets = NULL;
+    sp.n_targets = 0;
+    sp.target = "bin";
+    const char *ign2[] = {"cls", "y"};
+    sp.ignore = ign2;
+    sp.n_ignore = 2;
+    CHECK_OK(hpml_dataset_create(t, &sp, &db));
+    if (db)
+        CHECK_OK(hpml_nn_train(db, NULL, 0, NULL, NULL, 0, &p, &mb));
+    if (mb)
+        CHECK_OK(hpml_model_save(mb, tmp_path("bin.hpml")));
+    if (mb && container_read(tmp_path("bin.hpml"), &c) == HPML_OK) {
+        CHECK(container_find(&c, "TARGETS") == NULL);
+        const char *bn[] = {"bin", "y"};
+        rewrite_section(&c, "TARGETS", buf, targets_payload(buf, 2, bn), tmp_path("bad.hpml"));
+        CHECK_FAILS(hpml_model_load(tmp_path("bad.hpml"), &bad), HPML_ERR_PARSE,
+                    "section 'TARGETS' is truncated or damaged");
+        container_free(&c);
+    }
+out:
+    container_free(&c);
+    hpml_model_free(m);
+    hpml_model_free(mb);
+    hpml_dataset_free(d);
+    hpml_dataset_free(db);
+    hpml_table_free(t);
+    free(csv);
+}
+
 int main(void)
 {
     if (tmpdir_make("hpml_test_model"))
@@ -560,6 +766,9 @@ int main(void)
     RUN(test_early_stopping);
     RUN(test_quantile_coverage);
     RUN(test_forest_equals_trees);
+    RUN(test_files_of_0_1_0);
+    RUN(test_gbdt_one_target);
+    RUN(test_targets_section_checked);
     tmpdir_remove();
     return check_summary();
 }

@@ -1,7 +1,8 @@
 /* test_nn.c — the neural nets: every layer, loss and optimizer against
  * PyTorch (tests/ref/nn_torch.txt, made by tests/ref/nn_torch.py), finite
- * differences, closed-form linear regression, XOR, determinism, save/load,
- * Monte-Carlo dropout and parameter errors. */
+ * differences, closed-form linear regression (one target and two), XOR,
+ * determinism, save/load, Monte-Carlo dropout, several targets and parameter
+ * errors. */
 #include <math.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -13,6 +14,7 @@
 #include "nn/loss.h"
 #include "nn/net.h"
 #include "nn/optim.h"
+#include "nn/prep.h"
 
 /* ------------------------------------------------------- PyTorch fixtures */
 
@@ -222,6 +224,61 @@ static void run_fixture(const fixture *f)
     nn_net_free(&net);
 }
 
+/* A fixture with raw targets (yraw, several of them): hpml's target scalers,
+ * fitted on the batch, give PyTorch's standardised y column by column, and
+ * map standardised values back to yraw. */
+static void check_target_scalers(const fixture *f)
+{
+    const array *x = get(f, "x"), *y = get(f, "y"), *yraw = get(f, "yraw");
+    static const char *names[] = {"target0", "target1", "target2"};
+    CHECK(x && y && yraw && y->r == yraw->r && y->c == yraw->c && yraw->c <= 3);
+    if (!x || !y || !yraw || y->r != yraw->r || y->c != yraw->c || yraw->c > 3)
+        return;
+    const int B = x->r, O = yraw->c;
+    char *csv = malloc((size_t)B * (size_t)(x->c + O) * 32 + 256);
+    size_t len = 0;
+    for (int j = 0; j < x->c; j++)
+        len += (size_t)sprintf(csv + len, "x%d,", j);
+    for (int k = 0; k < O; k++)
+        len += (size_t)sprintf(csv + len, "%s%s", names[k], k + 1 < O ? "," : "\n");
+    for (int i = 0; i < B; i++) {
+        for (int j = 0; j < x->c; j++)
+            len += (size_t)sprintf(csv + len, "%.9g,", x->v[i * x->c + j]);
+        for (int k = 0; k < O; k++) /* float32 values: %.9g reads back exactly */
+            len += (size_t)sprintf(csv + len, "%.9g%s", yraw->v[i * O + k],
+                                   k + 1 < O ? "," : "\n");
+    }
+    hpml_table *t = NULL;
+    hpml_dataset *d = NULL;
+    CHECK_OK(hpml_table_read_csv_buffer(csv, len, "raw.csv", NULL, &t));
+    hpml_dataset_spec sp;
+    hpml_dataset_spec_init(&sp);
+    sp.targets = names;
+    sp.n_targets = O;
+    if (t)
+        CHECK_OK(hpml_dataset_create(t, &sp, &d));
+    nn_prep p;
+    if (d && hpml_dataset_task(d) == HPML_TASK_REGRESSION) {
+        CHECK_OK(nn_prep_fit(&p, d, NULL, (size_t)B, 0, 100));
+        CHECK(p.n_outputs == O && nn_prep_n_y(&p) == O);
+        float *z = malloc(sizeof *z * (size_t)(B * p.n_inputs)),
+              *ty = malloc(sizeof *ty * (size_t)(B * O));
+        CHECK_OK(nn_prep_dataset(&p, d, NULL, (size_t)B, z, ty));
+        check_values("standardised targets", f->name, ty, y->v, (size_t)(B * O), 1e-6);
+        nn_prep_outputs(&p, ty, (size_t)B);
+        for (int i = 0; i < B * O; i++) /* relative to each value's scale */
+            CHECK_NEAR(ty[i], yraw->v[i], 1e-6 * fmax(1, fabs(yraw->v[i])));
+        free(z);
+        free(ty);
+        nn_prep_free(&p);
+    } else {
+        CHECK(!"a multi-output regression dataset of the raw targets");
+    }
+    hpml_dataset_free(d);
+    hpml_table_free(t);
+    free(csv);
+}
+
 static void test_against_pytorch(void)
 {
     FILE *fp = fopen("tests/ref/nn_torch.txt", "r");
@@ -234,6 +291,8 @@ static void test_against_pytorch(void)
         int before = check_failed_now;
         check_failed_now = 0;
         run_fixture(&f);
+        if (get(&f, "yraw"))
+            check_target_scalers(&f);
         if (check_failed_now)
             fprintf(stderr, "  (in case %s)\n", f.name);
         check_failed_now |= before;
@@ -242,7 +301,7 @@ static void test_against_pytorch(void)
     }
     fixture_free(&f);
     fclose(fp);
-    CHECK(cases >= 20);
+    CHECK(cases >= 21);
 }
 
 /* ------------------------------------------------------ finite differences */
@@ -356,6 +415,31 @@ static void data_free(data *r)
     hpml_table_free(r->t);
 }
 
+/* Least squares of Y on the 4 columns of X (X[i][0] = 1): the normal
+ * equations (X'X) beta = X'Y, by Gaussian elimination. */
+static void least_squares(const double (*X)[4], const double *Y, int n, double beta[4])
+{
+    double A[4][5] = {{0}};
+    for (int i = 0; i < n; i++)
+        for (int r = 0; r < 4; r++) {
+            for (int c = 0; c < 4; c++)
+                A[r][c] += X[i][r] * X[i][c];
+            A[r][4] += X[i][r] * Y[i];
+        }
+    for (int k = 0; k < 4; k++)
+        for (int r = k + 1; r < 4; r++) {
+            double f = A[r][k] / A[k][k];
+            for (int c = k; c < 5; c++)
+                A[r][c] -= f * A[k][c];
+        }
+    for (int r = 3; r >= 0; r--) {
+        double s = A[r][4];
+        for (int c = r + 1; c < 4; c++)
+            s -= A[r][c] * beta[c];
+        beta[r] = s / A[r][r];
+    }
+}
+
 /* y = 3 + 2 x0 - x1 + 0.5 x2 + noise: a net without hidden layers is linear
  * regression; it must reach the least-squares solution (its predictions
  * equal those of the normal equations). */
@@ -377,27 +461,8 @@ static void test_linear_regression_closed_form(void)
         /* the values as read back (float) */
         X[i][0] = 1, X[i][1] = (float)a, X[i][2] = (float)b, X[i][3] = (float)c, Y[i] = (float)y;
     }
-    /* normal equations (X'X) beta = X'y, Gaussian elimination */
-    double A[4][5] = {{0}};
-    for (int i = 0; i < n; i++)
-        for (int r = 0; r < 4; r++) {
-            for (int c = 0; c < 4; c++)
-                A[r][c] += X[i][r] * X[i][c];
-            A[r][4] += X[i][r] * Y[i];
-        }
-    for (int k = 0; k < 4; k++)
-        for (int r = k + 1; r < 4; r++) {
-            double f = A[r][k] / A[k][k];
-            for (int c = k; c < 5; c++)
-                A[r][c] -= f * A[k][c];
-        }
     double beta[4];
-    for (int r = 3; r >= 0; r--) {
-        double s = A[r][4];
-        for (int c = r + 1; c < 4; c++)
-            s -= A[r][c] * beta[c];
-        beta[r] = s / A[r][r];
-    }
+    least_squares((const double (*)[4])X, Y, n, beta);
     data dd = data_of(csv, "y");
     hpml_nn_params p;
     hpml_nn_params_init(&p, HPML_MODEL_MLP);
@@ -423,6 +488,234 @@ static void test_linear_regression_closed_form(void)
     }
     hpml_model_free(m);
     data_free(&dd);
+    free(csv);
+}
+
+/* Two linear targets of very different scales, y1 = X a + b and y2 = X c + d
+ * (plus noise): a net without hidden layers reaches the least-squares
+ * solution of each target. Each target is standardised on its own: with one
+ * scaler for both, y2 would sit hundreds of units away and not converge in
+ * these steps. The validation loss (the training rows again) is the mean of
+ * the per-target MSEs in standard deviations, as nn.MSELoss over (n, 2). */
+static void test_two_targets_closed_form(void)
+{
+    enum { n = 400 };
+    size_t cap = (size_t)n * 120 + 32, len = 0;
+    char *csv = malloc(cap);
+    static double X[n][4], Y[2][n];
+    lcg_state = 11;
+    len += (size_t)snprintf(csv, cap, "x0,y_small,x1,y_big,x2\n");
+    for (int i = 0; i < n; i++) {
+        double a = gauss() * 2 + 1, b = gauss() * 0.5 - 3, c = unif() * 10;
+        double y1 = 3 + 2 * a - b + 0.5 * c + 0.3 * gauss();
+        double y2 = -800 + 40 * a + 150 * b - 60 * c + 5 * gauss();
+        char row[160];
+        int k = snprintf(row, sizeof row, "%.9g,%.9g,%.9g,%.9g,%.9g\n", a, y1, b, y2, c);
+        memcpy(csv + len, row, (size_t)k + 1);
+        len += (size_t)k;
+        X[i][0] = 1, X[i][1] = (float)a, X[i][2] = (float)b, X[i][3] = (float)c;
+        Y[0][i] = (float)y1, Y[1][i] = (float)y2;
+    }
+    double beta[2][4];
+    for (int k = 0; k < 2; k++)
+        least_squares((const double (*)[4])X, Y[k], n, beta[k]);
+    hpml_table *t = NULL;
+    hpml_dataset *d = NULL;
+    CHECK_OK(hpml_table_read_csv_buffer(csv, len, "two.csv", NULL, &t));
+    hpml_dataset_spec sp;
+    hpml_dataset_spec_init(&sp);
+    const char *names[] = {"y_small", "y_big"};
+    sp.targets = names;
+    sp.n_targets = 2;
+    if (t)
+        CHECK_OK(hpml_dataset_create(t, &sp, &d));
+    hpml_nn_params p;
+    hpml_nn_params_init(&p, HPML_MODEL_MLP);
+    CHECK_OK(hpml_nn_params_set(&p, "layers", "none"));
+    p.epochs = 300;
+    p.batch_size = n;
+    p.lr = 0.05;
+    p.lr_schedule = HPML_LR_COSINE;
+    p.threads = 1;
+    hpml_model *m = NULL;
+    if (d)
+        CHECK_OK(hpml_nn_train(d, NULL, 0, d, NULL, 0, &p, &m));
+    if (m) {
+        CHECK(hpml_model_n_outputs(m) == 2 && hpml_model_n_targets(m) == 2);
+        CHECK(strcmp(hpml_model_target_name_k(m, 1), "y_big") == 0);
+        float pred[n * 2];
+        CHECK_OK(hpml_model_predict_dataset(m, d, NULL, n, pred));
+        double loss = 0;
+        for (int k = 0; k < 2; k++) {
+            double worst = 0, mean = 0, var = 0, mse = 0;
+            for (int i = 0; i < n; i++)
+                mean += Y[k][i] / n;
+            for (int i = 0; i < n; i++) {
+                double ols = beta[k][0] + beta[k][1] * X[i][1] + beta[k][2] * X[i][2] +
+                             beta[k][3] * X[i][3];
+                worst = fmax(worst, fabs(pred[i * 2 + k] - ols));
+                var += (Y[k][i] - mean) * (Y[k][i] - mean) / n;
+                mse += (pred[i * 2 + k] - Y[k][i]) * (pred[i * 2 + k] - Y[k][i]) / n;
+            }
+            loss += mse / var / 2;
+            /* within 1e-4 standard deviations of the target */
+            CHECK(worst < 1e-4 * sqrt(var));
+            fprintf(stderr, "two targets: %s largest difference from least squares %g (sd %g)\n",
+                    names[k], worst, sqrt(var));
+        }
+        int nh;
+        const char *metric;
+        const double *tr, *va;
+        hpml_model_history(m, &nh, &metric, &tr, &va);
+        CHECK(nh == 300 && strcmp(metric, "mse") == 0);
+        if (nh == 300)
+            CHECK_NEAR(va[nh - 1], loss, 1e-4 * loss);
+    }
+    hpml_model_free(m);
+    hpml_dataset_free(d);
+    hpml_table_free(t);
+    free(csv);
+}
+
+/* Reads a predictions CSV without kept columns: its header into head, the
+ * values into v (rows x cols). Returns the number of values. */
+static size_t read_predictions(const char *path, char *head, size_t head_len, float *v, size_t cap)
+{
+    FILE *f = fopen(path, "r");
+    size_t n = 0;
+    if (!f)
+        return 0;
+    if (fgets(head, (int)head_len, f))
+        head[strcspn(head, "\n")] = 0;
+    char line[512];
+    while (fgets(line, sizeof line, f))
+        for (char *q = line, *e; n < cap; q = e + 1) {
+            v[n++] = strtof(q, &e);
+            if (*e != ',')
+                break;
+        }
+    fclose(f);
+    return n;
+}
+
+/* Several targets end to end: MLP and CNN (dropout, batch norm) on targets y
+ * and bin; the same seed gives the same file; a round trip keeps the targets,
+ * the predictions and the bytes; Monte-Carlo dropout spreads every output;
+ * the predictions file has a column per target. */
+static void test_two_targets_model(void)
+{
+    char *csv = make_csv(1200, 21);
+    hpml_table *t = NULL;
+    hpml_dataset *d = NULL;
+    CHECK_OK(hpml_table_read_csv_buffer(csv, strlen(csv), "test.csv", NULL, &t));
+    hpml_dataset_spec sp;
+    hpml_dataset_spec_init(&sp);
+    const char *names[] = {"y", "bin"}, *ign[] = {"cls"};
+    sp.targets = names;
+    sp.n_targets = 2;
+    sp.ignore = ign;
+    sp.n_ignore = 1;
+    if (t)
+        CHECK_OK(hpml_dataset_create(t, &sp, &d));
+    if (!d)
+        goto out;
+    const size_t n = hpml_dataset_n_rows(d);
+    float *a = malloc(n * 2 * sizeof *a), *b = malloc(n * 2 * sizeof *b),
+          *sd = malloc(n * 2 * sizeof *sd), *back = malloc(n * 4 * sizeof *back);
+    for (int kind = HPML_MODEL_MLP; kind <= HPML_MODEL_CNN; kind++) {
+        hpml_nn_params p;
+        hpml_nn_params_init(&p, (hpml_model_kind)kind);
+        CHECK_OK(hpml_nn_params_set(&p, "layers", "16,8"));
+        if (kind == HPML_MODEL_CNN)
+            CHECK_OK(hpml_nn_params_set(&p, "conv", "4:3:1"));
+        p.dropout = 0.1;
+        p.norm = HPML_NORM_BATCH;
+        p.epochs = 3;
+        p.batch_size = 64;
+        p.threads = 2;
+        unsigned char *bytes[3];
+        size_t len[3];
+        hpml_model *keep = NULL;
+        for (int run = 0; run < 3; run++) {
+            p.seed = run == 2 ? 8 : 7;
+            hpml_model *m = NULL;
+            CHECK_OK(hpml_nn_train(d, NULL, 0, NULL, NULL, 0, &p, &m));
+            CHECK_OK(hpml_model_save(m, tmp_path("two.hpml")));
+            bytes[run] = slurp(tmp_path("two.hpml"), &len[run]);
+            if (run == 0)
+                keep = m;
+            else
+                hpml_model_free(m);
+        }
+        CHECK(len[0] > 0 && len[0] == len[1] && memcmp(bytes[0], bytes[1], len[0]) == 0);
+        CHECK(len[0] != len[2] || memcmp(bytes[0], bytes[2], len[0]) != 0);
+        if (!keep)
+            continue;
+        CHECK(hpml_model_task(keep) == HPML_TASK_REGRESSION && hpml_model_n_outputs(keep) == 2);
+        CHECK_OK(hpml_model_predict_dataset(keep, d, NULL, n, a));
+        /* predictions are in each target's units: y spreads over about +-3,
+         * bin (0/1) stays near [0, 1] */
+        double mean_bin = 0;
+        for (size_t i = 0; i < n; i++)
+            mean_bin += a[i * 2 + 1] / (double)n;
+        CHECK(mean_bin > 0.1 && mean_bin < 0.9);
+        hpml_model *m2 = NULL;
+        CHECK_OK(hpml_model_load(tmp_path("two.hpml"), &m2)); /* run 2's file: seed 8 */
+        hpml_model_free(m2);
+        m2 = NULL;
+        CHECK_OK(hpml_model_save(keep, tmp_path("two.hpml")));
+        CHECK_OK(hpml_model_load(tmp_path("two.hpml"), &m2));
+        if (m2) {
+            CHECK(hpml_model_n_targets(m2) == 2 && hpml_model_n_outputs(m2) == 2);
+            CHECK(strcmp(hpml_model_target_name(m2), "y") == 0);
+            CHECK(strcmp(hpml_model_target_name_k(m2, 0), "y") == 0 &&
+                  strcmp(hpml_model_target_name_k(m2, 1), "bin") == 0);
+            CHECK(hpml_model_target_name_k(m2, 2) == NULL);
+            hpml_dataset *d2 = NULL;
+            CHECK_OK(hpml_model_dataset(m2, t, 1, &d2));
+            if (d2) {
+                CHECK(hpml_dataset_n_targets(d2) == 2);
+                CHECK(memcmp(hpml_dataset_target_k(d2, 1), hpml_dataset_target_k(d, 1),
+                             n * sizeof(float)) == 0);
+                CHECK_OK(hpml_model_predict_dataset(m2, d2, NULL, n, b));
+                CHECK(memcmp(a, b, n * 2 * sizeof *a) == 0);
+            }
+            CHECK_OK(hpml_model_save(m2, tmp_path("two2.hpml")));
+            size_t l2;
+            unsigned char *f2 = slurp(tmp_path("two2.hpml"), &l2);
+            CHECK(l2 == len[0] && memcmp(f2, bytes[0], l2) == 0);
+            free(f2);
+            /* Monte-Carlo dropout: both outputs spread, means near the plain ones */
+            CHECK_OK(hpml_model_predict_dataset_mc(m2, d2, NULL, n, 20, 1, b, sd));
+            size_t spread[2] = {0, 0};
+            for (size_t i = 0; i < n * 2; i++)
+                spread[i % 2] += sd[i] > 0;
+            CHECK(spread[0] == n && spread[1] == n);
+            /* the predictions file: a column per target, then their sds */
+            char head[256];
+            CHECK_OK(hpml_write_predictions(m2, a, n, NULL, NULL, 0, tmp_path("p.csv")));
+            CHECK(read_predictions(tmp_path("p.csv"), head, sizeof head, back, n * 4) == n * 2);
+            CHECK(strcmp(head, "prediction_y,prediction_bin") == 0);
+            CHECK(memcmp(back, a, n * 2 * sizeof *a) == 0); /* %.9g reads back exactly */
+            CHECK_OK(hpml_write_predictions_sd(m2, b, sd, n, NULL, NULL, 0, tmp_path("p.csv")));
+            CHECK(read_predictions(tmp_path("p.csv"), head, sizeof head, back, n * 4) == n * 4);
+            CHECK(strcmp(head, "prediction_y,prediction_bin,prediction_y_sd,"
+                               "prediction_bin_sd") == 0);
+            CHECK(back[0] == b[0] && back[1] == b[1] && back[2] == sd[0] && back[3] == sd[1]);
+            hpml_dataset_free(d2);
+        }
+        hpml_model_free(m2);
+        hpml_model_free(keep);
+        for (int run = 0; run < 3; run++)
+            free(bytes[run]);
+    }
+    free(a);
+    free(b);
+    free(sd);
+    free(back);
+out:
+    hpml_dataset_free(d);
+    hpml_table_free(t);
     free(csv);
 }
 
@@ -735,9 +1028,11 @@ int main(void)
     RUN(test_against_pytorch);
     RUN(test_finite_differences);
     RUN(test_linear_regression_closed_form);
+    RUN(test_two_targets_closed_form);
     RUN(test_xor);
     RUN(test_determinism_and_round_trip);
     RUN(test_mc_dropout);
+    RUN(test_two_targets_model);
     RUN(test_bad_params);
     RUN(test_early_stopping);
     tmpdir_remove();
