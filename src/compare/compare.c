@@ -387,6 +387,9 @@ hpml_status hpml_compare_run(const hpml_dataset *d, const hpml_split *s,
     hpml_status st = check_spec(spec);
     if (st != HPML_OK)
         return st;
+    if (hpml_dataset_n_targets(d) != 1)
+        return hpml_fail(HPML_ERR_ARG, "compare takes one target; the data set has %d (compare "
+                         "them one at a time)", hpml_dataset_n_targets(d));
     double t0 = omp_get_wtime();
     hpml_compare *c = hpml_calloc(1, sizeof *c);
     if (!c)

@@ -74,6 +74,8 @@ expect_error compare_param_not_in_models 1 "--cnn.epochs is given but cnn is not
     compare $TMP/d.csv --target y --models gbdt --cnn.epochs 3 --out $TMP/x
 expect_error compare_bad_param 1 "--gbdt.max_depht" \
     compare $TMP/d.csv --target y --models gbdt --gbdt.max_depht 3 --out $TMP/x
+expect_error compare_two_targets 1 "compare takes one target" \
+    compare $TMP/d.csv --target y --target x0 --ignore grp,label --out $TMP/x
 expect_error compare_cv_one 1 "--cv needs at least 2 folds" \
     compare $TMP/d.csv --target y --cv 1 --out $TMP/x
 expect_error compare_cv_and_test_size 1 "leave out --test-size" \
