@@ -35,7 +35,10 @@ static int utf8_len(const unsigned char *s)
     unsigned c = s[0];
     if (c < 0x80)
         return 1;
-    int n = c >= 0xC2 && c <= 0xDF ? 2 : c >= 0xE0 && c <= 0xEF ? 3 : c >= 0xF0 && c <= 0xF4 ? 4 : 0;
+    int n = c >= 0xC2 && c <= 0xDF   ? 2
+            : c >= 0xE0 && c <= 0xEF ? 3
+            : c >= 0xF0 && c <= 0xF4 ? 4
+                                     : 0;
     if (!n)
         return 0;
     unsigned lo = 0x80, hi = 0xBF; /* range of the second byte */
@@ -162,7 +165,10 @@ typedef struct frame {
     int log_y;
 } frame;
 
-static double fx(const frame *p, double x) { return p->x0 + (x - p->xlo) / (p->xhi - p->xlo) * p->w; }
+static double fx(const frame *p, double x)
+{
+    return p->x0 + (x - p->xlo) / (p->xhi - p->xlo) * p->w;
+}
 static double fy(const frame *p, double y)
 {
     double v = p->log_y ? log10(y) : y;

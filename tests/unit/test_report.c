@@ -144,10 +144,10 @@ static hpml_compare *make_compare(const fixture *fx, uint64_t seed)
     for (int j = 0; j < c->n_features; j++) {
         char name[64];
         snprintf(name, sizeof name, "GENE_%03d_expression", j);
-        c->feature_names[j] = xdup(j == 1   ? "a_very_long_descriptor_name_from_a_chemistry_toolkit_v2"
-                                  : j == 2 ? "dose <µM> & 'time'"
-                                  : j == 3 ? "bad\xFF" "utf8"
-                                           : name);
+        c->feature_names[j] = xdup(j == 1   ? "a_very_long_descriptor_name_from_a_toolkit_v2"
+                                   : j == 2 ? "dose <µM> & 'time'"
+                                   : j == 3 ? "bad\xFF" "utf8"
+                                            : name);
     }
     if (!reg) {
         static const char *const labels[] = {"luminal A", "luminal B", "basal", "HER2", "normal"};
@@ -208,7 +208,8 @@ static hpml_compare *make_compare(const fixture *fx, uint64_t seed)
             for (size_t j = 0; j < d->n_test; j++) {
                 float y = d->y_test[j];
                 if (reg) {
-                    r->pred[j] = (float)(i == 0 ? y + noise * gauss() : 0.8 * y + 0.4 + noise * gauss());
+                    double shrunk = 0.8 * y + 0.4; /* the net: biased towards the mean */
+                    r->pred[j] = (float)((i == 0 ? y : shrunk) + noise * gauss());
                 } else if (c->n_outputs == 1) {
                     double z = (y > 0.5 ? 1.2 : -1.2) / noise + gauss();
                     r->pred[j] = (float)(1 / (1 + exp(-z)));
@@ -469,7 +470,8 @@ static char *check_report(const char *path, const char *ids)
     /* printf's non-finite numbers (a message may say "NaN": it is text) */
     CHECK(!has_word(s, "nan") && !has_word(s, "inf") && !has_word(s, "NAN") && !has_word(s, "INF"));
     CHECK(!strstr(s, "<script") && !strstr(s, "<SCRIPT") && !strstr(s, "javascript:"));
-    CHECK(!strstr(s, "<link") && !strstr(s, "<img") && !strstr(s, "url(http") && !strstr(s, "@import"));
+    CHECK(!strstr(s, "<link") && !strstr(s, "<img") && !strstr(s, "url(http"));
+    CHECK(!strstr(s, "@import"));
     CHECK(count(s, "http://") + count(s, "https://") == count(s, "http://www.w3.org/2000/svg"));
     CHECK(count(s, "class=\"fig\"") == count(s, "<svg"));
     CHECK(strstr(s, "<table id=\"metrics\">") != NULL);
@@ -491,7 +493,10 @@ static char *check_report(const char *path, const char *ids)
     return s;
 }
 
-static hpml_compare *fixture_compare(int k) { return make_compare(&fixtures[k].fx, 11 + (uint64_t)k); }
+static hpml_compare *fixture_compare(int k)
+{
+    return make_compare(&fixtures[k].fx, 11 + (uint64_t)k);
+}
 
 /* ---------------------------------------------------------------- tests */
 
@@ -627,7 +632,8 @@ static void test_degenerate(void)
     }
     CHECK_OK(cmp_write_report(c, path_of("x.html")));
     char *s = check_report(path_of("x.html"), "metrics");
-    CHECK(s && strstr(s, "Every model failed") && count(s, "failed: out of memory: &lt;none&gt;") == 3);
+    CHECK(s && strstr(s, "Every model failed"));
+    CHECK(s && count(s, "failed: out of memory: &lt;none&gt;") == 3);
     free(s);
     free_compare(c);
 
