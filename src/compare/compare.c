@@ -16,23 +16,51 @@
 #include <omp.h>
 
 const cmp_metric_info cmp_metrics[CMP_N_METRICS] = {
-    {"rmse", "RMSE", 0, 0},         {"mae", "MAE", 0, 0},
-    {"r2", "R\xc2\xb2", 1, 0},      {"pearson", "Pearson", 1, 0},
-    {"spearman", "Spearman", 1, 0}, {"auc", "AUC", 1, 1},
-    {"logloss", "log-loss", 0, 1},  {"accuracy", "accuracy", 1, 1},
-    {"macro_f1", "macro-F1", 1, 1},
+    [CMP_RMSE] = {"rmse", "RMSE", 0, "root mean squared error: the typical size of an error, in "
+                  "the target's units; large errors count more. Lower is better."},
+    [CMP_MAE] = {"mae", "MAE", 0, "mean absolute error, in the target's units. Lower is better."},
+    [CMP_R2] = {"r2", "R\xC2\xB2", 1, "the share of the target's variance the model explains: 1 "
+                "is perfect, 0 is no better than always predicting the mean, below 0 is worse."},
+    [CMP_PEARSON] = {"pearson", "Pearson r", 1, "linear correlation of predicted and true values "
+                     "(1: on a straight line)."},
+    [CMP_SPEARMAN] = {"spearman", "Spearman \xCF\x81", 1, "rank correlation: whether the "
+                      "predictions put the rows in the right order (1: the same order)."},
+    [CMP_AUC] = {"auc", "AUC", 1, "area under the ROC curve: the chance that a row of a class "
+                 "gets a higher score for it than a row of another class; 0.5 is guessing, 1 is "
+                 "perfect (several classes: the mean over one-vs-rest)."},
+    [CMP_LOGLOSS] = {"logloss", "log-loss", 0, "how much probability the model gave to the true "
+                     "class (minus the mean log); confident mistakes cost most. Lower is better."},
+    [CMP_ACCURACY] = {"accuracy", "accuracy", 1, "the share of rows whose most probable class is "
+                      "the true one."},
+    [CMP_MACRO_F1] = {"macro_f1", "macro-F1", 1, "F1 (the balance of precision and recall) of "
+                      "each class, averaged with the same weight for every class, so rare "
+                      "classes count as much as common ones."},
 };
 
 double cmp_metric_get(const hpml_metrics *m, int k)
 {
-    const double v[CMP_N_METRICS] = {m->rmse,     m->mae, m->r2,       m->pearson, m->spearman,
-                                     m->auc,      m->logloss, m->accuracy, m->macro_f1};
+    const double v[CMP_N_METRICS] = {m->rmse, m->mae,     m->r2,       m->pearson, m->spearman,
+                                     m->auc,  m->logloss, m->accuracy, m->macro_f1};
     return v[k];
 }
 
-int cmp_metric_applies(int k, hpml_task task)
+int cmp_task_metrics(hpml_task task, const int **order)
 {
-    return cmp_metrics[k].classification == (task != HPML_TASK_REGRESSION);
+    static const int reg[] = {CMP_R2, CMP_RMSE, CMP_MAE, CMP_PEARSON, CMP_SPEARMAN};
+    static const int cls[] = {CMP_AUC, CMP_LOGLOSS, CMP_ACCURACY, CMP_MACRO_F1};
+    *order = task == HPML_TASK_REGRESSION ? reg : cls;
+    return task == HPML_TASK_REGRESSION ? 5 : 4;
+}
+
+int cmp_param_text(const cmp_model *m, int i, const char **name, const char **help, char *value,
+                   size_t len)
+{
+    const char *aliases;
+    if (m->kind == HPML_MODEL_GBDT)
+        return hpml_gbdt_param_info(i, name, &aliases, help) &&
+               hpml_gbdt_param_value(&m->gbdt, i, value, len);
+    return hpml_nn_param_info(i, name, &aliases, help) &&
+           hpml_nn_param_value(&m->nn, i, value, len);
 }
 
 static void metrics_nan(hpml_metrics *m)

@@ -25,15 +25,23 @@ enum {
 
 typedef struct cmp_metric_info {
     const char *name;        /* "rmse", "r2", ... (as in compare.json) */
-    const char *label;       /* "RMSE", "R²", ... (as in tables) */
+    const char *label;       /* "RMSE", "R²", ... (as in the report's tables, UTF-8) */
     int higher_better;
-    int classification;      /* 0: regression metric; 1: classification */
+    const char *explain;     /* one sentence for a reader of the report */
 } cmp_metric_info;
 extern const cmp_metric_info cmp_metrics[CMP_N_METRICS];
 /* Metric k of m (hpml_metrics as an array). */
 double cmp_metric_get(const hpml_metrics *m, int k);
-/* True if metric k applies to task. */
-int cmp_metric_applies(int k, hpml_task task);
+/* The task's metrics in table order (regression: R², RMSE, MAE, Pearson,
+ * Spearman; classification: AUC, log-loss, accuracy, macro-F1): *order
+ * points to static storage; returns how many. */
+int cmp_task_metrics(hpml_task task, const int **order);
+
+struct cmp_model;
+/* Parameter i of model m (in hpml_*_param_info order): its name and help
+ * (static), its value as text into value[0..len). Returns 0 past the end. */
+int cmp_param_text(const struct cmp_model *m, int i, const char **name, const char **help,
+                   char *value, size_t len);
 
 /* One model on one fold. */
 typedef struct cmp_run {

@@ -36,62 +36,6 @@
 
 /* ------------------------------------------------------------- metrics */
 
-/* What the report says of each metric (labels as in cmp_metrics; kept here
- * with the explanations so the report builds on its own). */
-static const struct {
-    const char *label;
-    int higher_better;
-    const char *explain;
-} metric_text[CMP_N_METRICS] = {
-    [CMP_RMSE] = {"RMSE", 0, "root mean squared error: the typical size of an error, in the "
-                  "target's units; large errors count more. Lower is better."},
-    [CMP_MAE] = {"MAE", 0, "mean absolute error, in the target's units. Lower is better."},
-    [CMP_R2] = {"R\xC2\xB2", 1, "the share of the target's variance the model explains: 1 is "
-                "perfect, 0 is no better than always predicting the mean, below 0 is worse."},
-    [CMP_PEARSON] = {"Pearson r", 1, "linear correlation of predicted and true values (1: on "
-                     "a straight line)."},
-    [CMP_SPEARMAN] = {"Spearman \xCF\x81", 1, "rank correlation: whether the predictions put "
-                      "the rows in the right order (1: the same order)."},
-    [CMP_AUC] = {"AUC", 1, "area under the ROC curve: the chance that a row of a class gets a "
-                 "higher score for it than a row of another class; 0.5 is guessing, 1 is "
-                 "perfect (several classes: the mean over one-vs-rest)."},
-    [CMP_LOGLOSS] = {"log-loss", 0, "how much probability the model gave to the true class "
-                     "(minus the mean log); confident mistakes cost most. Lower is better."},
-    [CMP_ACCURACY] = {"accuracy", 1, "the share of rows whose most probable class is the true "
-                      "one."},
-    [CMP_MACRO_F1] = {"macro-F1", 1, "F1 (the balance of precision and recall) of each class, "
-                      "averaged with the same weight for every class, so rare classes count "
-                      "as much as common ones."},
-};
-static const int reg_order[] = {CMP_R2, CMP_RMSE, CMP_MAE, CMP_PEARSON, CMP_SPEARMAN};
-static const int cls_order[] = {CMP_AUC, CMP_LOGLOSS, CMP_ACCURACY, CMP_MACRO_F1};
-
-/* The metrics of the task, in the order of the table; returns how many. */
-static int task_metrics(const hpml_compare *c, const int **order)
-{
-    if (c->task == HPML_TASK_REGRESSION) {
-        *order = reg_order;
-        return (int)(sizeof reg_order / sizeof reg_order[0]);
-    }
-    *order = cls_order;
-    return (int)(sizeof cls_order / sizeof cls_order[0]);
-}
-
-static double metric_of(const hpml_metrics *m, int k)
-{
-    switch (k) {
-    case CMP_RMSE: return m->rmse;
-    case CMP_MAE: return m->mae;
-    case CMP_R2: return m->r2;
-    case CMP_PEARSON: return m->pearson;
-    case CMP_SPEARMAN: return m->spearman;
-    case CMP_AUC: return m->auc;
-    case CMP_LOGLOSS: return m->logloss;
-    case CMP_ACCURACY: return m->accuracy;
-    default: return m->macro_f1;
-    }
-}
-
 static int failed(const cmp_model *m) { return m->error != NULL; }
 
 /* ------------------------------------------------------------- numbers */
@@ -423,7 +367,7 @@ static void write_intro(text *t, const hpml_compare *c)
 static void write_answer(text *t, const hpml_compare *c)
 {
     const int *order;
-    task_metrics(c, &order);
+    cmp_task_metrics(c->task, &order);
     int k = order[0], best = -1, n_ok = 0;
     for (int i = 0; i < c->n_models; i++) {
         n_ok += !failed(&c->models[i]);
@@ -437,7 +381,7 @@ static void write_answer(text *t, const hpml_compare *c)
     } else {
         const cmp_model *b = &c->models[best];
         const cmp_stat *s = &b->stat[k];
-        tx_printf(t, "<p>Best %s on the test rows: <b>", metric_text[k].label);
+        tx_printf(t, "<p>Best %s on the test rows: <b>", cmp_metrics[k].label);
         svg_esc(t, b->name);
         tx_str(t, "</b>, ");
         put_num(t, s->value, 3);
@@ -445,7 +389,7 @@ static void write_answer(text *t, const hpml_compare *c)
             tx_str(t, " &plusmn; ");
             put_num(t, s->sd, 2);
         }
-        tx_printf(t, ". %s is %s</p>\n", metric_text[k].label, metric_text[k].explain);
+        tx_printf(t, ". %s is %s</p>\n", cmp_metrics[k].label, cmp_metrics[k].explain);
         for (int i = 0; i < c->n_models; i++) {
             const cmp_model *m = &c->models[i];
             if (i == best)
@@ -483,7 +427,7 @@ static void write_answer(text *t, const hpml_compare *c)
             svg_esc(t, m->name);
             tx_str(t, o->differs ? " really is worse than " : " is worse than ");
             svg_esc(t, b->name);
-            tx_printf(t, " on %s.</p>\n", metric_text[k].label);
+            tx_printf(t, " on %s.</p>\n", cmp_metrics[k].label);
         }
     }
     tx_str(t, "</div>\n</section>\n");
@@ -611,7 +555,7 @@ static void metric_cell(text *t, const hpml_compare *c, const cmp_model *m, int 
         tx_str(t, " title=\"per fold:");
         for (int f = 0; f < c->n_folds; f++) {
             tx_str(t, f ? ", " : " ");
-            put_num(t, m->runs[f].ok ? metric_of(&m->runs[f].metrics, k) : NAN, 3);
+            put_num(t, m->runs[f].ok ? cmp_metric_get(&m->runs[f].metrics, k) : NAN, 3);
         }
         tx_str(t, "\"");
     }
@@ -644,14 +588,14 @@ static void metric_cell(text *t, const hpml_compare *c, const cmp_model *m, int 
 static void write_metrics(text *t, const hpml_compare *c)
 {
     const int *order;
-    int nm = task_metrics(c, &order), n_ok = 0;
+    int nm = cmp_task_metrics(c->task, &order), n_ok = 0;
     for (int i = 0; i < c->n_models; i++)
         n_ok += !failed(&c->models[i]);
     tx_str(t, "<section id=\"results\">\n<h2>Metrics on the test rows</h2>\n"
               "<table id=\"metrics\">\n<thead><tr><th>model</th>");
     for (int j = 0; j < nm; j++)
-        tx_printf(t, "<th>%s %s</th>", metric_text[order[j]].label,
-                  metric_text[order[j]].higher_better ? "&uarr;" : "&darr;");
+        tx_printf(t, "<th>%s %s</th>", cmp_metrics[order[j]].label,
+                  cmp_metrics[order[j]].higher_better ? "&uarr;" : "&darr;");
     tx_printf(t, "<th>training time%s</th><th>prediction time%s</th><th>peak memory</th>"
               "<th>model size</th></tr></thead>\n<tbody>\n",
               c->n_folds > 1 ? " (all folds)" : "", c->n_folds > 1 ? " (all folds)" : "");
@@ -683,8 +627,8 @@ static void write_metrics(text *t, const hpml_compare *c)
     tx_str(t, "<p class=\"note\">&uarr; higher is better, &darr; lower is better.</p>\n<ul "
               "class=\"note\">\n");
     for (int j = 0; j < nm; j++)
-        tx_printf(t, "<li><b>%s</b>: %s</li>\n", metric_text[order[j]].label,
-                  metric_text[order[j]].explain);
+        tx_printf(t, "<li><b>%s</b>: %s</li>\n", cmp_metrics[order[j]].label,
+                  cmp_metrics[order[j]].explain);
     tx_str(t, "<li><b>training time</b> includes preparing the inputs; <b>peak memory</b> is "
               "the most memory the whole process held while training (the data included); "
               "<b>model size</b> is the size of the saved model file.</li>\n</ul>\n</section>\n");
@@ -1147,17 +1091,10 @@ static void write_cost(text *t, const hpml_compare *c)
 
 static void write_params(text *t, const cmp_model *m)
 {
-    const char *name, *aliases, *help;
+    const char *name, *help;
     char value[256];
     tx_str(t, "<table class=\"kv\">\n");
-    for (int i = 0;; i++) {
-        int more = m->kind == HPML_MODEL_GBDT
-                       ? hpml_gbdt_param_info(i, &name, &aliases, &help) &&
-                             hpml_gbdt_param_value(&m->gbdt, i, value, sizeof value)
-                       : hpml_nn_param_info(i, &name, &aliases, &help) &&
-                             hpml_nn_param_value(&m->nn, i, value, sizeof value);
-        if (!more)
-            break;
+    for (int i = 0; cmp_param_text(m, i, &name, &help, value, sizeof value); i++) {
         tx_str(t, "<tr><th><code>");
         svg_esc(t, name);
         tx_str(t, "</code></th><td><code>");

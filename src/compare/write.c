@@ -42,19 +42,6 @@ static const char *kind_name(hpml_model_kind k)
     return k == HPML_MODEL_GBDT ? "gbdt" : k == HPML_MODEL_MLP ? "mlp" : "cnn";
 }
 
-/* The task's metrics in table order (regression: R², RMSE, MAE, Pearson,
- * Spearman; classification: AUC, log-loss, accuracy, macro-F1); returns
- * the count. */
-static int task_metrics(hpml_task task, int out[CMP_N_METRICS])
-{
-    static const int reg[] = {CMP_R2, CMP_RMSE, CMP_MAE, CMP_PEARSON, CMP_SPEARMAN};
-    static const int cls[] = {CMP_AUC, CMP_LOGLOSS, CMP_ACCURACY, CMP_MACRO_F1};
-    const int *src = task == HPML_TASK_REGRESSION ? reg : cls;
-    int n = task == HPML_TASK_REGRESSION ? 5 : 4;
-    memcpy(out, src, (size_t)n * sizeof *out);
-    return n;
-}
-
 /* "NAME.hpml" or "NAME_foldK.hpml" (K from 1). */
 static void model_file(const hpml_compare *c, const cmp_model *m, int f, char *buf, size_t len)
 {
@@ -96,17 +83,10 @@ static void stat_json(text *t, const cmp_stat *s)
 
 static void params_json(text *t, const cmp_model *m)
 {
-    const char *name, *aliases, *help;
+    const char *name, *help;
     char value[512];
     tx_str(t, "{");
-    for (int i = 0;; i++) {
-        int more = m->kind == HPML_MODEL_GBDT
-                       ? hpml_gbdt_param_info(i, &name, &aliases, &help) &&
-                             hpml_gbdt_param_value(&m->gbdt, i, value, sizeof value)
-                       : hpml_nn_param_info(i, &name, &aliases, &help) &&
-                             hpml_nn_param_value(&m->nn, i, value, sizeof value);
-        if (!more)
-            break;
+    for (int i = 0; cmp_param_text(m, i, &name, &help, value, sizeof value); i++) {
         if (i)
             tx_str(t, ", ");
         key(t, name);
@@ -255,7 +235,8 @@ static void model_json(text *t, const hpml_compare *c, const cmp_model *m, const
 
 static void compare_json(text *t, const hpml_compare *c)
 {
-    int ks[CMP_N_METRICS], nk = task_metrics(c->task, ks);
+    const int *ks;
+    int nk = cmp_task_metrics(c->task, &ks);
     tx_str(t, "{");
     key(t, "hpml_version");
     tx_json_str(t, hpml_version());
@@ -351,7 +332,8 @@ static void stat_text(const cmp_stat *s, char *buf, size_t len)
 
 static void summary_text(text *t, const hpml_compare *c)
 {
-    int ks[CMP_N_METRICS], nk = task_metrics(c->task, ks);
+    const int *ks;
+    int nk = cmp_task_metrics(c->task, &ks);
     tx_printf(t, "hpml compare: %s: %zu rows", *c->data_name ? c->data_name : "data",
               c->n_rows);
     if (c->n_dropped)

@@ -80,3 +80,19 @@ expect_error compare_cv_one 1 "--cv needs at least 2 folds" \
     compare $TMP/d.csv --target y --cv 1 --out $TMP/x
 expect_error compare_cv_and_test_size 1 "leave out --test-size" \
     compare $TMP/d.csv --target y --cv 3 --test-size 0.3 --out $TMP/x
+
+# ---- the report of a real run renders: every figure of every model in the DOM
+# with data, and (plain build) a screenshot that is not blank
+ids=""
+for m in gbdt mlp cnn; do ids="$ids pred-$m resid-$m curve-$m imp-$m"; done
+shot=()
+case "$HPML" in *san*) ;; *) shot=(--screenshot "$TMP/single.png") ;; esac
+/usr/bin/python3 tests/e2e/check_report.py $TMP/single/report.html $ids time memory "${shot[@]}" \
+    >"$TMP/out" 2>"$TMP/err"
+rc=$?
+if [ "$rc" -eq 77 ]; then echo "SKIP compare_report_renders: $(head -1 "$TMP/out")"
+elif [ "$rc" -eq 0 ]; then pass compare_report_renders
+else fail compare_report_renders "$(head -5 "$TMP/out")"; fi
+grep -q '<table' $TMP/single/report.html && grep -q 'failed: training diverged' \
+    $TMP/cls_fail/report.html && pass compare_report_failed_model ||
+    fail compare_report_failed_model "no table, or the failed model is not in the report"
