@@ -278,6 +278,7 @@ static const char css[] =
     "solid #e4e4e4;text-align:right;vertical-align:top}th{background:#f4f6f8}\n"
     "th:first-child,td:first-child{text-align:left}table.kv td{text-align:left}"
     "table.kv th{text-align:left;background:none;font-weight:600;white-space:nowrap}\n"
+    "table#metrics{font-size:0.88em}table#metrics th,table#metrics td{padding:4px 6px}"
     "table#metrics td{white-space:nowrap}td.best{font-weight:bold;background:#eef6ee}\n"
     ".ci{display:block;color:#777;font-size:0.8em;font-weight:normal}\n"
     ".sd{color:#555;font-weight:normal}\n"
