@@ -378,12 +378,12 @@ static void summary_text(text *t, const hpml_compare *c)
             char b[64];
             const cmp_stat *s = &mo->stat[ks[i]];
             stat_text(s, b, sizeof b);
-            tx_printf(t, "  %-15s%s", b, s->best ? " *" : s->differs ? " <" : "  ");
+            tx_printf(t, "  %-15s%s", b, s->best ? " +" : s->differs ? " *" : "  ");
         }
         tx_printf(t, "  %7.2f  %9.3f  %8.0f  %9.1f\n", mo->train_seconds, mo->predict_seconds,
                   mo->peak_rss_bytes / 1048576.0, (double)mo->model_bytes / 1024.0);
     }
-    tx_str(t, "\n* best on the metric; < worse than the best by more than the noise (95% "
+    tx_str(t, "\n+ best on the metric; * differs from the best by more than the noise (95% "
               "interval of the paired difference excludes 0); no mark: within the noise.\n");
     for (int i = 0; i < nk; i++) {
         int best = -1;
