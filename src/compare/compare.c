@@ -373,8 +373,11 @@ static hpml_status importance_of(hpml_compare *c, const hpml_dataset *d, cmp_mod
         } else {
             const uint32_t *rows = fo->n_valid ? fo->valid : fo->test;
             size_t n = fo->n_valid ? fo->n_valid : fo->n_test;
+            /* an MLP does about one multiply-add per parameter (4 bytes
+             * each in the file) per row; a CNN more, but the same order */
+            double macs = (double)m->runs[f].model_bytes / 4.0;
             st = cmp_permutation_importance(model, d, rows, n, (size_t)spec->importance_rows,
-                                            spec->importance_repeats,
+                                            spec->importance_repeats, macs,
                                             hpml_mix64(spec->seed ^ (0x1395ull + (uint64_t)f)),
                                             one);
             if (st != HPML_OK)

@@ -133,10 +133,12 @@ hpml_status cmp_estimate(hpml_compare *c);
 
 /* importance.c: permutation importance of model m over rows[0..n) of d
  * (at most max_rows of them, a seeded sample), `repeats` shuffles per
- * feature: out[j] = mean increase of the loss. */
+ * feature, both reduced for big work (macs_per_row: the model's cost of one
+ * row): out[j] = mean increase of the loss. */
 hpml_status cmp_permutation_importance(const hpml_model *m, const hpml_dataset *d,
                                        const uint32_t *rows, size_t n, size_t max_rows,
-                                       int repeats, uint64_t seed, double *out);
+                                       int repeats, double macs_per_row, uint64_t seed,
+                                       double *out);
 
 /* report.c: the self-contained HTML report. */
 hpml_status cmp_write_report(const hpml_compare *c, const char *path);

@@ -5,10 +5,12 @@
  * The loss is RMSE for regression and log-loss for classification; the
  * importance of feature j is the mean over `repeats` shuffles of
  * loss(shuffled j) − loss(as is). Rows: at most max_rows of the given ones (a
- * seeded sample). Nets predict every row once per feature and repeat, so for
- * wide data the work is capped: the repeats, then the rows, are reduced until
- * about PERM_BUDGET row predictions are made (never below 200 rows or one
- * repeat). Shuffle (j, r) is seeded by (seed, j, r) alone.
+ * seeded sample). Every row is predicted once per feature and shuffle, so
+ * the work is features x repeats x rows x (multiply-adds per row, about the
+ * model's parameter count for an MLP): for wide data or big nets it is
+ * capped at about PERM_BUDGET multiply-adds (seconds) by reducing the
+ * repeats, then the rows (never below PERM_MIN_ROWS rows or one repeat).
+ * Shuffle (j, r) is seeded by (seed, j, r) alone.
  */
 #include <math.h>
 #include <string.h>
@@ -18,8 +20,8 @@
 #include "core/error.h"
 #include "core/rng.h"
 
-#define PERM_BUDGET 1000000.0
-#define PERM_MIN_ROWS 200
+#define PERM_BUDGET 3e11
+#define PERM_MIN_ROWS 100
 
 static hpml_status loss_of(const hpml_model *m, const float *x, size_t n, const float *y,
                            float *pred, double *out)
@@ -35,7 +37,8 @@ static hpml_status loss_of(const hpml_model *m, const float *x, size_t n, const 
 
 hpml_status cmp_permutation_importance(const hpml_model *m, const hpml_dataset *d,
                                        const uint32_t *rows, size_t n, size_t max_rows,
-                                       int repeats, uint64_t seed, double *out)
+                                       int repeats, double macs_per_row, uint64_t seed,
+                                       double *out)
 {
     int nf = hpml_model_n_features(m);
     for (int j = 0; j < nf; j++)
@@ -43,13 +46,16 @@ hpml_status cmp_permutation_importance(const hpml_model *m, const hpml_dataset *
     if (n == 0 || max_rows == 0 || repeats == 0 || nf == 0)
         return HPML_OK;
     /* the work budget: repeats first, then rows */
-    while (repeats > 1 && (double)nf * repeats * (double)(n < max_rows ? n : max_rows) > PERM_BUDGET)
-        repeats--;
-    if ((double)nf * (double)max_rows > PERM_BUDGET)
-        max_rows = (size_t)(PERM_BUDGET / nf);
-    if (max_rows < PERM_MIN_ROWS)
-        max_rows = PERM_MIN_ROWS;
+    double per = macs_per_row > nf ? macs_per_row : nf;
     size_t k = n < max_rows ? n : max_rows;
+    while (repeats > 1 && (double)nf * repeats * (double)k * per > PERM_BUDGET)
+        repeats--;
+    if ((double)nf * (double)k * per > PERM_BUDGET) {
+        double fit = PERM_BUDGET / ((double)nf * per);
+        k = fit < PERM_MIN_ROWS ? PERM_MIN_ROWS : (size_t)fit;
+        if (k > n)
+            k = n;
+    }
     int no = hpml_model_n_outputs(m);
     uint32_t *pick = hpml_malloc_array(n, sizeof *pick);
     float *x = hpml_malloc_array(k, (size_t)nf * sizeof *x);
