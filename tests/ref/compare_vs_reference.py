@@ -125,7 +125,8 @@ for m in cj["models"]:
     for k, fo in enumerate(m["folds"]):
         te = [line_to_row[l] for l in fo["test_lines"]]
         va = {line_to_row[l] for l in rows[k]["valid_lines"]}
-        tr = [i for i in range(len(df)) if i not in va and i not in set(te)]
+        held = va | set(te)
+        tr = [i for i in range(len(df)) if i not in held]
         p = refs[m["kind"]](m, X_all[tr], y_all[tr], X_all[te])
         theirs.append(score(y_all[te], p))
         mine.append(fo["metrics"]["r2" if task == "regression" else "auc"])
