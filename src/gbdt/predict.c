@@ -11,8 +11,10 @@
 #ifndef FIXED_DEPTH_MAX /* -DFIXED_DEPTH_MAX=0 sends every tree through the deep path */
 #define FIXED_DEPTH_MAX 12 /* deeper trees: a test per step whether all rows are at leaves */
 #endif
-#define LANES 16 /* rows walked through a tree side by side */
+#define LANES 16     /* rows walked through a tree side by side */
+#define DEEP_LANES 8 /* the same for trees deeper than FIXED_DEPTH_MAX */
 #define ALWAYS_INLINE inline __attribute__((always_inline))
+_Static_assert(GBDT_BLOCK % LANES == 0 && GBDT_BLOCK <= 256, "rows of a block: uint8_t");
 
 void gbdt_forest_free(gbdt_forest *f)
 {
@@ -168,17 +170,18 @@ static int prep_block(const gbdt_model *m, const float *x, size_t nb, float *xc)
     return missing;
 }
 
-/* One step of LANES walks of one tree (thr, col, left, ml: its arrays):
+/* One step of `lanes` (<= LANES) walks of one tree (thr, col, left, ml: its arrays):
  * at[r] goes to its child for row r of xg (column-major block from the
  * group's first row); a walk at a leaf stays there. Without `missing` the
  * rows must hold no NaN. Returns whether some walk moved. */
 static ALWAYS_INLINE int step_lanes(const float *restrict thr, const int32_t *restrict col,
                                     const int32_t *restrict left, const uint8_t *restrict ml,
-                                    const float *restrict xg, int32_t *restrict at, int missing)
+                                    const float *restrict xg, int32_t *restrict at, int lanes,
+                                    int missing)
 {
     int moved = 0;
 #pragma GCC unroll 16
-    for (int r = 0; r < LANES; r++) {
+    for (int r = 0; r < lanes; r++) {
         int32_t a = at[r];
         float v = (xg + r)[col[a]];
         int go_left = v < thr[a];
@@ -191,8 +194,38 @@ static ALWAYS_INLINE int step_lanes(const float *restrict thr, const int32_t *re
     return moved;
 }
 
+/* Adds one tree's leaf values to the margins mg (stride k, group c) of the
+ * nb rows of block xc, `lanes` rows walking side by side: for `depth`
+ * steps, or (depth < 0) until each of them is at a leaf. */
+static ALWAYS_INLINE void tree_margins(const float *restrict thr, const int32_t *restrict col,
+                                       const int32_t *restrict left, const uint8_t *restrict ml,
+                                       const double *restrict value, const float *xc, size_t nb,
+                                       int depth, int lanes, size_t k, size_t c, double *mg,
+                                       int missing)
+{
+    for (size_t i = 0; i < nb; i += (size_t)lanes) {
+        int32_t at[LANES] = {0};
+        if (depth >= 0) {
+            for (int d = 0; d < depth; d++) /* leaves step onto themselves */
+                step_lanes(thr, col, left, ml, xc + i, at, lanes, missing);
+        } else {
+            while (step_lanes(thr, col, left, ml, xc + i, at, lanes, missing))
+                ;
+        }
+        size_t nr = nb - i < (size_t)lanes ? nb - i : (size_t)lanes;
+        for (size_t r = 0; r < nr; r++)
+            mg[(i + r) * k + c] += value[at[r]];
+    }
+}
+
 /* Adds every tree's leaf values to the margins mg (GBDT_BLOCK x k) of the
- * nb rows of block xc. */
+ * nb rows of block xc. Trees up to FIXED_DEPTH_MAX: LANES rows walk for
+ * exactly the tree's depth. Deeper (lossguide) trees: DEEP_LANES rows walk
+ * until all are at leaves; a group costs its deepest row, and in such a
+ * lopsided tree the deepest of 16 rows is about twice the mean path, of 8
+ * 1.9 times (binary set, 255 leaves: mean path 4.4 steps, deepest of 16
+ * rows 9.8, of 8 rows 8.1; measured 8 lanes ~8% faster than 16, 4 lanes
+ * 25% slower than 8). */
 static ALWAYS_INLINE void block_margins(const gbdt_forest *f, const float *xc, size_t nb, int k,
                                         double *mg, int missing)
 {
@@ -202,20 +235,12 @@ static ALWAYS_INLINE void block_margins(const gbdt_forest *f, const float *xc, s
         const int32_t *col = f->col + r0, *left = f->left + r0;
         const uint8_t *ml = f->missing_left + r0;
         const double *value = f->value + r0;
-        const int depth = f->depth[t];
-        for (size_t i = 0; i < nb; i += LANES) {
-            int32_t at[LANES] = {0};
-            if (depth <= FIXED_DEPTH_MAX) {
-                for (int d = 0; d < depth; d++) /* leaves step onto themselves */
-                    step_lanes(thr, col, left, ml, xc + i, at, missing);
-            } else { /* deep trees: until every walk is at a leaf */
-                while (step_lanes(thr, col, left, ml, xc + i, at, missing))
-                    ;
-            }
-            size_t nr = nb - i < LANES ? nb - i : LANES;
-            for (size_t r = 0; r < nr; r++)
-                mg[(i + r) * (size_t)k + (size_t)c] += value[at[r]];
-        }
+        if (f->depth[t] <= FIXED_DEPTH_MAX)
+            tree_margins(thr, col, left, ml, value, xc, nb, f->depth[t], LANES, (size_t)k,
+                         (size_t)c, mg, missing);
+        else
+            tree_margins(thr, col, left, ml, value, xc, nb, -1, DEEP_LANES, (size_t)k, (size_t)c,
+                         mg, missing);
     }
 }
 

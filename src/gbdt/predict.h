@@ -13,7 +13,8 @@
  * every tree is applied to the block before the next tree, so the tree and
  * the block stay in cache, sixteen rows walking side by side and (for trees
  * up to depth 12) for exactly the tree's depth — a leaf leads to itself — so
- * the walks have no exit test and overlap in the processor. A block without
+ * the walks have no exit test and overlap in the processor; deeper trees are
+ * walked eight rows at a time until all are at leaves. A block without
  * missing values takes a walk without the missing-value test.
  * Results equal gbdt_predict_margins exactly (same leaves, same order of
  * additions per row).
