@@ -45,20 +45,23 @@ static void gbdt_predict_rows(const void *l, const float *x, size_t n, float *ou
     const size_t k = (size_t)m->loss.k, nf = (size_t)m->n_features;
     double margins[ROWS_AT_ONCE * 4], *mg = margins;
     double *heap = NULL;
-    if (k > 4) {
-        if (!(heap = hpml_malloc_array(ROWS_AT_ONCE * k, sizeof *heap))) {
-            for (size_t i = 0; i < n * k; i++) /* cannot report from here: NaN, never garbage */
-                out[i] = NAN;
-            return;
-        }
-        mg = heap;
+    /* owned here: one block of rows, column-major */
+    float *scratch = hpml_malloc_array(gbdt_forest_scratch_floats(m), sizeof *scratch);
+    if (k > 4)
+        mg = heap = hpml_malloc_array(ROWS_AT_ONCE * k, sizeof *heap);
+    if (!scratch || !mg) {
+        for (size_t i = 0; i < n * k; i++) /* cannot report from here: NaN, never garbage */
+            out[i] = NAN;
+        hpml_free(scratch);
+        return;
     }
     for (size_t i0 = 0; i0 < n; i0 += ROWS_AT_ONCE) {
         size_t nb = n - i0 < ROWS_AT_ONCE ? n - i0 : ROWS_AT_ONCE;
-        gbdt_forest_margins(m, &g->f, x + i0 * nf, nb, mg);
+        gbdt_forest_margins(m, &g->f, x + i0 * nf, nb, scratch, mg);
         for (size_t i = 0; i < nb; i++)
             gbdt_transform(&m->loss, mg + i * k, out + (i0 + i) * k);
     }
+    hpml_free(scratch);
     hpml_free(heap);
 }
 

@@ -508,7 +508,9 @@ static void test_forest_equals_trees(void)
         x[i] = unif() < 0.1 ? NAN : j == 4 ? (float)(int)(unif() * 4) /* code 3: unseen */
                                            : (float)gauss();
     }
-    gbdt_forest_margins(&m, &f, x, N, a);
+    float *scratch = malloc(gbdt_forest_scratch_floats(&m) * sizeof *scratch);
+    gbdt_forest_margins(&m, &f, x, N, scratch, a);
+    free(scratch);
     for (int i = 0; i < N; i++)
         gbdt_predict_margins(&m, x + i * 5, b + i * 3);
     CHECK(memcmp(a, b, sizeof a) == 0);
@@ -535,7 +537,9 @@ static void test_forest_equals_trees(void)
     static double ac[N], bc[N];
     for (int i = 0; i < N * 2; i++)
         xc[i] = i % 17 == 0 ? NAN : (float)unif();
-    gbdt_forest_margins(&m, &f, xc, N, ac);
+    scratch = malloc(gbdt_forest_scratch_floats(&m) * sizeof *scratch);
+    gbdt_forest_margins(&m, &f, xc, N, scratch, ac);
+    free(scratch);
     for (int i = 0; i < N; i++)
         gbdt_predict_margins(&m, xc + i * 2, bc + i);
     CHECK(memcmp(ac, bc, sizeof ac) == 0);
