@@ -11,6 +11,7 @@
 
 #include "core/alloc.h"
 #include "core/error.h"
+#include "core/log.h"
 #include "core/rng.h"
 #include "nn/optim.h"
 
@@ -78,6 +79,63 @@ static double eval_loss(const nn_learner *l, nn_work *w, const float *z, const f
     return n ? total / (double)n : NAN;
 }
 
+/* Width left after a's convolutions and pools over n_in inputs, or 0 if a
+ * kernel or pool is wider than what reaches it (as net.c's plan). */
+static int conv_width(const hpml_nn_params *a, int n_in)
+{
+    int l = n_in;
+    for (int i = 0; i < a->n_conv; i++) {
+        if (a->conv_kernel[i] > l)
+            return 0;
+        l = (l - a->conv_kernel[i]) / a->conv_stride[i] + 1;
+        if (a->pool > 1) {
+            if (a->pool > l)
+                return 0;
+            l /= a->pool;
+        }
+    }
+    return l;
+}
+
+/* A CNN with the default convolutions (16:5:1,32:5:2, pool 2: at least 18
+ * inputs) on a narrower input gets the first of these smaller stacks that
+ * fits, and a log line saying so; the model keeps the stack it trained.
+ * Convolutions the caller chose (any other values) are never changed. */
+static void fit_default_conv(hpml_nn_params *a, int n_in)
+{
+    static const struct {
+        int n, f[2], k[2], s[2], pool;
+        const char *text;
+    } ladder[] = {
+        {2, {16, 32}, {5, 5}, {1, 2}, 2, "16:5:1,32:5:2 pool 2"},
+        {2, {16, 32}, {3, 3}, {1, 1}, 2, "16:3:1,32:3:1 pool 2"},
+        {1, {16, 0}, {3, 0}, {1, 0}, 2, "16:3:1 pool 2"},
+        {1, {16, 0}, {3, 0}, {1, 0}, 1, "16:3:1 pool 1"},
+        {1, {16, 0}, {1, 0}, {1, 0}, 1, "16:1:1 pool 1"},
+    };
+    if (a->kind != HPML_MODEL_CNN || a->n_conv != 2 || a->pool != 2 ||
+        a->conv_filters[0] != 16 || a->conv_kernel[0] != 5 || a->conv_stride[0] != 1 ||
+        a->conv_filters[1] != 32 || a->conv_kernel[1] != 5 || a->conv_stride[1] != 2 ||
+        conv_width(a, n_in) > 0)
+        return;
+    for (size_t i = 1; i < sizeof ladder / sizeof ladder[0]; i++) {
+        hpml_nn_params b = *a;
+        b.n_conv = ladder[i].n;
+        b.pool = ladder[i].pool;
+        for (int c = 0; c < b.n_conv; c++) {
+            b.conv_filters[c] = ladder[i].f[c];
+            b.conv_kernel[c] = ladder[i].k[c];
+            b.conv_stride[c] = ladder[i].s[c];
+        }
+        if (conv_width(&b, n_in) > 0) {
+            hpml_log(HPML_LOG_WARN, "cnn: the default convolutions need at least 18 inputs, "
+                     "the data gives %d: using conv %s", n_in, ladder[i].text);
+            *a = b;
+            return;
+        }
+    }
+}
+
 hpml_status nn_train(const hpml_dataset *d, const uint32_t *rows, size_t n,
                      const hpml_dataset *valid, const uint32_t *valid_rows, size_t n_valid,
                      const hpml_nn_params *p, nn_learner *l)
@@ -126,7 +184,9 @@ hpml_status nn_train(const hpml_dataset *d, const uint32_t *rows, size_t n,
         goto fail;
     const size_t ni = (size_t)l->prep.n_inputs, no = (size_t)l->prep.n_outputs;
     const size_t tw = l->loss == NN_LOSS_MSE || l->loss == NN_LOSS_HUBER ? no : 1;
-    if ((st = nn_net_build(&l->net, p, (int)ni, (int)no, hpml_mix64(p->seed ^ 0x1417ull))) !=
+    fit_default_conv(&l->arch, (int)ni);
+    if ((st = nn_net_build(&l->net, &l->arch, (int)ni, (int)no,
+                           hpml_mix64(p->seed ^ 0x1417ull))) !=
         HPML_OK) {
         if (st == HPML_ERR_NOMEM)
             hpml_fail(st, "out of memory building the net");

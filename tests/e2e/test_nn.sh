@@ -55,3 +55,20 @@ expect_error nn_gbdt_param 1 "unknown option --n_trees for --model mlp" \
     train $TR --target y --model mlp --n_trees 10 -o $TMP/x.hpml
 expect_error nn_conv_too_long 1 "convolution 1 (kernel 9) is longer than its input" \
     train $TR --target y --ignore label --model cnn --conv 4:9:1 -o $TMP/x.hpml
+
+# ---- the default CNN on narrow tables: a smaller stack that fits, said on stderr;
+# convolutions the user chose are never changed
+awk -F, 'NR == 1 { print "a,b,c,y"; next } NR <= 400 { print $1 "," $2 "," $3 "," $7 }' \
+    $FIX/gbdt_train.csv >$TMP/narrow3.csv
+cut -d, -f1,4 $TMP/narrow3.csv >$TMP/narrow1.csv
+run train $TMP/narrow3.csv --target y --model cnn --epochs 2 -o $TMP/n3.hpml
+if [ "$rc" -eq 0 ] && grep -q "the data gives 3: using conv 16:3:1 pool 1" $TMP/err; then
+    pass nn_cnn_default_fits_narrow; else fail nn_cnn_default_fits_narrow "exit $rc"; fi
+run train $TMP/narrow1.csv --target y --model cnn --epochs 2 -o $TMP/n1.hpml
+if [ "$rc" -eq 0 ] && grep -q "the data gives 1: using conv 16:1:1 pool 1" $TMP/err; then
+    pass nn_cnn_default_fits_one; else fail nn_cnn_default_fits_one "exit $rc"; fi
+run predict $TMP/n3.hpml $TMP/narrow3.csv -o $TMP/n3.csv
+[ "$rc" -eq 0 ] && [ "$(wc -l <$TMP/n3.csv)" -eq 400 ] && pass nn_cnn_narrow_predicts ||
+    fail nn_cnn_narrow_predicts "exit $rc"
+expect_error nn_cnn_chosen_conv_kept 1 "convolution 1 (kernel 5) is longer than its input" \
+    train $TMP/narrow3.csv --target y --model cnn --conv 8:5:1 --epochs 2 -o $TMP/x.hpml
