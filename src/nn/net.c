@@ -259,6 +259,13 @@ const float *nn_forward(const nn_net *net, nn_work *w, const float *x, int B, in
         const size_t n = (size_t)B * nn_out_width(l);
         switch (l->kind) {
         case NN_DENSE:
+            if (i + 1 < net->n_layers && net->layers[i + 1].kind == NN_ACT) {
+                /* the activation in the same pass: y[i] = z, y[i + 1] = act(z) */
+                nn_dense_act_forward(net->layers[i + 1].act, in, W, b, y, w->y[i + 1], B,
+                                     l->in_c, l->out_c);
+                y = w->y[++i];
+                break;
+            }
             nn_dense_forward(in, W, b, y, B, l->in_c, l->out_c);
             break;
         case NN_CONV:
@@ -302,6 +309,7 @@ const float *nn_forward(const nn_net *net, nn_work *w, const float *x, int B, in
 void nn_backward(nn_net *net, nn_work *w, const float *x, const float *dz, int B, float *dx_out)
 {
     const float *dy = dz;
+    int db_done = 0; /* the bias gradient of layer i was summed by the activation above it */
     for (int i = net->n_layers - 1; i >= 0; i--) {
         const nn_layer *l = &net->layers[i];
         const float *in = i > 0 ? w->y[i - 1] : x, *W = net->params + l->w_off;
@@ -314,7 +322,8 @@ void nn_backward(nn_net *net, nn_work *w, const float *x, const float *dz, int B
             break; /* the bottom layer, without parameters: nothing to do */
         switch (l->kind) {
         case NN_DENSE:
-            nn_dense_backward(in, W, dy, dW, db, dx, B, l->in_c, l->out_c);
+            nn_dense_backward(in, W, dy, dW, db_done ? NULL : db, dx, B, l->in_c, l->out_c);
+            db_done = 0;
             break;
         case NN_CONV:
             nn_conv_backward(w->cache[i], W, dy, dW, db, w->scratch, dx, B, l->in_l, l->in_c, l->k,
@@ -335,6 +344,13 @@ void nn_backward(nn_net *net, nn_work *w, const float *x, const float *dz, int B
             nn_layernorm_backward(dy, w->cache[i], w->stat[i], W, dW, db, dx, B, l->in_l, l->in_c);
             break;
         case NN_ACT:
+            if (i > 0 && net->layers[i - 1].kind == NN_DENSE) {
+                /* d loss / d z of the dense layer below and its bias gradient, one pass */
+                nn_act_backward_bias(l->act, in, w->y[i], dy, dx,
+                                     net->grads + net->layers[i - 1].b_off, B, l->out_c);
+                db_done = 1;
+                break;
+            }
             nn_act_backward(l->act, in, w->y[i], dy, dx, n);
             break;
         case NN_DROPOUT:
