@@ -457,13 +457,14 @@ void nn_act_backward_bias(int act, const float *x, const float *y, const float *
 
 /* ---------------------------------------------------------------- dropout */
 
-void nn_dropout_forward(const float *x, float *y, float *scale, size_t n, float p, uint64_t key)
+void nn_dropout_forward(const float *x, float *y, float *scale, size_t i0, size_t n, float p,
+                        uint64_t key)
 {
     const float keep = 1.0f / (1.0f - p);
     const uint64_t threshold = (uint64_t)((double)p * 16777216.0); /* p in 24-bit steps */
 #pragma omp parallel for simd schedule(static) if (parallel: n >= PAR_MIN)
     for (size_t i = 0; i < n; i++) {
-        uint64_t u = hpml_mix64(key ^ (i * 0x9E3779B97F4A7C15ull)) >> 40;
+        uint64_t u = hpml_mix64(key ^ ((i0 + i) * 0x9E3779B97F4A7C15ull)) >> 40;
         scale[i] = u < threshold ? 0.0f : keep;
         y[i] = x[i] * scale[i];
     }

@@ -72,8 +72,10 @@ void nn_act_backward_bias(int act, const float *x, const float *y, const float *
                           float *db, int B, int C);
 
 /* Inverted dropout: scale[n] is 0 (dropped, with probability p) or 1/(1-p),
- * a pure function of (key, i); y = x * scale. */
-void nn_dropout_forward(const float *x, float *y, float *scale, size_t n, float p, uint64_t key);
+ * a pure function of (key, i0 + i); y = x * scale. x, y, scale start at
+ * element i0 of the tensor (a block of its rows). */
+void nn_dropout_forward(const float *x, float *y, float *scale, size_t i0, size_t n, float p,
+                        uint64_t key);
 void nn_dropout_backward(const float *dy, const float *scale, float *dx, size_t n);
 
 #endif
