@@ -11,6 +11,9 @@
 /* Elementwise loops go parallel from this many values on. */
 #define PAR_MIN 32768
 
+#define INV_SQRT2 0.70710678118654752f
+#define INV_SQRT2PI 0.39894228040143268f
+
 /* ------------------------------------------------------------------ dense */
 
 void nn_dense_forward(const float *x, const float *W, const float *b, float *y, int B, int In,
@@ -21,12 +24,58 @@ void nn_dense_forward(const float *x, const float *W, const float *b, float *y, 
     cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, B, O, In, 1.0f, x, In, W, In, 1.0f, y, O);
 }
 
+/* z[n] += b[n]; y[n] = act(z[n]): one row of a dense layer's output, in cache */
+static void bias_act_row(int act, const float *restrict b, float *restrict z, float *restrict y,
+                         int n)
+{
+    switch (act) {
+    case HPML_ACT_RELU:
+#pragma omp simd
+        for (int i = 0; i < n; i++) {
+            float v = z[i] + b[i];
+            z[i] = v;
+            y[i] = v > 0 ? v : 0.0f;
+        }
+        break;
+    case HPML_ACT_TANH:
+        for (int i = 0; i < n; i++)
+            y[i] = tanhf(z[i] += b[i]);
+        break;
+    case HPML_ACT_SIGMOID:
+        for (int i = 0; i < n; i++)
+            y[i] = 1.0f / (1.0f + expf(-(z[i] += b[i])));
+        break;
+    case HPML_ACT_GELU:
+        for (int i = 0; i < n; i++) {
+            float v = z[i] += b[i];
+            y[i] = 0.5f * v * (1.0f + erff(v * INV_SQRT2));
+        }
+        break;
+    default: /* ELU, alpha 1 */
+        for (int i = 0; i < n; i++) {
+            float v = z[i] += b[i];
+            y[i] = v > 0 ? v : expm1f(v);
+        }
+        break;
+    }
+}
+
+void nn_dense_act_forward(int act, const float *x, const float *W, const float *b, float *z,
+                          float *y, int B, int In, int O)
+{
+    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, B, O, In, 1.0f, x, In, W, In, 0.0f, z, O);
+#pragma omp parallel for schedule(static) if ((size_t)B * (size_t)O >= PAR_MIN)
+    for (int r = 0; r < B; r++)
+        bias_act_row(act, b, z + (size_t)r * (size_t)O, y + (size_t)r * (size_t)O, O);
+}
+
 /* db[C] = sum over the R rows of dy[R][C], in row order */
 static void sum_rows(const float *dy, float *db, size_t R, int C)
 {
     memset(db, 0, sizeof *db * (size_t)C);
     for (size_t r = 0; r < R; r++) {
         const float *d = dy + r * (size_t)C;
+#pragma omp simd
         for (int c = 0; c < C; c++)
             db[c] += d[c];
     }
@@ -37,7 +86,8 @@ void nn_dense_backward(const float *x, const float *W, const float *dy, float *d
 {
     cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, O, In, B, 1.0f, dy, O, x, In, 0.0f, dW,
                 In);
-    sum_rows(dy, db, (size_t)B, O);
+    if (db)
+        sum_rows(dy, db, (size_t)B, O);
     if (dx)
         cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, B, In, O, 1.0f, dy, O, W, In, 0.0f,
                     dx, In);
@@ -289,9 +339,6 @@ void nn_layernorm_backward(const float *dy, const float *xhat, const double *inv
 
 /* ------------------------------------------------------------ activations */
 
-#define INV_SQRT2 0.70710678118654752f
-#define INV_SQRT2PI 0.39894228040143268f
-
 void nn_act_forward(int act, const float *x, float *y, size_t n)
 {
     switch (act) {
@@ -328,8 +375,10 @@ void nn_act_backward(int act, const float *x, const float *y, const float *dy, f
     switch (act) {
     case HPML_ACT_RELU:
 #pragma omp parallel for simd schedule(static) if (parallel: n >= PAR_MIN)
-        for (size_t i = 0; i < n; i++)
-            dx[i] = x[i] > 0 ? dy[i] : 0.0f;
+        for (size_t i = 0; i < n; i++) {
+            float d = dy[i]; /* loaded unconditionally, so the select vectorises */
+            dx[i] = x[i] > 0 ? d : 0.0f;
+        }
         break;
     case HPML_ACT_TANH:
 #pragma omp parallel for simd schedule(static) if (parallel: n >= PAR_MIN)
@@ -357,15 +406,65 @@ void nn_act_backward(int act, const float *x, const float *y, const float *dy, f
     }
 }
 
+/* dx[n] = dy[n] * act'(x[n]) for one row; db[n] += dx[n] */
+static void act_backward_row(int act, const float *restrict x, const float *restrict y,
+                             const float *restrict dy, float *restrict dx, float *restrict db,
+                             int n)
+{
+    switch (act) {
+    case HPML_ACT_RELU: /* branch-free (the signs are random): 7x the scalar loop */
+#pragma omp simd
+        for (int i = 0; i < n; i++) {
+            float d = dy[i]; /* loaded unconditionally, so the select vectorises */
+            d = x[i] > 0 ? d : 0.0f;
+            dx[i] = d;
+            db[i] += d;
+        }
+        return;
+    case HPML_ACT_TANH:
+#pragma omp simd
+        for (int i = 0; i < n; i++)
+            db[i] += dx[i] = dy[i] * (1.0f - y[i] * y[i]);
+        return;
+    case HPML_ACT_SIGMOID:
+#pragma omp simd
+        for (int i = 0; i < n; i++)
+            db[i] += dx[i] = dy[i] * y[i] * (1.0f - y[i]);
+        return;
+    case HPML_ACT_GELU:
+        for (int i = 0; i < n; i++) {
+            float cdf = 0.5f * (1.0f + erff(x[i] * INV_SQRT2));
+            float pdf = INV_SQRT2PI * expf(-0.5f * x[i] * x[i]);
+            db[i] += dx[i] = dy[i] * (cdf + x[i] * pdf);
+        }
+        return;
+    default: /* ELU */
+        for (int i = 0; i < n; i++)
+            db[i] += dx[i] = x[i] > 0 ? dy[i] : dy[i] * (y[i] + 1.0f);
+        return;
+    }
+}
+
+void nn_act_backward_bias(int act, const float *x, const float *y, const float *dy, float *dx,
+                          float *db, int B, int C)
+{
+    memset(db, 0, sizeof *db * (size_t)C);
+    for (int r = 0; r < B; r++) { /* rows in order: db is the same for any thread count */
+        const size_t o = (size_t)r * (size_t)C;
+        act_backward_row(act, x + o, y + o, dy + o, dx + o, db, C);
+    }
+}
+
 /* ---------------------------------------------------------------- dropout */
 
-void nn_dropout_forward(const float *x, float *y, float *scale, size_t n, float p, uint64_t key)
+void nn_dropout_forward(const float *x, float *y, float *scale, size_t i0, size_t n, float p,
+                        uint64_t key)
 {
     const float keep = 1.0f / (1.0f - p);
     const uint64_t threshold = (uint64_t)((double)p * 16777216.0); /* p in 24-bit steps */
 #pragma omp parallel for simd schedule(static) if (parallel: n >= PAR_MIN)
     for (size_t i = 0; i < n; i++) {
-        uint64_t u = hpml_mix64(key ^ (i * 0x9E3779B97F4A7C15ull)) >> 40;
+        uint64_t u = hpml_mix64(key ^ ((i0 + i) * 0x9E3779B97F4A7C15ull)) >> 40;
         scale[i] = u < threshold ? 0.0f : keep;
         y[i] = x[i] * scale[i];
     }

@@ -16,7 +16,12 @@
 /* y[B][O] = x[B][I] W[O][I]^T + b[O] */
 void nn_dense_forward(const float *x, const float *W, const float *b, float *y, int B, int In,
                       int O);
-/* dW[O][I] = dy^T x, db[O] = sum over rows of dy, dx[B][I] = dy W (if dx) */
+/* z[B][O] = x[B][I] W[O][I]^T + b[O] and y[B][O] = act(z): a dense layer and
+ * the activation after it, one sgemm then one pass over its output */
+void nn_dense_act_forward(int act, const float *x, const float *W, const float *b, float *z,
+                          float *y, int B, int In, int O);
+/* dW[O][I] = dy^T x, db[O] = sum over rows of dy (if db; NULL: computed by
+ * nn_act_backward_bias already), dx[B][I] = dy W (if dx) */
 void nn_dense_backward(const float *x, const float *W, const float *dy, float *dW, float *db,
                        float *dx, int B, int In, int O);
 
@@ -60,9 +65,17 @@ void nn_layernorm_backward(const float *dy, const float *xhat, const double *inv
 void nn_act_forward(int act, const float *x, float *y, size_t n);
 void nn_act_backward(int act, const float *x, const float *y, const float *dy, float *dx, size_t n);
 
+/* dx[B][C] = dy * act'(x) (x the input of the activation, y its output) and
+ * db[C] = sum over rows of dx in row order: the bias gradient of the dense
+ * layer below, in the same pass */
+void nn_act_backward_bias(int act, const float *x, const float *y, const float *dy, float *dx,
+                          float *db, int B, int C);
+
 /* Inverted dropout: scale[n] is 0 (dropped, with probability p) or 1/(1-p),
- * a pure function of (key, i); y = x * scale. */
-void nn_dropout_forward(const float *x, float *y, float *scale, size_t n, float p, uint64_t key);
+ * a pure function of (key, i0 + i); y = x * scale. x, y, scale start at
+ * element i0 of the tensor (a block of its rows). */
+void nn_dropout_forward(const float *x, float *y, float *scale, size_t i0, size_t n, float p,
+                        uint64_t key);
 void nn_dropout_backward(const float *dy, const float *scale, float *dx, size_t n);
 
 #endif

@@ -84,6 +84,11 @@ const float *nn_forward(const nn_net *net, nn_work *w, const float *x, int B, in
  * not NULL it receives d loss / d x [B][n_in]. */
 void nn_backward(nn_net *net, nn_work *w, const float *x, const float *dz, int B, float *dx);
 
+/* Whether the passes of net split the batch's rows among the OpenMP threads
+ * (every layer dense, activation or dropout). They do so only while
+ * OpenBLAS is set to one thread: the caller sets it so for such a net. */
+int nn_net_row_parallel(const nn_net *net);
+
 /* Width of a layer's output per row. */
 static inline size_t nn_out_width(const nn_layer *l) { return (size_t)l->out_l * (size_t)l->out_c; }
 static inline size_t nn_in_width(const nn_layer *l) { return (size_t)l->in_l * (size_t)l->in_c; }

@@ -192,6 +192,8 @@ hpml_status nn_train(const hpml_dataset *d, const uint32_t *rows, size_t n,
             hpml_fail(st, "out of memory building the net");
         goto fail;
     }
+    if (nn_net_row_parallel(&l->net)) /* the passes split the rows among OpenMP's threads */
+        openblas_set_num_threads(1);
     const int max_b = (int)((size_t)p->batch_size < n ? (size_t)p->batch_size : n);
     /* the inputs of every training row: mapped with huge pages (hpml_big_alloc),
      * so first touch costs a fault per 2 MiB, not per 4 KiB */
@@ -245,6 +247,8 @@ hpml_status nn_train(const hpml_dataset *d, const uint32_t *rows, size_t n,
         double sum = 0;
         for (size_t i0 = 0; i0 < n; i0 += (size_t)max_b, step++) {
             int B = (int)(n - i0 < (size_t)max_b ? n - i0 : (size_t)max_b);
+            /* the batch's rows, from all over z (memory-bound: in parallel) */
+#pragma omp parallel for schedule(static) if ((size_t)B * ni >= 65536)
             for (int b = 0; b < B; b++) {
                 size_t src = perm[i0 + (size_t)b];
                 memcpy(xb + (size_t)b * ni, z + src * ni, sizeof *xb * ni);
@@ -348,6 +352,8 @@ hpml_status nn_predict(const nn_learner *l, const float *x, size_t n, int thread
         return hpml_fail(HPML_ERR_NOMEM, "out of memory predicting with the net");
     }
     nn_threads saved = nn_threads_enter(threads);
+    if (nn_net_row_parallel(&l->net))
+        openblas_set_num_threads(1);
     for (size_t i0 = 0; i0 < n; i0 += (size_t)max_b) {
         int B = (int)(n - i0 < (size_t)max_b ? n - i0 : (size_t)max_b);
         const size_t m = (size_t)B * no;

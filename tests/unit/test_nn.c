@@ -1,9 +1,11 @@
 /* test_nn.c — the neural nets: every layer, loss and optimizer against
  * PyTorch (tests/ref/nn_torch.txt, made by tests/ref/nn_torch.py), finite
  * differences, closed-form linear regression (one target and two), XOR,
- * determinism, save/load, Monte-Carlo dropout, several targets and parameter
- * errors. */
+ * determinism, save/load, Monte-Carlo dropout, several targets, parameter
+ * errors, and the row-parallel passes of MLPs against one thread. */
+#include <cblas.h>
 #include <math.h>
+#include <omp.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -387,6 +389,83 @@ static void test_finite_differences(void)
         nn_work_free(&w, &net);
         nn_net_free(&net);
     }
+}
+
+/* The row-parallel passes (an MLP of dense, activation and dropout layers,
+ * its batch's rows split among 2 threads, OpenBLAS on one) give the values
+ * of the same passes on one thread: outputs, every gradient and d loss / d x,
+ * for batches that split unevenly and one too small to split. */
+static void test_row_parallel_passes(void)
+{
+    const int n_in = 45, n_out = 2, max_b = 203;
+    hpml_nn_params p;
+    hpml_nn_params_init(&p, HPML_MODEL_MLP);
+    CHECK_OK(hpml_nn_params_set(&p, "layers", "37,20"));
+    CHECK_OK(hpml_nn_params_set(&p, "dropout", "0.3"));
+    nn_net net;
+    nn_work w;
+    CHECK_OK(nn_net_build(&net, &p, n_in, n_out, 5));
+    CHECK_OK(nn_net_alloc_grads(&net));
+    CHECK_OK(nn_work_alloc(&w, &net, max_b, 1));
+    CHECK(nn_net_row_parallel(&net));
+    float *x = malloc(sizeof *x * (size_t)(max_b * n_in)), *y = malloc(sizeof *y * max_b * n_out),
+          *dz = malloc(sizeof *dz * max_b * n_out), *out[2], *g[2], *dx[2];
+    unsigned seed = 99;
+    for (int i = 0; i < max_b * n_in; i++) {
+        seed = seed * 1103515245u + 12345u;
+        x[i] = (float)((seed >> 8) % 2000) / 1000.0f - 1.0f;
+    }
+    for (int i = 0; i < max_b * n_out; i++)
+        y[i] = (float)(i % 7) * 0.3f - 1.0f;
+    for (int k = 0; k < 2; k++) {
+        out[k] = malloc(sizeof *out[k] * max_b * n_out);
+        g[k] = malloc(sizeof *g[k] * net.n_params);
+        dx[k] = malloc(sizeof *dx[k] * (size_t)(max_b * n_in));
+    }
+    const int saved_blas = openblas_get_num_threads(), saved_omp = omp_get_max_threads();
+    openblas_set_num_threads(1);
+    static const int sizes[] = {203, 64, 40};
+    for (size_t s = 0; s < sizeof sizes / sizeof sizes[0]; s++) {
+        const int B = sizes[s];
+        for (int k = 0; k < 2; k++) { /* k = 0: one thread; 1: two */
+            omp_set_num_threads(k + 1);
+            /* stale values must not pass for computed ones */
+            for (int i = 0; i < net.n_layers; i++)
+                for (size_t j = 0; j < (size_t)B * nn_out_width(&net.layers[i]); j++)
+                    w.y[i][j] = 1e30f;
+            for (size_t i = 0; i < net.n_params; i++)
+                net.grads[i] = 1e30f;
+            for (int i = 0; i < B * n_in; i++)
+                dx[k][i] = 1e30f;
+            const float *o = nn_forward(&net, &w, x, B, 1, 0, 31 + s, NULL);
+            memcpy(out[k], o, sizeof *o * (size_t)(B * n_out));
+            nn_loss(NN_LOSS_MSE, 1.0, o, y, B, n_out, dz);
+            nn_backward(&net, &w, x, dz, B, dx[k]);
+            memcpy(g[k], net.grads, sizeof *g[k] * net.n_params);
+        }
+        double worst = 0;
+        for (int i = 0; i < B * n_out; i++)
+            worst = fmax(worst, fabs(out[0][i] - out[1][i]));
+        for (size_t i = 0; i < net.n_params; i++)
+            worst = fmax(worst, fabs(g[0][i] - g[1][i]));
+        for (int i = 0; i < B * n_in; i++)
+            worst = fmax(worst, fabs(dx[0][i] - dx[1][i]));
+        if (!(worst <= 1e-6))
+            fprintf(stderr, "batch %d: 2 threads differ from 1 by %g\n", B, worst);
+        CHECK(worst <= 1e-6);
+    }
+    openblas_set_num_threads(saved_blas);
+    omp_set_num_threads(saved_omp);
+    for (int k = 0; k < 2; k++) {
+        free(out[k]);
+        free(g[k]);
+        free(dx[k]);
+    }
+    free(x);
+    free(y);
+    free(dz);
+    nn_work_free(&w, &net);
+    nn_net_free(&net);
 }
 
 /* ------------------------------------------------------------ whole models */
@@ -783,16 +862,17 @@ static void test_determinism_and_round_trip(void)
     static const char *targets[] = {"y", "bin", "cls"};
     for (int c = 0; c < 3; c++) {
         data dd = data_for(csv, targets[c]);
-        for (int kind = HPML_MODEL_MLP; kind <= HPML_MODEL_CNN; kind++) {
+        /* kind 2: an MLP without norm (row-parallel passes) */
+        for (int kind = HPML_MODEL_MLP; kind <= HPML_MODEL_CNN + 1; kind++) {
             hpml_nn_params p;
-            hpml_nn_params_init(&p, (hpml_model_kind)kind);
+            hpml_nn_params_init(&p, kind == HPML_MODEL_CNN ? HPML_MODEL_CNN : HPML_MODEL_MLP);
             CHECK_OK(hpml_nn_params_set(&p, "layers", "16,8"));
             if (kind == HPML_MODEL_CNN) {
                 CHECK_OK(hpml_nn_params_set(&p, "conv", "4:3:1"));
                 CHECK_OK(hpml_nn_params_set(&p, "pool", "2"));
             }
             p.dropout = 0.1;
-            p.norm = HPML_NORM_BATCH;
+            p.norm = kind <= HPML_MODEL_CNN ? HPML_NORM_BATCH : HPML_NORM_NONE;
             p.epochs = 3;
             p.batch_size = 64;
             p.threads = 2;
@@ -822,7 +902,8 @@ static void test_determinism_and_round_trip(void)
             hpml_model *m2 = NULL;
             CHECK_OK(hpml_model_load(tmp_path("rt.hpml"), &m2));
             if (m2) {
-                CHECK(hpml_model_get_kind(m2) == (hpml_model_kind)kind);
+                CHECK(hpml_model_get_kind(m2) ==
+                      (kind == HPML_MODEL_CNN ? HPML_MODEL_CNN : HPML_MODEL_MLP));
                 CHECK(hpml_model_has_dropout(m2));
                 hpml_dataset *d2 = NULL;
                 CHECK_OK(hpml_model_dataset(m2, dd.t, 1, &d2));
@@ -1027,6 +1108,7 @@ int main(void)
         return 1;
     RUN(test_against_pytorch);
     RUN(test_finite_differences);
+    RUN(test_row_parallel_passes);
     RUN(test_linear_regression_closed_form);
     RUN(test_two_targets_closed_form);
     RUN(test_xor);
