@@ -1007,7 +1007,8 @@ static void test_bad_params(void)
     CHECK_FAILS(hpml_nn_params_set(&p, "layers", "100,,5"), HPML_ERR_ARG, "layers");
     CHECK_FAILS(hpml_nn_params_set(&p, "layers", "100,-5"), HPML_ERR_ARG, "layers");
     CHECK_FAILS(hpml_nn_params_set(&p, "conv", "16:5"), HPML_ERR_ARG, "FILTERS:KERNEL:STRIDE");
-    CHECK_FAILS(hpml_nn_params_set(&p, "activation", "swish"), HPML_ERR_ARG, "relu,tanh");
+    CHECK_FAILS(hpml_nn_params_set(&p, "activation", "swish"), HPML_ERR_ARG,
+                "'swish' is not one of relu, tanh, sigmoid, gelu or elu");
     CHECK_FAILS(hpml_nn_params_set(&p, "optimizer", "rmsprop"), HPML_ERR_ARG, "adam");
     CHECK_FAILS(hpml_nn_params_set(&p, "epochs", "2.5"), HPML_ERR_ARG, "integer");
     CHECK_FAILS(hpml_nn_params_set(&p, "n_trees", "5"), HPML_ERR_ARG, "unknown");

@@ -197,10 +197,28 @@ static void test_dashes(void)
     CHECK(g.n_trees == 9 && g.min_child_weight == 2.5);
     CHECK_FAILS(hpml_gbdt_params_set(&g, "n--trees", "7"), HPML_ERR_ARG,
                 "unknown GBDT parameter 'n--trees'");
+    /* enum values: any case, and the XGBoost/LightGBM names of objectives */
+    CHECK_OK(hpml_gbdt_params_set(&g, "objective", "binary:logistic"));
+    CHECK(g.objective == HPML_GBDT_LOGISTIC);
+    CHECK_OK(hpml_gbdt_params_set(&g, "grow-policy", "LeafWise"));
+    CHECK(g.grow_policy == HPML_GROW_LOSSGUIDE);
+    CHECK_FAILS(hpml_gbdt_params_set(&g, "objective", "poisson"), HPML_ERR_ARG,
+                "'poisson' is not one of auto, squared_error, logistic, softmax, huber or "
+                "quantile");
+    char v[64];
+    for (int i = 0; hpml_gbdt_param_value(&g, i, v, sizeof v); i++) {
+        const char *name, *aliases, *help;
+        hpml_gbdt_param_info(i, &name, &aliases, &help);
+        if (strcmp(name, "objective") == 0)
+            CHECK(strcmp(v, "logistic") == 0);
+    }
     hpml_nn_params n;
     hpml_nn_params_init(&n, HPML_MODEL_MLP);
     CHECK_OK(hpml_nn_params_set(&n, "batch-size", "16"));
-    CHECK(n.batch_size == 16);
+    CHECK_OK(hpml_nn_params_set(&n, "activation", "GELU"));
+    CHECK(n.batch_size == 16 && n.activation == HPML_ACT_GELU);
+    n.activation = (hpml_nn_activation)9;
+    CHECK_FAILS(hpml_nn_params_check(&n), HPML_ERR_ARG, "parameter activation: unknown value 9");
 }
 
 int main(void)
