@@ -43,7 +43,7 @@ const param_def *param_find(const param_def *defs, int n, const char *name)
     for (size_t i = 0; i <= len; i++)
         canon[i] = name[i] == '-' ? '_' : name[i];
     for (int i = 0; i < n; i++)
-        if (strcmp(defs[i].name, canon) == 0 || list_index(defs[i].aliases, canon, len, 0) >= 0)
+        if (strcmp(defs[i].name, canon) == 0 || list_index(defs[i].aliases, canon, len, 1) >= 0)
             return &defs[i];
     return NULL;
 }

@@ -3,7 +3,8 @@
  * nn/params.c hold the tables and their learner's special cases).
  *
  * Names: dashes and underscores are the same ("n-trees" is "n_trees");
- * aliases are comma-separated, written with underscores. Enum choices are
+ * aliases are comma-separated, written with underscores, matched without
+ * regard to case. Enum choices are
  * comma-separated names in enum order, matched without regard to case; a
  * choice may accept more names after '|' ("squared_error|mse|l2").
  */
