@@ -52,6 +52,11 @@ int cmp_task_metrics(hpml_task task, const int **order)
     return task == HPML_TASK_REGRESSION ? 5 : 4;
 }
 
+const char *cmp_kind_name(hpml_model_kind kind)
+{
+    return kind == HPML_MODEL_GBDT ? "gbdt" : kind == HPML_MODEL_CNN ? "cnn" : "mlp";
+}
+
 int cmp_param_text(const cmp_model *m, int i, const char **name, const char **help, char *value,
                    size_t len)
 {

@@ -37,6 +37,9 @@ double cmp_metric_get(const hpml_metrics *m, int k);
  * points to static storage; returns how many. */
 int cmp_task_metrics(hpml_task task, const int **order);
 
+/* "gbdt", "mlp" or "cnn" (as in compare.json). */
+const char *cmp_kind_name(hpml_model_kind kind);
+
 struct cmp_model;
 /* Parameter i of model m (in hpml_*_param_info order): its name and help
  * (static), its value as text into value[0..len). Returns 0 past the end. */

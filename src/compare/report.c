@@ -1125,8 +1125,7 @@ static void write_config(text *t, const hpml_compare *c)
         const cmp_model *m = &c->models[i];
         tx_str(t, "<h3>Parameters of <code>");
         svg_esc(t, m->name);
-        tx_printf(t, "</code> (%s)</h3>\n", m->kind == HPML_MODEL_GBDT ? "gbdt"
-                                            : m->kind == HPML_MODEL_CNN ? "cnn" : "mlp");
+        tx_printf(t, "</code> (%s)</h3>\n", cmp_kind_name(m->kind));
         write_params(t, m);
     }
     tx_str(t, "</section>\n");

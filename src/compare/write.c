@@ -37,11 +37,6 @@
 #include "core/text.h"
 #include "io/atomic.h"
 
-static const char *kind_name(hpml_model_kind k)
-{
-    return k == HPML_MODEL_GBDT ? "gbdt" : k == HPML_MODEL_MLP ? "mlp" : "cnn";
-}
-
 /* "NAME.hpml" or "NAME_foldK.hpml" (K from 1). */
 static void model_file(const hpml_compare *c, const cmp_model *m, int f, char *buf, size_t len)
 {
@@ -63,6 +58,14 @@ static void num_field(text *t, const char *k, double v, int comma)
 {
     key(t, k);
     tx_json_num(t, v);
+    if (comma)
+        tx_str(t, ", ");
+}
+
+static void str_field(text *t, const char *k, const char *v, int comma)
+{
+    key(t, k);
+    tx_json_str(t, v);
     if (comma)
         tx_str(t, ", ");
 }
@@ -116,11 +119,8 @@ static void importance_json(text *t, const hpml_compare *c, const cmp_model *m)
         return;
     }
     tx_str(t, "{");
-    key(t, "kind");
-    tx_json_str(t, m->importance_kind);
-    tx_str(t, ", ");
-    key(t, "rows");
-    tx_json_str(t, m->importance_rows);
+    str_field(t, "kind", m->importance_kind, 1);
+    str_field(t, "rows", m->importance_rows, 0);
     tx_str(t, ", \"features\": [");
     ranked *r = hpml_malloc_array(c->n_features ? (size_t)c->n_features : 1, sizeof *r);
     if (!r) {
@@ -132,9 +132,7 @@ static void importance_json(text *t, const hpml_compare *c, const cmp_model *m)
     qsort(r, (size_t)c->n_features, sizeof *r, by_value_desc);
     for (int j = 0; j < c->n_features; j++) {
         tx_str(t, j ? ", {" : "{");
-        key(t, "feature");
-        tx_json_str(t, c->feature_names[r[j].j]);
-        tx_str(t, ", ");
+        str_field(t, "feature", c->feature_names[r[j].j], 1);
         num_field(t, "value", r[j].v, 0);
         tx_str(t, "}");
     }
@@ -177,8 +175,7 @@ static void fold_json(text *t, const hpml_compare *c, const cmp_model *m, int f,
     key(t, "curve");
     if (r->ok) {
         tx_str(t, "{");
-        key(t, "metric");
-        tx_json_str(t, r->curve_metric ? r->curve_metric : "");
+        str_field(t, "metric", r->curve_metric ? r->curve_metric : "", 0);
         tx_str(t, ", \"train\": ");
         series_json(t, r->curve_train, r->n_rounds);
         tx_str(t, ", \"valid\": ");
@@ -196,11 +193,8 @@ static void fold_json(text *t, const hpml_compare *c, const cmp_model *m, int f,
 static void model_json(text *t, const hpml_compare *c, const cmp_model *m, const int *ks, int nk)
 {
     tx_str(t, "{");
-    key(t, "name");
-    tx_json_str(t, m->name);
-    tx_str(t, ", ");
-    key(t, "kind");
-    tx_json_str(t, kind_name(m->kind));
+    str_field(t, "name", m->name, 1);
+    str_field(t, "kind", cmp_kind_name(m->kind), 0);
     tx_printf(t, ", \"status\": \"%s\", ", m->error ? "failed" : "ok");
     key(t, "error");
     if (m->error)
@@ -238,21 +232,12 @@ static void compare_json(text *t, const hpml_compare *c)
     const int *ks;
     int nk = cmp_task_metrics(c->task, &ks);
     tx_str(t, "{");
-    key(t, "hpml_version");
-    tx_json_str(t, hpml_version());
-    tx_str(t, ", ");
-    key(t, "command");
-    tx_json_str(t, c->command);
+    str_field(t, "hpml_version", hpml_version(), 1);
+    str_field(t, "command", c->command, 0);
     tx_str(t, ",\n\"data\": {");
-    key(t, "name");
-    tx_json_str(t, c->data_name);
-    tx_str(t, ", ");
-    key(t, "target");
-    tx_json_str(t, c->target);
-    tx_str(t, ", ");
-    key(t, "task");
-    tx_json_str(t, hpml_task_name(c->task));
-    tx_str(t, ", ");
+    str_field(t, "name", c->data_name, 1);
+    str_field(t, "target", c->target, 1);
+    str_field(t, "task", hpml_task_name(c->task), 1);
     num_field(t, "rows", (double)c->n_rows, 1);
     num_field(t, "dropped_rows", (double)c->n_dropped, 1);
     num_field(t, "features", c->n_features, 1);
@@ -266,17 +251,14 @@ static void compare_json(text *t, const hpml_compare *c)
         tx_str(t, "\"classes\": [");
         for (int k = 0; k < c->n_classes; k++) {
             tx_str(t, k ? ", {" : "{");
-            key(t, "label");
-            tx_json_str(t, c->class_labels[k]);
-            tx_str(t, ", ");
+            str_field(t, "label", c->class_labels[k], 1);
             num_field(t, "count", (double)c->class_counts[k], 0);
             tx_str(t, "}");
         }
         tx_str(t, "]");
     }
     tx_str(t, "},\n\"split\": {");
-    key(t, "text");
-    tx_json_str(t, c->split_text);
+    str_field(t, "text", c->split_text, 0);
     tx_printf(t, ", \"folds\": %d, \"noise\": \"%s\", ", c->n_folds,
               c->n_folds > 1 ? "folds" : "bootstrap");
     num_field(t, "bootstrap", c->n_folds > 1 ? 0 : c->bootstrap, 1);

@@ -103,20 +103,6 @@ void tx_json_num(text *t, double x)
     tx_str(t, buf);
 }
 
-void tx_html(text *t, const char *s)
-{
-    for (; *s; s++) {
-        switch (*s) {
-        case '&': tx_str(t, "&amp;"); break;
-        case '<': tx_str(t, "&lt;"); break;
-        case '>': tx_str(t, "&gt;"); break;
-        case '"': tx_str(t, "&quot;"); break;
-        case '\'': tx_str(t, "&#39;"); break;
-        default: tx_put(t, s, 1);
-        }
-    }
-}
-
 hpml_status tx_status(const text *t)
 {
     return t->failed ? hpml_fail(HPML_ERR_NOMEM, "out of memory writing text") : HPML_OK;

@@ -25,8 +25,6 @@ void tx_printf(text *t, const char *fmt, ...) HPML_PRINTF(2, 3);
 void tx_json_str(text *t, const char *s);
 /* x as a JSON number that reads back to the same double, or null. */
 void tx_json_num(text *t, double x);
-/* s with & < > " ' escaped for HTML text and attribute values. */
-void tx_html(text *t, const char *s);
 /* HPML_ERR_NOMEM (message set) if an append failed, else HPML_OK. */
 hpml_status tx_status(const text *t);
 void tx_free(text *t);
