@@ -192,6 +192,7 @@ int cmd_compare(int argc, char **argv)
     hpml_table *t = NULL;
     hpml_dataset *d = NULL;
     hpml_split *sp = NULL;
+    cli_joins joins = {0};
     hpml_compare *c = NULL;
     char *cmd = NULL, *summary = NULL, *ignore = NULL;
     cli_list models = {0};
@@ -262,7 +263,8 @@ int cmd_compare(int argc, char **argv)
         a.value[opt_index("ignore")] = ignore;
     }
     char split_text[512];
-    if ((rc = cli_read_table(&a, a.pos[0], &t)) != 0 || (rc = cli_make_dataset(&a, t, &d)) != 0 ||
+    if ((rc = cli_read_table(&a, a.pos[0], &t)) != 0 || (rc = cli_read_joins(&a, &joins)) != 0 ||
+        (rc = cli_make_dataset(&a, t, &joins, &d)) != 0 ||
         (rc = make_split(&a, d, spec.seed, &sp, split_text, sizeof split_text)) != 0)
         goto out;
     if (!(cmd = command_text(argc, argv))) {
@@ -302,6 +304,7 @@ out:
     hpml_split_free(sp);
     hpml_dataset_free(d);
     hpml_table_free(t);
+    cli_joins_free(&joins);
     cli_args_free(&a);
     return rc;
 }

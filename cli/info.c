@@ -29,8 +29,40 @@ static const char *delim_name(char d)
     return "?";
 }
 
+/* One line per joined table: its rows, features, and how many of its keys
+ * the rows use (and how many rows have none). */
+static void print_joins(const hpml_dataset *d, const cli_joins *j)
+{
+    size_t n = hpml_dataset_n_rows(d);
+    int32_t *dim = malloc((n ? n : 1) * sizeof *dim);
+    for (int t = 0; dim && t < hpml_dataset_n_joins(d); t++) {
+        size_t nd = hpml_dataset_join_n_rows(d, t), used = 0, none = 0;
+        unsigned char *seen = calloc(nd ? nd : 1, 1);
+        int nf = 0;
+        for (int f = 0; f < hpml_dataset_n_features(d); f++)
+            nf += hpml_dataset_feature_join(d, f) == t;
+        if (seen && hpml_dataset_join_rows(d, t, NULL, n, dim) == HPML_OK) {
+            for (size_t i = 0; i < n; i++) {
+                if (dim[i] < 0)
+                    none++;
+                else if (!seen[dim[i]]) {
+                    seen[dim[i]] = 1;
+                    used++;
+                }
+            }
+            printf("joined:     %s on %s: %zu rows, %d features; %zu of its keys used",
+                   hpml_table_source(j->tables[t]), j->join[t].key, nd, nf, used);
+            if (none)
+                printf("; %zu rows without a match (their features missing)", none);
+            printf("\n");
+        }
+        free(seen);
+    }
+    free(dim);
+}
+
 static void print_text(const hpml_table *t, const hpml_col_stats *stats, const hpml_dataset *d,
-                       double secs, int threads)
+                       const cli_joins *j, double secs, int threads)
 {
     int nc = hpml_table_n_cols(t), ncat = 0;
     for (int c = 0; c < nc; c++)
@@ -77,7 +109,10 @@ static void print_text(const hpml_table *t, const hpml_col_stats *stats, const h
     printf("rows used:  %zu", hpml_dataset_n_rows(d));
     if (hpml_dataset_n_dropped(d))
         printf(" (%zu dropped: target missing)", hpml_dataset_n_dropped(d));
+    if (hpml_dataset_n_unjoined(d))
+        printf(" (%zu dropped: a key without a row in a joined table)", hpml_dataset_n_unjoined(d));
     printf("\nfeatures:   %d\n", hpml_dataset_n_features(d));
+    print_joins(d, j);
     if (k) {
         printf("\n%-20s  %10s  %8s\n", "class", "rows", "share");
         for (int i = 0; i < k; i++)
@@ -166,12 +201,15 @@ int cmd_info(int argc, char **argv)
     if (cli_get(&a, "verbose"))
         hpml_set_log_hook(NULL, NULL, HPML_LOG_INFO);
     hpml_table *t = NULL;
+    cli_joins joins = {0};
     hpml_dataset *d = NULL;
     double t0 = cli_now_seconds();
     int rc = cli_read_table(&a, a.pos[0], &t);
+    if (rc == 0)
+        rc = cli_read_joins(&a, &joins);
     double secs = cli_now_seconds() - t0;
     if (rc == 0 && cli_get(&a, "target"))
-        rc = cli_make_dataset(&a, t, &d);
+        rc = cli_make_dataset(&a, t, &joins, &d);
     hpml_col_stats *stats = NULL;
     if (rc == 0) {
         stats = calloc((size_t)hpml_table_n_cols(t), sizeof *stats);
@@ -183,12 +221,13 @@ int cmd_info(int argc, char **argv)
         } else if (cli_get(&a, "json")) {
             print_json(t, stats, d, secs);
         } else {
-            print_text(t, stats, d, secs, threads);
+            print_text(t, stats, d, &joins, secs, threads);
         }
     }
     free(stats);
     hpml_dataset_free(d);
     hpml_table_free(t);
+    cli_joins_free(&joins);
     cli_args_free(&a);
     return rc;
 }

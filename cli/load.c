@@ -84,7 +84,65 @@ out:
     return rc;
 }
 
-int cli_make_dataset(const cli_args *a, const hpml_table *t, hpml_dataset **d)
+void cli_joins_free(cli_joins *j)
+{
+    for (int i = 0; j->tables && i < j->n; i++)
+        hpml_table_free(j->tables[i]);
+    free(j->tables);
+    free(j->join);
+    cli_list_free(&j->spec);
+    memset(j, 0, sizeof *j);
+}
+
+int cli_read_joins(const cli_args *a, cli_joins *j)
+{
+    memset(j, 0, sizeof *j);
+    const char *om = cli_get(a, "on-missing");
+    if (!om || strcmp(om, "error") == 0)
+        j->on_missing = HPML_ON_MISSING_ERROR;
+    else if (strcmp(om, "drop") == 0)
+        j->on_missing = HPML_ON_MISSING_DROP;
+    else if (strcmp(om, "nan") == 0 || strcmp(om, "na") == 0)
+        j->on_missing = HPML_ON_MISSING_NAN;
+    else {
+        fprintf(stderr, "hpml: option --on-missing: expected error, drop or nan, got '%s'\n", om);
+        return 1;
+    }
+    if (cli_list_split(cli_get(a, "join"), &j->spec))
+        return 3;
+    int n = j->spec.n;
+    j->join = calloc((size_t)n + 1, sizeof *j->join);
+    j->tables = calloc((size_t)n + 1, sizeof *j->tables);
+    if (!j->join || !j->tables) {
+        fprintf(stderr, "hpml: out of memory\n");
+        return 3;
+    }
+    for (int i = 0; i < n; i++) { /* KEY=FILE[:FILE_KEY] */
+        char *s = j->spec.item[i], *eq = strchr(s, '=');
+        if (!eq || eq == s || !eq[1]) {
+            fprintf(stderr, "hpml: option --join: expected KEY=FILE or KEY=FILE:FILE_KEY, got "
+                            "'%s'\n", s);
+            return 1;
+        }
+        *eq = 0;
+        char *file = eq + 1, *colon = strrchr(file, ':');
+        if (colon && colon != file && colon[1] && !strchr(colon, '/')) {
+            *colon = 0;
+            j->join[i].table_key = colon + 1;
+        }
+        j->join[i].key = s;
+    }
+    for (; j->n < n; j->n++) {
+        int rc = cli_read_table(a, strchr(j->spec.item[j->n], 0) + 1, &j->tables[j->n]);
+        if (rc)
+            return rc;
+        j->join[j->n].table = j->tables[j->n];
+    }
+    return 0;
+}
+
+int cli_make_dataset(const cli_args *a, const hpml_table *t, const cli_joins *j,
+                     hpml_dataset **d)
 {
     hpml_dataset_spec spec;
     hpml_dataset_spec_init(&spec);
@@ -125,6 +183,11 @@ int cli_make_dataset(const cli_args *a, const hpml_table *t, hpml_dataset **d)
     spec.n_features = feat.n;
     spec.ignore = (const char *const *)ign.item;
     spec.n_ignore = ign.n;
+    if (j) {
+        spec.joins = j->join;
+        spec.n_joins = j->n;
+        spec.on_missing = j->on_missing;
+    }
     hpml_status s = hpml_dataset_create(t, &spec, d);
     cli_list_free(&tgt);
     cli_list_free(&feat);
@@ -147,13 +210,16 @@ int cli_read_table_for_model(const cli_args *a, const char *path, const hpml_mod
             names[i] = keep->item[i];
             hints[i] = HPML_HINT_CATEGORICAL;
         }
+        int nh = nk;
         for (int j = 0; j < nf; j++) {
-            names[nk + j] = hpml_model_feature_name(m, j);
-            hints[nk + j] = hpml_model_feature_type(m, j) == HPML_COL_CATEGORICAL
-                                ? HPML_HINT_CATEGORICAL
-                                : HPML_HINT_NUMERIC;
+            if (hpml_model_feature_join(m, j) >= 0) /* a joined table's */
+                continue;
+            names[nh] = hpml_model_feature_name(m, j);
+            hints[nh++] = hpml_model_feature_type(m, j) == HPML_COL_CATEGORICAL
+                              ? HPML_HINT_CATEGORICAL
+                              : HPML_HINT_NUMERIC;
         }
-        rc = cli_read_table_hints(a, path, names, hints, nf + nk, t);
+        rc = cli_read_table_hints(a, path, names, hints, nh, t);
     }
     free(names);
     free(hints);

@@ -11,6 +11,7 @@
 
 static const cli_opt predict_opts[] = {
     CLI_READ_OPTS,
+    CLI_JOIN_OPTS,
     {"output", "o", 0, "where to write the predictions CSV (predict; required)"},
     {"keep-col", "keep", 0, "comma-separated columns of DATA.csv to copy into the output (e.g. ids)"},
     {"mc-samples", NULL, 0, "nets with dropout: K stochastic passes; writes their mean and "
@@ -26,6 +27,7 @@ typedef struct run {
     hpml_model *m;
     hpml_table *t;
     hpml_dataset *d;
+    cli_joins joins;         /* the --join tables of a star-schema model */
     float *pred, *sd;        /* sd: Monte-Carlo standard deviations, or NULL */
     size_t n;
     double read_seconds, predict_seconds;
@@ -37,6 +39,7 @@ static void run_free(run *r)
     free(r->sd);
     hpml_dataset_free(r->d);
     hpml_table_free(r->t);
+    cli_joins_free(&r->joins);
     hpml_model_free(r->m);
 }
 
@@ -71,7 +74,10 @@ static int load_and_predict(const cli_args *a, int with_target, const cli_list *
     double t0 = cli_now_seconds();
     if ((rc = cli_read_table_for_model(a, a->pos[1], r->m, keep, &r->t)) != 0)
         return rc;
-    if ((s = hpml_model_dataset(r->m, r->t, with_target, &r->d)) != HPML_OK)
+    if ((rc = cli_read_joins(a, &r->joins)) != 0)
+        return rc;
+    if ((s = hpml_model_dataset_joined(r->m, r->t, r->joins.join, r->joins.n,
+                                       r->joins.on_missing, with_target, &r->d)) != HPML_OK)
         return cli_fail(s);
     double t1 = cli_now_seconds();
     r->n = hpml_dataset_n_rows(r->d);
@@ -114,6 +120,13 @@ int cmd_predict(int argc, char **argv)
     if (a.n_pos != 2 || !out) {
         fprintf(stderr, "hpml predict: expected MODEL.hpml DATA.csv -o PREDS.csv "
                         "(see hpml predict --help)\n");
+        return 1;
+    }
+    const char *om = cli_get(&a, "on-missing");
+    if (om && strcmp(om, "drop") == 0) {
+        fprintf(stderr, "hpml predict: --on-missing drop: predict writes one line per input row; "
+                        "use --on-missing nan (that table's features missing) or error\n");
+        cli_args_free(&a);
         return 1;
     }
     cli_list keep;

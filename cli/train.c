@@ -139,7 +139,7 @@ static int on_progress(const hpml_progress *p, void *user)
 
 /* Validation rows: a file laid out like the training data, or a held-out
  * fraction (then *train_rows lists the rest). */
-static int make_validation(const cli_args *a, const hpml_dataset *d,
+static int make_validation(const cli_args *a, const hpml_dataset *d, const cli_joins *joins,
                            uint64_t seed, hpml_table **vt, hpml_dataset **vd, hpml_split **sp)
 {
     const char *vfile = cli_get(a, "valid"), *vsize = cli_get(a, "valid-size");
@@ -148,18 +148,20 @@ static int make_validation(const cli_args *a, const hpml_dataset *d,
         return 1;
     }
     if (vfile) {
-        int nf = hpml_dataset_n_features(d);
+        int nf = hpml_dataset_n_features(d), nh = 0;
         const char **names = calloc((size_t)nf, sizeof *names);
         hpml_coltype_hint *hints = calloc((size_t)nf, sizeof *hints);
         int rc = 3;
         if (names && hints) {
             for (int j = 0; j < nf; j++) {
-                names[j] = hpml_dataset_feature_name(d, j);
-                hints[j] = hpml_dataset_feature_type(d, j) == HPML_COL_CATEGORICAL
-                               ? HPML_HINT_CATEGORICAL
-                               : HPML_HINT_NUMERIC;
+                if (hpml_dataset_feature_join(d, j) >= 0) /* in a joined table */
+                    continue;
+                names[nh] = hpml_dataset_feature_name(d, j);
+                hints[nh++] = hpml_dataset_feature_type(d, j) == HPML_COL_CATEGORICAL
+                                  ? HPML_HINT_CATEGORICAL
+                                  : HPML_HINT_NUMERIC;
             }
-            rc = cli_read_table_hints(a, vfile, names, hints, nf, vt);
+            rc = cli_read_table_hints(a, vfile, names, hints, nh, vt);
         } else {
             fprintf(stderr, "hpml: out of memory\n");
         }
@@ -167,7 +169,8 @@ static int make_validation(const cli_args *a, const hpml_dataset *d,
         free(hints);
         if (rc)
             return rc;
-        hpml_status s = hpml_dataset_create_like(d, *vt, 1, vd);
+        hpml_status s = hpml_dataset_create_like_joined(d, *vt, joins->join, joins->n,
+                                                        joins->on_missing, 1, vd);
         return s == HPML_OK ? 0 : cli_fail(s);
     }
     if (vsize) {
@@ -198,6 +201,7 @@ int cmd_train(int argc, char **argv)
     hpml_table *t = NULL, *vt = NULL;
     hpml_dataset *d = NULL, *vd = NULL;
     hpml_split *sp = NULL;
+    cli_joins joins = {0};
     hpml_model *m = NULL;
     if (cli_get(&a, "help")) {
         usage();
@@ -247,8 +251,9 @@ int cmd_train(int argc, char **argv)
     p.progress_user = np.progress_user = &ps;
     uint64_t seed = mk == HPML_MODEL_GBDT ? p.seed : np.seed;
     double t0 = cli_now_seconds();
-    if ((rc = cli_read_table(&a, a.pos[0], &t)) != 0 || (rc = cli_make_dataset(&a, t, &d)) != 0 ||
-        (rc = make_validation(&a, d, seed, &vt, &vd, &sp)) != 0)
+    if ((rc = cli_read_table(&a, a.pos[0], &t)) != 0 || (rc = cli_read_joins(&a, &joins)) != 0 ||
+        (rc = cli_make_dataset(&a, t, &joins, &d)) != 0 ||
+        (rc = make_validation(&a, d, &joins, seed, &vt, &vd, &sp)) != 0)
         goto out;
     double t1 = cli_now_seconds();
     const uint32_t *train_rows = NULL, *valid_rows = NULL;
@@ -284,6 +289,7 @@ out:
     hpml_table_free(vt);
     hpml_dataset_free(d);
     hpml_table_free(t);
+    cli_joins_free(&joins);
     cli_args_free(&a);
     return rc;
 }

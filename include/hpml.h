@@ -190,6 +190,31 @@ typedef enum hpml_task {
 /* Lower-case name ("regression", ...), static storage; "auto" for AUTO. */
 HPML_API const char *hpml_task_name(hpml_task task);
 
+/* What to do with a fact row whose key has no row in a dimension table (or
+ * whose key is missing). */
+typedef enum hpml_on_missing {
+    HPML_ON_MISSING_ERROR = 0,      /* fail, saying how many rows and the first's line */
+    HPML_ON_MISSING_DROP = 1,       /* leave the row out (counted: hpml_dataset_n_unjoined) */
+    HPML_ON_MISSING_NAN = 2         /* keep it; the table's features are missing */
+} hpml_on_missing;
+
+/* One dimension table of a star schema. The fact table's column `key` and
+ * the dimension table's column `table_key` (NULL: also `key`) hold the same
+ * identifiers (both text, or both numbers); the dimension table has one row
+ * per identifier (a duplicate fails, naming both lines) and may have
+ * identifiers no fact row uses. Its other columns become features of every
+ * fact row with that key, after the fact table's own features, in table
+ * order. A column name found in two tables is qualified as "NAME.column" in
+ * feature names (and messages), NAME being `name` (NULL: the table's file
+ * name without directory and extension; the fact table's likewise). Key
+ * columns are never features. */
+typedef struct hpml_join {
+    const char *key;
+    const hpml_table *table;
+    const char *table_key;
+    const char *name;
+} hpml_join;
+
 typedef struct hpml_dataset_spec {
     const char *target;             /* target column name (required) */
     const char *const *features;    /* feature names in the order the model will use,
@@ -209,6 +234,12 @@ typedef struct hpml_dataset_spec {
      * target when any of them is missing. */
     const char *const *targets;
     int n_targets;
+    /* A star schema: the table is the fact table, and each join hangs a
+     * dimension table off one of its key columns (joins[0..n_joins),
+     * borrowed for the call; the tables must outlive the dataset). */
+    const struct hpml_join *joins;
+    int n_joins;
+    hpml_on_missing on_missing;     /* a fact row whose key no dimension row has */
 } hpml_dataset_spec;
 
 HPML_API void hpml_dataset_spec_init(hpml_dataset_spec *spec);
@@ -259,6 +290,24 @@ HPML_API const char *hpml_dataset_class_label(const hpml_dataset *d, int k);
 HPML_API size_t hpml_dataset_class_count(const hpml_dataset *d, int k);
 /* Table row of dataset row i. */
 HPML_API size_t hpml_dataset_table_row(const hpml_dataset *d, size_t i);
+
+/* Star schemas. A dataset over one table has no joins. */
+HPML_API int hpml_dataset_n_joins(const hpml_dataset *d);
+/* Fact rows left out because a key had no dimension row (on_missing DROP). */
+HPML_API size_t hpml_dataset_n_unjoined(const hpml_dataset *d);
+/* Join of feature j: -1 for a fact-table feature, else its join's index. */
+HPML_API int hpml_dataset_feature_join(const hpml_dataset *d, int j);
+/* Rows of join t's dimension table (0 if t is out of range). */
+HPML_API size_t hpml_dataset_join_n_rows(const hpml_dataset *d, int t);
+/* For dataset rows rows[0..n) (NULL: 0..n-1), their row of join t's
+ * dimension table into out[0..n) (-1: none, with on_missing NAN). */
+HPML_API hpml_status hpml_dataset_join_rows(const hpml_dataset *d, int t, const uint32_t *rows,
+                                            size_t n, int32_t *out);
+/* Gathers feature j (of a join) for rows dim_rows[0..n) of its dimension
+ * table (NULL: 0..n-1), converted as by hpml_dataset_gather. A learner reads
+ * a dimension table once per key this way instead of once per fact row. */
+HPML_API hpml_status hpml_dataset_gather_dim(const hpml_dataset *d, int j,
+                                             const uint32_t *dim_rows, size_t n, float *out);
 
 /* Gathers feature j for dataset rows rows[0..n) into out[0..n): numeric
  * values as they are (NaN missing); categorical codes converted to float
@@ -439,6 +488,30 @@ HPML_API hpml_status hpml_model_dataset(const hpml_model *m, const hpml_table *t
  * like the training one). */
 HPML_API hpml_status hpml_dataset_create_like(const hpml_dataset *ref, const hpml_table *t,
                                               int with_target, hpml_dataset **out);
+/* The same two over a star schema: t is the fact table and joins[0..n_joins)
+ * (borrowed, like t) the dimension tables, one per join of the model, in the
+ * model's order and on the same keys (hpml_model_join_key); each join's
+ * features are found by column name in its table. A model trained on a star
+ * schema needs these (hpml_model_dataset fails, saying which tables it
+ * needs); a model of one table takes n_joins == 0. */
+HPML_API hpml_status hpml_model_dataset_joined(const hpml_model *m, const hpml_table *t,
+                                               const hpml_join *joins, int n_joins,
+                                               hpml_on_missing on_missing, int with_target,
+                                               hpml_dataset **out);
+HPML_API hpml_status hpml_dataset_create_like_joined(const hpml_dataset *ref, const hpml_table *t,
+                                                     const hpml_join *joins, int n_joins,
+                                                     hpml_on_missing on_missing, int with_target,
+                                                     hpml_dataset **out);
+/* The model's joins: how many (0: trained on one table), and join t's fact
+ * key column, dimension key column and table name (borrowed; NULL if t is
+ * out of range). */
+HPML_API int hpml_model_n_joins(const hpml_model *m);
+/* Join of feature j: -1 for a fact-table feature (and for every feature of
+ * a model of one table), else its join's index. */
+HPML_API int hpml_model_feature_join(const hpml_model *m, int j);
+HPML_API const char *hpml_model_join_key(const hpml_model *m, int t);
+HPML_API const char *hpml_model_join_table_key(const hpml_model *m, int t);
+HPML_API const char *hpml_model_join_name(const hpml_model *m, int t);
 
 /* Writes the model to path atomically (temporary file, fsync, rename). */
 HPML_API hpml_status hpml_model_save(const hpml_model *m, const char *path);

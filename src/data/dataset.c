@@ -46,6 +46,11 @@ void hpml_dataset_free(hpml_dataset *d)
     hpml_free(d->class_labels);
     hpml_free(d->class_counts);
     hpml_free(d->feat_cols);
+    hpml_free(d->feat_join);
+    for (int j = 0; d->feat_names && j < d->n_features; j++)
+        hpml_free(d->feat_names[j]);
+    hpml_free(d->feat_names);
+    dataset_joins_free(d);
     hpml_free(d->rows);
     hpml_free(d->target);
     hpml_free(d->target_cols);
@@ -85,9 +90,21 @@ static int target_missing(const hpml_dataset *d, int k, size_t r)
                                          : ((const int32_t *)col->data)[r] < 0;
 }
 
-/* Rows whose targets are all present; fails on a missing one (naming the
- * first target, in the order given, that has missing values) unless dropping. */
-hpml_status dataset_select_rows(hpml_dataset *d, const hpml_dataset_spec *spec)
+/* 1 if dataset-to-be row r is kept: its targets present, and a row in every
+ * dimension table when unjoined rows are dropped. */
+static int row_kept(const hpml_dataset *d, size_t r, int drop_unjoined)
+{
+    for (int k = 0; k < d->n_targets; k++)
+        if (target_missing(d, k, r))
+            return 0;
+    return !drop_unjoined || dataset_row_joined(d, r);
+}
+
+/* Rows whose targets are all present (and, dropping unjoined rows, that have
+ * a row in every dimension table); fails on a missing target (naming the
+ * first target, in the order given, that has missing values) unless
+ * dropping. */
+hpml_status dataset_select_rows(hpml_dataset *d, int drop_missing_target)
 {
     const hpml_table *t = d->t;
     size_t n = t->n_rows;
@@ -100,11 +117,15 @@ hpml_status dataset_select_rows(hpml_dataset *d, const hpml_dataset_spec *spec)
         if (col->n_missing && first_k < 0)
             first_k = k;
     }
-    if (first_k < 0) {
+    const int drop_unjoined = d->n_joins > 0 && d->on_missing == HPML_ON_MISSING_DROP;
+    size_t unjoined = 0;
+    for (size_t r = 0; drop_unjoined && r < n; r++)
+        unjoined += !dataset_row_joined(d, r);
+    if (first_k < 0 && unjoined == 0) {
         d->n_rows = n;
         return HPML_OK;
     }
-    if (!spec->drop_missing_target) {
+    if (first_k >= 0 && !drop_missing_target) {
         const table_column *col = &t->cols[d->target_cols[first_k]];
         size_t first = 0, missing = col->n_missing;
         while (!target_missing(d, first_k, first))
@@ -114,30 +135,28 @@ hpml_status dataset_select_rows(hpml_dataset *d, const hpml_dataset_spec *spec)
                             "fill them in, or pass --drop-missing-target to leave those rows out",
                             col->name, missing, missing == 1 ? "" : "s");
     }
-    size_t kept = 0;
+    size_t kept = 0, no_target = 0;
     for (size_t i = 0; i < n; i++) {
-        int present = 1;
-        for (int k = 0; k < d->n_targets && present; k++)
-            present = !target_missing(d, k, i);
-        kept += (size_t)present;
+        kept += (size_t)row_kept(d, i, drop_unjoined);
+        no_target += !row_kept(d, i, 0);
     }
-    if (kept == 0) /* several targets, each present somewhere, never all together */
+    if (kept == 0 && no_target == n) /* several targets, each present somewhere */
         return hpml_fail_at(HPML_ERR_DATA, t->source, t->data_line0, 1,
                             "no row has every target present (the %d targets are each missing "
                             "somewhere)", d->n_targets);
+    if (kept == 0)
+        return hpml_fail_at(HPML_ERR_DATA, t->source, t->data_line0, 1,
+                            "no row is left: every row lacks a row in some joined table");
     d->rows = hpml_malloc_array(kept, sizeof *d->rows);
     if (!d->rows)
         return HPML_ERR_NOMEM;
     size_t j = 0;
-    for (size_t i = 0; i < n; i++) {
-        int present = 1;
-        for (int k = 0; k < d->n_targets && present; k++)
-            present = !target_missing(d, k, i);
-        if (present)
+    for (size_t i = 0; i < n; i++)
+        if (row_kept(d, i, drop_unjoined))
             d->rows[j++] = (uint32_t)i;
-    }
     d->n_rows = kept;
-    d->n_dropped = n - kept;
+    d->n_dropped = no_target;
+    d->n_unjoined = n - kept - no_target;
     return HPML_OK;
 }
 
@@ -473,9 +492,11 @@ hpml_status hpml_dataset_create(const hpml_table *t, const hpml_dataset_spec *sp
     d->t = t;
     hpml_status st = find_targets(d, spec);
     if (st == HPML_OK)
-        st = choose_features(d, spec);
+        st = dataset_link_joins(d, spec->joins, spec->n_joins, spec->on_missing);
     if (st == HPML_OK)
-        st = dataset_select_rows(d, spec);
+        st = d->n_joins ? dataset_joined_features(d, spec) : choose_features(d, spec);
+    if (st == HPML_OK)
+        st = dataset_select_rows(d, spec->drop_missing_target);
     if (st == HPML_OK && !(d->target = hpml_malloc_array(d->n_rows ? d->n_rows : 1,
                                                          (size_t)d->n_targets * sizeof(float))))
         st = HPML_ERR_NOMEM;
@@ -522,19 +543,27 @@ int hpml_dataset_n_classes(const hpml_dataset *d) { return d->n_classes; }
 
 const char *hpml_dataset_feature_name(const hpml_dataset *d, int j)
 {
-    return j >= 0 && j < d->n_features ? d->t->cols[d->feat_cols[j]].name : NULL;
+    if (j < 0 || j >= d->n_features)
+        return NULL;
+    if (d->like)
+        return d->like->names[j];
+    if (d->feat_names && d->feat_names[j])
+        return d->feat_names[j];
+    return dataset_feature_table(d, j)->cols[d->feat_cols[j]].name;
 }
 
 hpml_coltype hpml_dataset_feature_type(const hpml_dataset *d, int j)
 {
-    return j >= 0 && j < d->n_features ? d->t->cols[d->feat_cols[j]].type : HPML_COL_NUMERIC;
+    return j >= 0 && j < d->n_features ? dataset_feature_table(d, j)->cols[d->feat_cols[j]].type
+                                       : HPML_COL_NUMERIC;
 }
 
 int32_t hpml_dataset_feature_n_categories(const hpml_dataset *d, int j)
 {
     if (j < 0 || j >= d->n_features)
         return 0;
-    return d->like ? d->like->dicts[j].n : hpml_table_col_n_categories(d->t, d->feat_cols[j]);
+    return d->like ? d->like->dicts[j].n
+                   : hpml_table_col_n_categories(dataset_feature_table(d, j), d->feat_cols[j]);
 }
 
 const char *hpml_dataset_class_label(const hpml_dataset *d, int k)
@@ -555,22 +584,20 @@ hpml_status hpml_dataset_gather(const hpml_dataset *d, int j, const uint32_t *ro
     if (j < 0 || j >= d->n_features)
         return hpml_fail(HPML_ERR_ARG, "feature index %d out of range (dataset has %d)", j,
                          d->n_features);
-    const table_column *col = &d->t->cols[d->feat_cols[j]];
+    const table_column *col = &dataset_feature_table(d, j)->cols[d->feat_cols[j]];
     const int32_t *map = d->code_map ? d->code_map[j] : NULL;
+    const int32_t *idx = d->feat_join && d->feat_join[j] >= 0 ? d->joins[d->feat_join[j]].idx
+                                                               : NULL;
     for (size_t i = 0; i < n; i++) {
         size_t r = rows ? rows[i] : i;
         if (r >= d->n_rows)
             return hpml_fail(HPML_ERR_ARG, "row %zu out of range (dataset has %zu rows)", r,
                              d->n_rows);
         size_t tr = d->rows ? d->rows[r] : r;
-        if (col->type == HPML_COL_NUMERIC) {
-            out[i] = ((const float *)col->data)[tr];
-        } else {
-            int32_t code = ((const int32_t *)col->data)[tr];
-            if (map && code >= 0)
-                code = map[code];
-            out[i] = code < 0 ? NAN : (float)code;
-        }
+        if (!idx)
+            out[i] = dataset_cell(col, map, tr);
+        else
+            out[i] = idx[tr] < 0 ? NAN : dataset_cell(col, map, (size_t)idx[tr]);
     }
     return HPML_OK;
 }

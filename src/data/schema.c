@@ -29,7 +29,56 @@ void schema_free(data_schema *s)
     hpml_free(s->names);
     hpml_free(s->types);
     hpml_free(s->dicts);
+    for (int t = 0; t < s->n_joins; t++) {
+        if (s->join_key)
+            hpml_free(s->join_key[t]);
+        if (s->join_table_key)
+            hpml_free(s->join_table_key[t]);
+        if (s->join_name)
+            hpml_free(s->join_name[t]);
+    }
+    hpml_free(s->join_key);
+    hpml_free(s->join_table_key);
+    hpml_free(s->join_name);
+    for (int j = 0; s->cols && j < s->n_features; j++)
+        hpml_free(s->cols[j]);
+    hpml_free(s->cols);
+    hpml_free(s->feat_join);
     memset(s, 0, sizeof *s);
+}
+
+hpml_status schema_alloc_joins(data_schema *s, int n_joins)
+{
+    s->n_joins = n_joins;
+    size_t n = (size_t)(n_joins ? n_joins : 1), nf = (size_t)(s->n_features ? s->n_features : 1);
+    s->join_key = hpml_calloc(n, sizeof *s->join_key);
+    s->join_table_key = hpml_calloc(n, sizeof *s->join_table_key);
+    s->join_name = hpml_calloc(n, sizeof *s->join_name);
+    s->feat_join = hpml_calloc(nf, sizeof *s->feat_join);
+    s->cols = hpml_calloc(nf, sizeof *s->cols);
+    return s->join_key && s->join_table_key && s->join_name && s->feat_join && s->cols
+               ? HPML_OK
+               : HPML_ERR_NOMEM;
+}
+
+/* The joins of src (or of a dataset's joins) into s, allocated. */
+static hpml_status copy_joins(data_schema *s, int n_joins, char *const *key, char *const *tkey,
+                              char *const *name, const int *feat_join, char *const *cols)
+{
+    if (n_joins == 0)
+        return HPML_OK;
+    hpml_status st = schema_alloc_joins(s, n_joins);
+    for (int t = 0; st == HPML_OK && t < n_joins; t++)
+        if (!(s->join_key[t] = hpml_strdup(key[t])) ||
+            !(s->join_table_key[t] = hpml_strdup(tkey[t])) ||
+            !(s->join_name[t] = hpml_strdup(name[t])))
+            st = HPML_ERR_NOMEM;
+    for (int j = 0; st == HPML_OK && j < s->n_features; j++) {
+        s->feat_join[j] = feat_join[j];
+        if (!(s->cols[j] = hpml_strdup(cols[j])))
+            st = HPML_ERR_NOMEM;
+    }
+    return st;
 }
 
 /* Room for the target and feature arrays, all empty. */
@@ -80,8 +129,30 @@ static hpml_status schema_copy(const data_schema *src, data_schema *s)
         else
             st = copy_dict(&s->dicts[j], &src->dicts[j]);
     }
+    if (st == HPML_OK)
+        st = copy_joins(s, src->n_joins, src->join_key, src->join_table_key, src->join_name,
+                        src->feat_join, src->cols);
     if (st != HPML_OK)
         schema_free(s);
+    return st;
+}
+
+/* A dataset's joins into s (features already set). */
+static hpml_status joins_from_dataset(const hpml_dataset *d, data_schema *s)
+{
+    if (d->n_joins == 0)
+        return HPML_OK;
+    hpml_status st = schema_alloc_joins(s, d->n_joins);
+    for (int t = 0; st == HPML_OK && t < d->n_joins; t++)
+        if (!(s->join_key[t] = hpml_strdup(d->joins[t].key)) ||
+            !(s->join_table_key[t] = hpml_strdup(d->joins[t].table_key)) ||
+            !(s->join_name[t] = hpml_strdup(d->joins[t].name)))
+            st = HPML_ERR_NOMEM;
+    for (int j = 0; st == HPML_OK && j < s->n_features; j++) {
+        s->feat_join[j] = d->feat_join[j];
+        if (!(s->cols[j] = hpml_strdup(dataset_feature_table(d, j)->cols[d->feat_cols[j]].name)))
+            st = HPML_ERR_NOMEM;
+    }
     return st;
 }
 
@@ -99,13 +170,15 @@ hpml_status schema_from_dataset(const hpml_dataset *d, data_schema *s)
         if (!(s->class_labels[k] = hpml_strdup(d->class_labels[k])))
             st = HPML_ERR_NOMEM;
     for (int j = 0; st == HPML_OK && j < d->n_features; j++) {
-        const table_column *col = &d->t->cols[d->feat_cols[j]];
+        const table_column *col = &dataset_feature_table(d, j)->cols[d->feat_cols[j]];
         s->types[j] = col->type;
-        if (!(s->names[j] = hpml_strdup(col->name)))
+        if (!(s->names[j] = hpml_strdup(hpml_dataset_feature_name(d, j))))
             st = HPML_ERR_NOMEM;
         else if (col->type == HPML_COL_CATEGORICAL)
             st = copy_dict(&s->dicts[j], &col->dict);
     }
+    if (st == HPML_OK)
+        st = joins_from_dataset(d, s);
     if (st != HPML_OK)
         schema_free(s);
     return st;
@@ -121,15 +194,21 @@ static size_t first_present(const hpml_table *t, int c)
     return i;
 }
 
-/* Finds feature j of s in t and maps its categories. */
+/* Finds feature j of s in its table (the fact table or its join's) and maps
+ * its categories. */
 static hpml_status map_feature(const data_schema *s, int j, hpml_dataset *d)
 {
-    const hpml_table *t = d->t;
-    int c = hpml_table_find_col(t, s->names[j]);
+    int jt = s->feat_join ? s->feat_join[j] : -1;
+    const hpml_table *t = jt >= 0 ? d->joins[jt].table : d->t;
+    const char *name = s->cols ? s->cols[j] : s->names[j];
+    if (d->feat_join)
+        d->feat_join[j] = jt;
+    int c = hpml_table_find_col(t, name);
     if (c < 0)
         return hpml_fail_at(HPML_ERR_DATA, t->source, t->data_line0 > 1 ? t->data_line0 - 1 : 1,
-                            1, "no column named '%s': the model uses it as a feature (%d of %d)",
-                            s->names[j], j + 1, s->n_features);
+                            1, "no column named '%s': the model uses it as a feature (%d of %d%s%s)",
+                            name, j + 1, s->n_features, jt >= 0 ? ", of the table joined on " : "",
+                            jt >= 0 ? s->join_key[jt] : "");
     d->feat_cols[j] = c;
     const table_column *col = &t->cols[c];
     if (s->types[j] == HPML_COL_NUMERIC && col->type == HPML_COL_CATEGORICAL) {
@@ -223,7 +302,50 @@ static hpml_status map_target(const data_schema *s, hpml_dataset *d)
     return st;
 }
 
-static hpml_status fill_like(const data_schema *s, const hpml_table *t, int with_target,
+/* The joins given for a dataset laid out like s: one per join of s, in its
+ * order, on the same fact key; the dimension key defaults to the schema's. */
+static hpml_status link_like(const data_schema *s, hpml_dataset *d, const hpml_join *joins,
+                             int n_joins, hpml_on_missing on_missing)
+{
+    char need[512] = "";
+    for (int t = 0; t < s->n_joins; t++) {
+        size_t used = strlen(need);
+        snprintf(need + used, sizeof need - used, "%s--join %s=%s.csv", t ? " " : "",
+                 s->join_key[t], s->join_name[t]);
+    }
+    if (n_joins != s->n_joins)
+        return s->n_joins == 0
+                   ? hpml_fail(HPML_ERR_ARG, "the model was trained on one table, but %d "
+                               "table%s joined to %s", n_joins, n_joins == 1 ? " is" : "s are",
+                               d->t->source)
+                   : hpml_fail(HPML_ERR_ARG, "the model was trained on a star schema and needs "
+                               "its %d joined table%s (%s), got %d", s->n_joins,
+                               s->n_joins == 1 ? "" : "s", need, n_joins);
+    if (n_joins == 0)
+        return HPML_OK;
+    hpml_join *j = hpml_malloc_array((size_t)n_joins, sizeof *j);
+    if (!j)
+        return HPML_ERR_NOMEM;
+    hpml_status st = HPML_OK;
+    for (int t = 0; t < n_joins && st == HPML_OK; t++) {
+        j[t] = joins[t];
+        if (!j[t].key || strcmp(j[t].key, s->join_key[t]))
+            st = hpml_fail(HPML_ERR_ARG, "join %d is on '%s', but the model's join %d is on '%s' "
+                           "(it needs %s, in that order)", t + 1, j[t].key ? j[t].key : "(none)",
+                           t + 1, s->join_key[t], need);
+        if (!j[t].table_key)
+            j[t].table_key = s->join_table_key[t];
+        if (!j[t].name)
+            j[t].name = s->join_name[t];
+    }
+    if (st == HPML_OK)
+        st = dataset_link_joins(d, j, n_joins, on_missing);
+    hpml_free(j);
+    return st;
+}
+
+static hpml_status fill_like(const data_schema *s, const hpml_table *t, const hpml_join *joins,
+                             int n_joins, hpml_on_missing on_missing, int with_target,
                              hpml_dataset *d)
 {
     d->t = t;
@@ -235,22 +357,26 @@ static hpml_status fill_like(const data_schema *s, const hpml_table *t, int with
     d->like = hpml_calloc(1, sizeof *d->like);
     d->feat_cols = hpml_calloc((size_t)s->n_features, sizeof *d->feat_cols);
     d->code_map = hpml_calloc((size_t)s->n_features, sizeof *d->code_map);
+    if (s->n_joins && !(d->feat_join = hpml_calloc((size_t)s->n_features, sizeof *d->feat_join)))
+        return HPML_ERR_NOMEM;
     if (!d->like || !d->feat_cols || !d->code_map)
         return HPML_ERR_NOMEM;
     hpml_status st = schema_copy(s, d->like);
+    if (st == HPML_OK)
+        st = link_like(s, d, joins, n_joins, on_missing);
     for (int j = 0; st == HPML_OK && j < s->n_features; j++)
         st = map_feature(s, j, d);
-    if (st != HPML_OK || !with_target)
+    if (st != HPML_OK)
         return st;
-    hpml_dataset_spec spec;
-    hpml_dataset_spec_init(&spec);
+    if (!with_target)
+        return dataset_select_rows(d, 0);
     if (!(d->target_cols = hpml_malloc_array((size_t)s->n_targets, sizeof *d->target_cols)))
         return HPML_ERR_NOMEM;
     for (int k = 0; k < s->n_targets; k++, d->n_targets++)
         if ((st = dataset_find_column(t, s->targets[k], "target", &d->target_cols[k])) != HPML_OK)
             return st;
     d->target_col = d->target_cols[0];
-    if ((st = dataset_select_rows(d, &spec)) != HPML_OK)
+    if ((st = dataset_select_rows(d, 0)) != HPML_OK)
         return st;
     if (!(d->target = hpml_malloc_array(d->n_rows ? d->n_rows : 1,
                                         (size_t)s->n_targets * sizeof(float))))
@@ -265,14 +391,16 @@ static hpml_status fill_like(const data_schema *s, const hpml_table *t, int with
     return map_target(s, d);
 }
 
-hpml_status dataset_create_from_schema(const data_schema *s, const hpml_table *t, int with_target,
+hpml_status dataset_create_from_schema(const data_schema *s, const hpml_table *t,
+                                       const hpml_join *joins, int n_joins,
+                                       hpml_on_missing on_missing, int with_target,
                                        hpml_dataset **out)
 {
     *out = NULL;
     hpml_dataset *d = hpml_calloc(1, sizeof *d);
     if (!d)
         return HPML_ERR_NOMEM;
-    hpml_status st = fill_like(s, t, with_target, d);
+    hpml_status st = fill_like(s, t, joins, n_joins, on_missing, with_target, d);
     if (st != HPML_OK) {
         if (st == HPML_ERR_NOMEM)
             hpml_fail(st, "out of memory laying out %s", t->source);
@@ -283,8 +411,10 @@ hpml_status dataset_create_from_schema(const data_schema *s, const hpml_table *t
     return HPML_OK;
 }
 
-hpml_status hpml_dataset_create_like(const hpml_dataset *ref, const hpml_table *t, int with_target,
-                                     hpml_dataset **out)
+hpml_status hpml_dataset_create_like_joined(const hpml_dataset *ref, const hpml_table *t,
+                                            const hpml_join *joins, int n_joins,
+                                            hpml_on_missing on_missing, int with_target,
+                                            hpml_dataset **out)
 {
     if (!out)
         return hpml_fail(HPML_ERR_ARG, "hpml_dataset_create_like: out is NULL");
@@ -295,7 +425,14 @@ hpml_status hpml_dataset_create_like(const hpml_dataset *ref, const hpml_table *
     hpml_status st = schema_from_dataset(ref, &s);
     if (st != HPML_OK)
         return st;
-    st = dataset_create_from_schema(&s, t, with_target, out);
+    st = dataset_create_from_schema(&s, t, joins, n_joins, on_missing, with_target, out);
     schema_free(&s);
     return st;
+}
+
+hpml_status hpml_dataset_create_like(const hpml_dataset *ref, const hpml_table *t, int with_target,
+                                     hpml_dataset **out)
+{
+    return hpml_dataset_create_like_joined(ref, t, NULL, 0, HPML_ON_MISSING_ERROR, with_target,
+                                           out);
 }

@@ -282,7 +282,40 @@ hpml_status hpml_model_dataset(const hpml_model *m, const hpml_table *t, int wit
     *out = NULL;
     if (!m || !t)
         return hpml_fail(HPML_ERR_ARG, "hpml_model_dataset: a model and a table are needed");
-    return dataset_create_from_schema(&m->schema, t, with_target, out);
+    return dataset_create_from_schema(&m->schema, t, NULL, 0, HPML_ON_MISSING_ERROR, with_target,
+                                      out);
+}
+
+hpml_status hpml_model_dataset_joined(const hpml_model *m, const hpml_table *t,
+                                      const hpml_join *joins, int n_joins,
+                                      hpml_on_missing on_missing, int with_target,
+                                      hpml_dataset **out)
+{
+    if (!out)
+        return hpml_fail(HPML_ERR_ARG, "hpml_model_dataset_joined: out is NULL");
+    *out = NULL;
+    if (!m || !t)
+        return hpml_fail(HPML_ERR_ARG, "hpml_model_dataset_joined: a model and a table are "
+                         "needed");
+    return dataset_create_from_schema(&m->schema, t, joins, n_joins, on_missing, with_target, out);
+}
+
+int hpml_model_n_joins(const hpml_model *m) { return m->schema.n_joins; }
+int hpml_model_feature_join(const hpml_model *m, int j)
+{
+    return m->schema.feat_join && j >= 0 && j < m->schema.n_features ? m->schema.feat_join[j] : -1;
+}
+const char *hpml_model_join_key(const hpml_model *m, int t)
+{
+    return t >= 0 && t < m->schema.n_joins ? m->schema.join_key[t] : NULL;
+}
+const char *hpml_model_join_table_key(const hpml_model *m, int t)
+{
+    return t >= 0 && t < m->schema.n_joins ? m->schema.join_table_key[t] : NULL;
+}
+const char *hpml_model_join_name(const hpml_model *m, int t)
+{
+    return t >= 0 && t < m->schema.n_joins ? m->schema.join_name[t] : NULL;
 }
 
 hpml_status hpml_model_importance(const hpml_model *m, hpml_importance_type type, double *out)
@@ -343,6 +376,22 @@ static hpml_status encode_model(const hpml_model *m, bytes_w w[8], container_sec
     int n_learner = 0;
     hpml_status st = m->ops->encode(m->learner, &w[n], tags + n, &n_learner);
     n += n_learner;
+    if (st == HPML_OK && m->schema.n_joins > 0) { /* a star schema: last, so every other
+                                                      section is as for the joined table */
+        const data_schema *s = &m->schema;
+        tags[n] = "JOINS";
+        bw_u32(&w[n], (uint32_t)s->n_joins);
+        for (int t = 0; t < s->n_joins; t++) {
+            bw_str(&w[n], s->join_key[t], strlen(s->join_key[t]));
+            bw_str(&w[n], s->join_table_key[t], strlen(s->join_table_key[t]));
+            bw_str(&w[n], s->join_name[t], strlen(s->join_name[t]));
+        }
+        for (int j = 0; j < s->n_features; j++) {
+            bw_i32(&w[n], s->feat_join[j]);
+            bw_str(&w[n], s->cols[j], strlen(s->cols[j]));
+        }
+        n++;
+    }
     for (int i = 0; st == HPML_OK && i < n; i++) {
         if (w[i].failed)
             return hpml_fail(HPML_ERR_NOMEM, "out of memory encoding the model");
@@ -487,6 +536,31 @@ static hpml_status decode_targets(const container_section *sec, const char *path
     return HPML_OK;
 }
 
+/* The optional section "JOINS" (a star schema): each join's keys and table
+ * name, then each feature's join and column. */
+static hpml_status decode_joins(const container_section *sec, const char *path, data_schema *s)
+{
+    bytes_r r = {sec->data, sec->size, 0, 0};
+    int nomem = 0;
+    uint32_t n = br_u32(&r);
+    if (r.bad || n < 1 || n > br_left(&r) / 12)
+        return damaged(path, "JOINS");
+    if (schema_alloc_joins(s, (int)n) != HPML_OK)
+        return hpml_fail(HPML_ERR_NOMEM, "out of memory reading %s", path);
+    int bad = 0;
+    for (uint32_t t = 0; t < n && !bad && !nomem; t++)
+        bad = !(s->join_key[t] = br_str(&r, &nomem)) ||
+              !(s->join_table_key[t] = br_str(&r, &nomem)) ||
+              !(s->join_name[t] = br_str(&r, &nomem));
+    for (int j = 0; j < s->n_features && !bad && !nomem; j++) {
+        s->feat_join[j] = br_i32(&r);
+        bad = s->feat_join[j] < -1 || s->feat_join[j] >= (int)n || !(s->cols[j] = br_str(&r, &nomem));
+    }
+    if (nomem)
+        return hpml_fail(HPML_ERR_NOMEM, "out of memory reading %s", path);
+    return bad || r.bad || br_left(&r) != 0 ? damaged(path, "JOINS") : HPML_OK;
+}
+
 static const model_ops *ops_of(uint32_t kind)
 {
     return kind == HPML_MODEL_GBDT                               ? &gbdt_model_ops
@@ -500,7 +574,8 @@ static hpml_status decode_model(const container *c, const char *path, hpml_model
     const container_section *meta = container_find(c, "META"),
                             *schema = container_find(c, "SCHEMA"),
                             *hist = container_find(c, "HISTORY"),
-                            *targets = container_find(c, "TARGETS");
+                            *targets = container_find(c, "TARGETS"),
+                            *joins = container_find(c, "JOINS");
     if (!meta || !schema)
         return hpml_fail(HPML_ERR_PARSE, "%s: not a complete hpml model (section '%s' missing)",
                          path, meta ? "SCHEMA" : "META");
@@ -516,6 +591,8 @@ static hpml_status decode_model(const container *c, const char *path, hpml_model
     hpml_status st = decode_schema(schema, path, &m->schema);
     if (st == HPML_OK && targets)
         st = decode_targets(targets, path, &m->schema);
+    if (st == HPML_OK && joins)
+        st = decode_joins(joins, path, &m->schema);
     if (st != HPML_OK)
         return st;
     int expect = m->schema.task == HPML_TASK_MULTICLASS ? m->schema.n_classes
