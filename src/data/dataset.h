@@ -79,6 +79,21 @@ static inline const hpml_table *dataset_feature_table(const hpml_dataset *d, int
     return d->feat_join && d->feat_join[j] >= 0 ? d->joins[d->feat_join[j]].table : d->t;
 }
 
+/* Feature j of dataset row i (as hpml_dataset_gather gives it), one value:
+ * for a learner that reads a few features of each row (a tree walk). */
+static inline float dataset_value(const hpml_dataset *d, int j, size_t i)
+{
+    size_t r = d->rows ? d->rows[i] : i;
+    if (d->feat_join && d->feat_join[j] >= 0) {
+        int32_t k = d->joins[d->feat_join[j]].idx[r];
+        if (k < 0)
+            return NAN;
+        r = (size_t)k;
+    }
+    return dataset_cell(&dataset_feature_table(d, j)->cols[d->feat_cols[j]],
+                        d->code_map ? d->code_map[j] : NULL, r);
+}
+
 /* Column index of `name` in t, or a DATA failure naming `role` and the
  * closest name. */
 hpml_status dataset_find_column(const hpml_table *t, const char *name, const char *role, int *col);
