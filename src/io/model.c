@@ -152,9 +152,10 @@ static hpml_status check_dataset_rows(const hpml_model *m, const hpml_dataset *d
 }
 
 /* Rows i0..i0+n of rows (NULL: dataset rows i0..) of d into x[n][nf],
- * row-major; n <= PREDICT_BLOCK. */
+ * row-major; n <= PREDICT_BLOCK. Features with skip[j] set (skip may be
+ * NULL) are left unset: the model never reads them. */
 static hpml_status gather_block(const hpml_dataset *d, const uint32_t *rows, size_t i0, size_t n,
-                                size_t nf, float *x)
+                                size_t nf, const uint8_t *skip, float *x)
 {
     uint32_t all[PREDICT_BLOCK];
     float col[PREDICT_BLOCK];
@@ -163,6 +164,8 @@ static hpml_status gather_block(const hpml_dataset *d, const uint32_t *rows, siz
         for (size_t i = 0; i < n; i++)
             all[i] = (uint32_t)(i0 + i);
     for (size_t j = 0; j < nf; j++) {
+        if (skip && skip[j])
+            continue;
         hpml_status st = hpml_dataset_gather(d, (int)j, r, n, col);
         if (st != HPML_OK)
             return st;
@@ -185,7 +188,7 @@ static hpml_status predict_dataset_blocks(const hpml_model *m, const hpml_datase
     hpml_status st = HPML_OK;
     for (size_t i0 = 0; i0 < n_rows && st == HPML_OK; i0 += PREDICT_BLOCK) {
         size_t n = n_rows - i0 < PREDICT_BLOCK ? n_rows - i0 : PREDICT_BLOCK;
-        if ((st = gather_block(d, rows, i0, n, nf, x)) != HPML_OK)
+        if ((st = gather_block(d, rows, i0, n, nf, NULL, x)) != HPML_OK)
             break;
         /* Monte-Carlo passes of each block are keyed by (seed, its first row) */
         st = m->ops->predict_block(m->learner, x, n, m->threads, mc, seed ^ hpml_mix64(i0 + 1),
@@ -208,16 +211,29 @@ hpml_status hpml_model_predict_dataset(const hpml_model *m, const hpml_dataset *
         return predict_dataset_blocks(m, d, rows, n_rows, 0, 0, out, NULL);
     const size_t n_blocks = (n_rows + PREDICT_BLOCK - 1) / PREDICT_BLOCK;
     int nt = threads_of(m, n_rows);
+    /* Trees read only the features they split on: the others are not
+     * gathered (a wide star schema has thousands, and each costs a pass) */
+    uint8_t *skip = NULL;
+    double *splits = m->ops->importance ? hpml_malloc_array(nf ? nf : 1, sizeof *splits) : NULL;
+    if (splits && (skip = hpml_malloc(nf ? nf : 1)) &&
+        m->ops->importance(m->learner, HPML_IMPORTANCE_SPLITS, (int)nf, splits) == HPML_OK)
+        for (size_t j = 0; j < nf; j++)
+            skip[j] = splits[j] == 0;
+    else {
+        hpml_free(skip);
+        skip = NULL;
+    }
+    hpml_free(splits);
 #pragma omp parallel num_threads(nt)
     {
-        /* per thread: one block of rows, row-major */
-        float *x = hpml_malloc_array((size_t)PREDICT_BLOCK * nf, sizeof *x);
+        /* per thread: one block of rows, row-major (zeros where not gathered) */
+        float *x = hpml_calloc((size_t)PREDICT_BLOCK * nf, sizeof *x);
         hpml_status mine = x ? HPML_OK : HPML_ERR_NOMEM;
 #pragma omp for schedule(dynamic, 1)
         for (size_t blk = 0; blk < n_blocks; blk++) {
             size_t i0 = blk * PREDICT_BLOCK;
             size_t n = n_rows - i0 < PREDICT_BLOCK ? n_rows - i0 : PREDICT_BLOCK;
-            if (mine == HPML_OK && (mine = gather_block(d, rows, i0, n, nf, x)) == HPML_OK)
+            if (mine == HPML_OK && (mine = gather_block(d, rows, i0, n, nf, skip, x)) == HPML_OK)
                 m->ops->predict(m->learner, x, n, out + i0 * no);
         }
         hpml_free(x);
@@ -227,6 +243,7 @@ hpml_status hpml_model_predict_dataset(const hpml_model *m, const hpml_dataset *
                 st = mine;
         }
     }
+    hpml_free(skip);
     return st == HPML_ERR_NOMEM ? hpml_fail(st, "out of memory while predicting") : st;
 }
 
