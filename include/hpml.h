@@ -83,6 +83,8 @@ HPML_API void hpml_set_log_hook(hpml_log_fn fn, void *user, hpml_log_level level
  * with NaN for missing; categorical columns hold int32 codes (-1 = missing)
  * into a dictionary of distinct strings in order of first appearance. */
 typedef struct hpml_table hpml_table;
+/* Processes working together (MPI ranks), or NULL: this process alone. */
+typedef struct hpml_dist hpml_dist;
 
 typedef enum hpml_coltype {
     HPML_COL_NUMERIC = 0,
@@ -588,6 +590,11 @@ typedef struct hpml_gbdt_params {
                                     best round's trees (0: off) */
     hpml_progress_fn progress;   /* optional, called after every round */
     void *progress_user;
+    /* Processes training this model together, each on its share of the
+     * training rows (every one holding the same dataset), or NULL: this
+     * process alone. The model is the same, byte for byte, for any number
+     * of processes; every process must call with the same arguments. */
+    hpml_dist *dist;
 } hpml_gbdt_params;
 
 /* Defaults: AUTO objective, 100 trees, learning_rate 0.3, max_depth 6,

@@ -456,12 +456,45 @@ static hpml_status categorical_bins(gbdt_bins *b, int j, const float *sample, si
     return HPML_OK;
 }
 
+static hpml_status bins_build(const hpml_dataset *d, const uint32_t *all, size_t n_all,
+                              const uint32_t *rows, size_t n, int max_bin, int threads,
+                              gbdt_bins *b);
+
 hpml_status gbdt_bins_build(const hpml_dataset *d, const uint32_t *rows, size_t n, int max_bin,
                             int threads, gbdt_bins *b)
+{
+    return gbdt_bins_build_part(d, rows, n, 0, n, max_bin, threads, b);
+}
+
+hpml_status gbdt_bins_build_part(const hpml_dataset *d, const uint32_t *all, size_t n_all,
+                                 size_t lo, size_t hi, int max_bin, int threads, gbdt_bins *b)
 {
     memset(b, 0, sizeof *b);
     if (max_bin < 2 || max_bin > 255)
         return hpml_fail(HPML_ERR_ARG, "max_bin must be between 2 and 255, got %d", max_bin);
+    if (lo > hi || hi > n_all)
+        return hpml_fail(HPML_ERR_ARG, "bad share [%zu, %zu) of %zu rows", lo, hi, n_all);
+    /* the rows binned: all[lo..hi) (a list of lo.. when all is NULL) */
+    const size_t n = hi - lo;
+    uint32_t *own = NULL;
+    const uint32_t *rows = all ? all + lo : NULL;
+    if (!all && lo > 0) {
+        if (!(own = hpml_malloc_array(n ? n : 1, sizeof *own)))
+            return hpml_fail(HPML_ERR_NOMEM, "out of memory while binning");
+        for (size_t i = 0; i < n; i++)
+            own[i] = (uint32_t)(lo + i);
+        rows = own;
+    }
+    hpml_status st = bins_build(d, all, n_all, rows, n, max_bin, threads, b);
+    hpml_free(own);
+    return st;
+}
+
+/* Bins rows[0..n) with cuts from a sample of all[0..n_all) (NULL: 0..). */
+static hpml_status bins_build(const hpml_dataset *d, const uint32_t *all, size_t n_all,
+                              const uint32_t *rows, size_t n, int max_bin, int threads,
+                              gbdt_bins *b)
+{
     int nf = hpml_dataset_n_features(d);
     b->n_features = nf;
     b->n_rows = n;
@@ -489,8 +522,10 @@ hpml_status gbdt_bins_build(const hpml_dataset *d, const uint32_t *rows, size_t 
         gbdt_bins_free(b);
         return HPML_ERR_NOMEM;
     }
-    /* The sample: every stride-th selected row, the same for any thread count. */
-    size_t stride = n > BIN_SAMPLE ? (n + BIN_SAMPLE - 1) / BIN_SAMPLE : 1, ns = (n + stride - 1) / stride;
+    /* The sample: every stride-th of all the rows (not only those binned
+     * here), the same for any thread and process count. */
+    size_t stride = n_all > BIN_SAMPLE ? (n_all + BIN_SAMPLE - 1) / BIN_SAMPLE : 1,
+           ns = (n_all + stride - 1) / stride;
     uint32_t *srows = hpml_malloc_array(ns ? ns : 1, sizeof *srows);
     if (!srows) {
         hpml_big_free(cols, fact_bytes ? fact_bytes : 1);
@@ -498,7 +533,7 @@ hpml_status gbdt_bins_build(const hpml_dataset *d, const uint32_t *rows, size_t 
         return HPML_ERR_NOMEM;
     }
     for (size_t i = 0; i < ns; i++)
-        srows[i] = rows ? rows[i * stride] : (uint32_t)(i * stride);
+        srows[i] = all ? all[i * stride] : (uint32_t)(i * stride);
     int nt = threads ? threads : omp_get_max_threads();
 #pragma omp parallel num_threads(nt)
     {

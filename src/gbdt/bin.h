@@ -126,6 +126,11 @@ size_t gbdt_keysum_stride(const gbdt_bins *b, int counted);
  * same. *b is owned by the caller (gbdt_bins_free). */
 hpml_status gbdt_bins_build(const hpml_dataset *d, const uint32_t *rows, size_t n, int max_bin,
                             int threads, gbdt_bins *b);
+/* The same for one process's share of the rows: bins all[lo..hi) (all
+ * NULL: rows lo..hi-1) with the cuts of all[0..n_all), which every process
+ * computes alike (each holds the whole dataset). */
+hpml_status gbdt_bins_build_part(const hpml_dataset *d, const uint32_t *all, size_t n_all,
+                                 size_t lo, size_t hi, int max_bin, int threads, gbdt_bins *b);
 void gbdt_bins_free(gbdt_bins *b);
 
 /* Cut values for one feature from its sample values in row order (the order

@@ -10,6 +10,7 @@
 #include "core/error.h"
 #include "core/rng.h"
 #include "data/dataset.h"
+#include "dist/dist.h"
 
 void gbdt_model_free(gbdt_model *m)
 {
@@ -74,12 +75,13 @@ static inline double draw(uint64_t seed, int round, size_t row, uint64_t stream)
     return (double)(x >> 11) * 0x1.0p-53;
 }
 
-/* Rows of this round's sample (ascending) into idx; returns how many. */
-static size_t sample_rows(const gbdt_params *p, int round, size_t n, uint32_t *idx)
+/* Rows of this round's sample (ascending) into idx; returns how many. Row
+ * i's draw is keyed by its place among all processes' rows, row0 + i. */
+static size_t sample_rows(const gbdt_params *p, int round, size_t n, size_t row0, uint32_t *idx)
 {
     size_t m = 0;
     for (size_t i = 0; i < n; i++)
-        if (p->subsample >= 1.0 || draw(p->seed, round, i, 3) < p->subsample)
+        if (p->subsample >= 1.0 || draw(p->seed, round, row0 + i, 3) < p->subsample)
             idx[m++] = (uint32_t)i;
     return m;
 }
@@ -114,7 +116,9 @@ static int sample_features(const gbdt_params *p, int tree, int nf, int *feats)
 
 /* Scratch of one training run (all owned). */
 typedef struct trainer {
-    size_t n, nv;
+    size_t n, nv;           /* this process's training rows; validation rows */
+    size_t n_all, row0;     /* training rows of all processes; the first of ours */
+    hpml_dist *dist;
     int k, nf, threads;
     float *y, *g, *h, *yv, *xv;   /* xv: validation rows' features, row-major; NULL
                                      over a star schema (read per node: valid) */
@@ -144,6 +148,8 @@ static void trainer_free(trainer *t)
     gbdt_scratch_free(&t->scratch);
 }
 
+/* rows: all processes' training rows (NULL: 0..n_all-1); ours are
+ * row0..row0+n of them. */
 static hpml_status trainer_alloc(trainer *t, const hpml_dataset *d, const uint32_t *rows,
                                  const hpml_dataset *valid, const uint32_t *vrows)
 {
@@ -162,7 +168,7 @@ static hpml_status trainer_alloc(trainer *t, const hpml_dataset *d, const uint32
         return HPML_ERR_NOMEM;
     const float *target = hpml_dataset_target(d);
     for (size_t i = 0; i < n; i++)
-        t->y[i] = target[rows ? rows[i] : i];
+        t->y[i] = target[rows ? rows[t->row0 + i] : t->row0 + i];
     if (nv == 0)
         return HPML_OK;
     t->valid = valid;
@@ -185,6 +191,24 @@ static hpml_status trainer_alloc(trainer *t, const hpml_dataset *d, const uint32
                 t->xv[i * (size_t)t->nf + (size_t)j] = col[i];
     }
     hpml_free(col);
+    return st;
+}
+
+/* The base margin from every training row's target (each process holds
+ * them all: the same value everywhere). */
+static hpml_status base_margin(const trainer *t, const hpml_dataset *d, const uint32_t *rows,
+                               const gbdt_loss *loss, double base_score, double *out)
+{
+    if (t->n == t->n_all)
+        return gbdt_base_margin(loss, t->y, t->n, base_score, out);
+    float *y = hpml_malloc_array(t->n_all, sizeof *y);
+    if (!y)
+        return HPML_ERR_NOMEM;
+    const float *target = hpml_dataset_target(d);
+    for (size_t i = 0; i < t->n_all; i++)
+        y[i] = target[rows ? rows[i] : i];
+    hpml_status st = gbdt_base_margin(loss, y, t->n_all, base_score, out);
+    hpml_free(y);
     return st;
 }
 
@@ -234,8 +258,8 @@ static hpml_status boost_one(trainer *t, const gbdt_bins *b, const gbdt_params *
     size_t n = t->n;
     int tree_id = r * t->k + c;
     gbdt_quant q;
-    hpml_status st = gbdt_quantize(t->g + (size_t)c * n, t->h + (size_t)c * n, n, n, p->seed,
-                                   tree_id, t->threads, t->packed, &q);
+    hpml_status st = gbdt_quantize(t->g + (size_t)c * n, t->h + (size_t)c * n, n, t->n_all,
+                                   t->row0, p->seed, tree_id, t->threads, t->dist, t->packed, &q);
     if (st != HPML_OK)
         return st;
     memcpy(t->idx, t->sample, n_sample * sizeof *t->idx);
@@ -304,11 +328,19 @@ hpml_status gbdt_train_valid(const hpml_dataset *d, const uint32_t *rows, size_t
     if ((st = gbdt_loss_for(p->objective, hpml_dataset_task(d), hpml_dataset_n_classes(d), p,
                             &m->loss)) != HPML_OK)
         return st;
-    trainer t = {.n = n, .nv = valid ? n_valid : 0, .k = m->loss.k,
-                 .nf = hpml_dataset_n_features(d),
+    /* Several processes: each takes a contiguous share of the rows; the
+     * histograms, sums and metric are combined exactly, so every split, and
+     * the model, is that of one process with all the rows. */
+    const int np = dist_size(p->dist), rank = dist_rank(p->dist);
+    if (np > 1 && m->loss.objective == HPML_GBDT_QUANTILE)
+        return hpml_fail(HPML_ERR_ARG, "the quantile objective trains in one process (its leaf "
+                         "values are quantiles of every row's residual)");
+    const size_t lo = n * (size_t)rank / (size_t)np, hi = n * (size_t)(rank + 1) / (size_t)np;
+    trainer t = {.n = hi - lo, .nv = valid ? n_valid : 0, .n_all = n, .row0 = lo,
+                 .dist = p->dist, .k = m->loss.k, .nf = hpml_dataset_n_features(d),
                  .threads = p->threads > 0 ? p->threads : omp_get_max_threads()};
     gbdt_bins b;
-    if ((st = gbdt_bins_build(d, rows, n, p->max_bin, t.threads, &b)) != HPML_OK)
+    if ((st = gbdt_bins_build_part(d, rows, n, lo, hi, p->max_bin, t.threads, &b)) != HPML_OK)
         return st;
     int k = t.k, n_rounds = p->n_trees;
     m->n_features = t.nf;
@@ -322,9 +354,9 @@ hpml_status gbdt_train_valid(const hpml_dataset *d, const uint32_t *rows, size_t
         st = st == HPML_OK ? HPML_ERR_NOMEM : st;
         goto out;
     }
-    if ((st = gbdt_base_margin(&m->loss, t.y, n, p->base_score, m->base_margin)) != HPML_OK)
+    if ((st = base_margin(&t, d, rows, &m->loss, p->base_score, m->base_margin)) != HPML_OK)
         goto out;
-    for (size_t i = 0; i < n; i++)
+    for (size_t i = 0; i < t.n; i++)
         for (int c = 0; c < k; c++)
             t.F[i * (size_t)k + (size_t)c] = m->base_margin[c];
     for (size_t i = 0; i < t.nv; i++)
@@ -337,20 +369,29 @@ hpml_status gbdt_train_valid(const hpml_dataset *d, const uint32_t *rows, size_t
                            .split = {p->lambda, p->alpha, p->gamma, p->min_child_weight,
                                      p->min_samples_leaf},
                            .threads = t.threads,
+                           .dist = p->dist,
                            .leaf_rows = m->loss.objective == HPML_GBDT_QUANTILE};
     int best_round = 0;
     double best = INFINITY;
     for (int r = 0; r < n_rounds; r++) {
-        gbdt_gradients(&m->loss, t.F, t.y, n, t.threads, t.g, t.h);
-        size_t n_sample = sample_rows(p, r, n, t.sample);
-        if (n_sample == 0) /* a tiny sample of a tiny set: take every row */
-            n_sample = sample_rows(&(gbdt_params){.subsample = 1.0}, r, n, t.sample);
+        gbdt_gradients(&m->loss, t.F, t.y, t.n, t.threads, t.g, t.h);
+        size_t n_sample = sample_rows(p, r, t.n, t.row0, t.sample);
+        /* a tiny sample of a tiny set: take every row (every process alike) */
+        int64_t none = n_sample == 0;
+        if ((st = dist_allreduce_i64(t.dist, &none, 1, DIST_MAX)) != HPML_OK)
+            goto out;
+        if (none)
+            n_sample = sample_rows(&(gbdt_params){.subsample = 1.0}, r, t.n, t.row0, t.sample);
         for (int c = 0; c < k; c++)
             if ((st = boost_one(&t, &b, p, &gp, n_sample, r, c, m)) != HPML_OK)
                 goto out;
         m->n_rounds = r + 1;
         m->n_history = r + 1;
-        m->train_metric[r] = p->progress ? gbdt_metric(&m->loss, t.F, t.y, n) : NAN;
+        m->train_metric[r] = NAN;
+        if (p->progress &&
+            (st = gbdt_metric_exact(&m->loss, t.F, t.y, t.n, t.n_all, t.dist,
+                                    &m->train_metric[r])) != HPML_OK)
+            goto out;
         m->valid_metric[r] = t.nv ? gbdt_metric(&m->loss, t.Fv, t.yv, t.nv) : NAN;
         if (t.nv && m->valid_metric[r] < best) {
             best = m->valid_metric[r];
@@ -375,5 +416,7 @@ out:
     }
     gbdt_bins_free(&b);
     trainer_free(&t);
-    return st;
+    /* a failure on this process alone would leave the others waiting in
+     * their next exchange: it ends them all */
+    return np > 1 && st != HPML_OK ? dist_abort(p->dist, st) : st;
 }

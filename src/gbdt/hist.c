@@ -8,6 +8,7 @@
 
 #include "core/error.h"
 #include "core/rng.h"
+#include "dist/dist.h"
 
 /* hpml_mix64 (core/rng.c), repeated so that it is inlined in the per-row
  * loop below: the same function, so the same draws. */
@@ -33,8 +34,9 @@ int64_t gbdt_quantum(size_t n)
     return q < QUANT_MAX ? (q > 0 ? q : 1) : QUANT_MAX;
 }
 
-hpml_status gbdt_quantize(const float *g, const float *h, size_t n, size_t n_total, uint64_t seed,
-                          int round, int threads, int64_t *packed, gbdt_quant *q)
+hpml_status gbdt_quantize(const float *g, const float *h, size_t n, size_t n_total, size_t row0,
+                          uint64_t seed, int round, int threads, hpml_dist *dist, int64_t *packed,
+                          gbdt_quant *q)
 {
     double gmax = 0, hmax = 0;
     size_t bad = SIZE_MAX;
@@ -48,11 +50,22 @@ hpml_status gbdt_quantize(const float *g, const float *h, size_t n, size_t n_tot
         gmax = a > gmax ? a : gmax;
         hmax = h[i] > hmax ? h[i] : hmax;
     }
+    /* every process's largest magnitudes (max is exact in any order), and
+     * whether any process has a bad row: all stop together */
+    double agree[3] = {gmax, hmax, bad != SIZE_MAX};
+    hpml_status st = dist_allreduce_f64(dist, agree, 3, DIST_MAX);
+    if (st != HPML_OK)
+        return st;
+    gmax = agree[0];
+    hmax = agree[1];
     if (bad != SIZE_MAX)
         return hpml_fail(HPML_ERR_DATA,
                          "round %d: gradient %g / hessian %g of row %zu is not usable "
                          "(non-finite or negative hessian)",
-                         round, (double)g[bad], (double)h[bad], bad);
+                         round, (double)g[bad], (double)h[bad], row0 + bad);
+    if (agree[2] != 0)
+        return hpml_fail(HPML_ERR_DATA, "round %d: another process has a gradient or hessian "
+                         "that is not usable (non-finite or negative hessian)", round);
     const double quantum = (double)gbdt_quantum(n_total > n ? n_total : n);
     q->scale_g = gmax > 0 ? quantum / gmax : 1.0;
     q->scale_h = hmax > 0 ? quantum / hmax : 1.0;
@@ -63,7 +76,7 @@ hpml_status gbdt_quantize(const float *g, const float *h, size_t n, size_t n_tot
 #pragma omp parallel for schedule(static) num_threads(threads > 0 ? threads : 1) \
     if (n >= GBDT_PAR_ROWS)
     for (size_t i = 0; i < n; i++) {
-        uint64_t x = mix64(base + 0x9e3779b97f4a7c15ULL * (uint64_t)i);
+        uint64_t x = mix64(base + 0x9e3779b97f4a7c15ULL * (uint64_t)(row0 + i));
         int64_t qg = floor_i64(g[i] * sg + (double)(x >> 32) * 0x1.0p-32);
         int64_t qh = floor_i64(h[i] * sh + (double)(uint32_t)x * 0x1.0p-32);
         /* |g| * sg <= quantum, so the draws cannot push past it */

@@ -45,12 +45,16 @@ typedef struct gbdt_quant {
 /* The quantum for n rows: min(QUANT_MAX, (2^31 - 1) / n). */
 int64_t gbdt_quantum(size_t n);
 
-/* Quantizes g[0..n), h[0..n) (rows 0..n-1 of the training set) into packed
- * pairs, with the quantum of n_total rows (n_total >= n: all rows whose sums
- * may meet, e.g. across processes). Fails if a gradient or hessian is not
- * finite or a hessian is negative. */
-hpml_status gbdt_quantize(const float *g, const float *h, size_t n, size_t n_total, uint64_t seed,
-                          int round, int threads, int64_t *packed, gbdt_quant *q);
+/* Quantizes g[0..n), h[0..n) (rows row0..row0+n-1 of the training set)
+ * into packed pairs, with the quantum of n_total rows (n_total >= n: all
+ * rows whose sums may meet, e.g. across processes). The scales come from the
+ * largest magnitudes over every process of dist (NULL: this one), and each
+ * row's draw from its global position, so the result is the same whichever
+ * process holds the row. Fails, on every process, if a gradient or hessian
+ * is not finite or a hessian is negative on any. */
+hpml_status gbdt_quantize(const float *g, const float *h, size_t n, size_t n_total, size_t row0,
+                          uint64_t seed, int round, int threads, hpml_dist *dist, int64_t *packed,
+                          gbdt_quant *q);
 
 /* A node's histograms: feature j's bins at gh + gbdt_hist_at(b, j) (packed
  * sums; j * HIST_BINS without joins), and the same layout of row counts in

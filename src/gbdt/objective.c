@@ -7,6 +7,7 @@
 
 #include "core/alloc.h"
 #include "core/error.h"
+#include "dist/dist.h"
 #include "gbdt/hist.h"
 
 const char *gbdt_objective_name(hpml_gbdt_objective o)
@@ -193,41 +194,75 @@ void gbdt_transform(const gbdt_loss *l, const double *margin, float *out)
     }
 }
 
+/* Loss of row i at margins F (the metric's per-row term). */
+static double row_loss(const gbdt_loss *l, const double *F, const float *y, size_t i)
+{
+    const int k = l->k;
+    double r = F[i * (size_t)k] - y[i];
+    switch (l->objective) {
+    case HPML_GBDT_LOGISTIC: {
+        double p = sigmoid(F[i]);
+        p = p < 1e-15 ? 1e-15 : p > 1 - 1e-15 ? 1 - 1e-15 : p;
+        return y[i] > 0.5f ? -log(p) : -log(1 - p);
+    }
+    case HPML_GBDT_SOFTMAX: {
+        const double *m = F + i * (size_t)k;
+        double mx = m[0], s = 0;
+        for (int c = 1; c < k; c++)
+            mx = m[c] > mx ? m[c] : mx;
+        for (int c = 0; c < k; c++)
+            s += exp(m[c] - mx);
+        double lp = m[(int)y[i]] - mx - log(s);
+        return -(lp > log(1e-15) ? lp : log(1e-15));
+    }
+    case HPML_GBDT_HUBER: {
+        double a = fabs(r), d = l->huber_delta;
+        return a <= d ? 0.5 * r * r : d * (a - 0.5 * d);
+    }
+    case HPML_GBDT_QUANTILE:
+        return r >= 0 ? (1 - l->quantile_alpha) * r : -l->quantile_alpha * r;
+    default: return r * r;
+    }
+}
+
+/* The metric from the mean loss. */
+static double metric_of(const gbdt_loss *l, double mean)
+{
+    return l->objective == HPML_GBDT_SQUARED_ERROR ? sqrt(mean) : mean;
+}
+
 double gbdt_metric(const gbdt_loss *l, const double *F, const float *y, size_t n)
 {
     double sum = 0;
-    const int k = l->k;
+    for (size_t i = 0; i < n; i++)
+        sum += row_loss(l, F, y, i);
+    return metric_of(l, sum / (double)n);
+}
+
+hpml_status gbdt_metric_exact(const gbdt_loss *l, const double *F, const float *y, size_t n,
+                              size_t n_all, hpml_dist *dist, double *out)
+{
+    double top = 0;
     for (size_t i = 0; i < n; i++) {
-        double r = F[i * (size_t)k] - y[i];
-        switch (l->objective) {
-        case HPML_GBDT_LOGISTIC: {
-            double p = sigmoid(F[i]);
-            p = p < 1e-15 ? 1e-15 : p > 1 - 1e-15 ? 1 - 1e-15 : p;
-            sum -= y[i] > 0.5f ? log(p) : log(1 - p);
-            break;
-        }
-        case HPML_GBDT_SOFTMAX: {
-            const double *m = F + i * (size_t)k;
-            double mx = m[0], s = 0;
-            for (int c = 1; c < k; c++)
-                mx = m[c] > mx ? m[c] : mx;
-            for (int c = 0; c < k; c++)
-                s += exp(m[c] - mx);
-            double lp = m[(int)y[i]] - mx - log(s);
-            sum -= lp > log(1e-15) ? lp : log(1e-15);
-            break;
-        }
-        case HPML_GBDT_HUBER: {
-            double a = fabs(r), d = l->huber_delta;
-            sum += a <= d ? 0.5 * r * r : d * (a - 0.5 * d);
-            break;
-        }
-        case HPML_GBDT_QUANTILE:
-            sum += r >= 0 ? (1 - l->quantile_alpha) * r : -l->quantile_alpha * r;
-            break;
-        default: sum += r * r; break;
-        }
+        double v = fabs(row_loss(l, F, y, i));
+        top = v > top || v != v ? v : top;
     }
-    sum /= (double)n;
-    return l->objective == HPML_GBDT_SQUARED_ERROR ? sqrt(sum) : sum;
+    hpml_status st = dist_allreduce_f64(dist, &top, 1, DIST_MAX);
+    if (st != HPML_OK)
+        return st;
+    if (!isfinite(top)) {
+        *out = NAN;
+        return HPML_OK;
+    }
+    /* losses in units of 2^-e, e such that n_all of them stay below 2^62 */
+    int e = 40;
+    while (e > -1000 && ldexp(top, e) * (double)(n_all ? n_all : 1) >= 0x1.0p62)
+        e--;
+    int64_t sum = 0;
+    for (size_t i = 0; i < n; i++)
+        sum += (int64_t)llrint(ldexp(row_loss(l, F, y, i), e));
+    if ((st = dist_allreduce_i64(dist, &sum, 1, DIST_SUM)) != HPML_OK)
+        return st;
+    *out = metric_of(l, ldexp((double)sum, -e) / (double)n_all);
+    return HPML_OK;
 }

@@ -7,6 +7,7 @@
 
 #include "core/alloc.h"
 #include "core/error.h"
+#include "dist/dist.h"
 
 void gbdt_tree_free(gbdt_tree *t)
 {
@@ -69,6 +70,22 @@ typedef struct grower {
 static gbdt_hist view(const grower *w, int64_t *buf)
 {
     return (gbdt_hist){buf, w->counted ? buf + gbdt_hist_total(w->b) : NULL};
+}
+
+/* Histograms built over this process's rows, summed over all processes
+ * (the whole buffer: sums and, if counted, counts). */
+static hpml_status reduce_hist(const grower *w, int64_t *h)
+{
+    if (dist_size(w->p->dist) == 1)
+        return HPML_OK;
+    return dist_allreduce_i64(w->p->dist, h, w->hist_bytes / sizeof *h, DIST_SUM);
+}
+
+/* Row counts n[0..m) of nodes, from this process's partition, summed over
+ * all processes. */
+static hpml_status reduce_counts(const grower *w, int64_t *n, size_t m)
+{
+    return dist_size(w->p->dist) == 1 ? HPML_OK : dist_allreduce_i64(w->p->dist, n, m, DIST_SUM);
 }
 
 static int64_t *hist_get(grower *w)
@@ -473,8 +490,14 @@ static hpml_status split_candidate(grower *w, size_t i, size_t mid)
         return HPML_ERR_NOMEM;
     candidate L = {l, c.depth + 1, c.begin, mid, NULL, s->left, {.feature = -1}, 0};
     candidate R = {r, c.depth + 1, mid, c.end, NULL, s->right, {.feature = -1}, 0};
-    L.total.n = (int64_t)(mid - c.begin); /* counts from the partition */
-    R.total.n = (int64_t)(c.end - mid);
+    int64_t counts[2] = {(int64_t)(mid - c.begin), (int64_t)(c.end - mid)}; /* the partition's */
+    hpml_status st = reduce_counts(w, counts, 2);
+    if (st != HPML_OK) {
+        hist_put(w, c.hist);
+        return st;
+    }
+    L.total.n = counts[0];
+    R.total.n = counts[1];
     L.buf = R.buf = !c.buf;
     unlink_candidate(w, i); /* the parent (its slot is reused below) */
     int can_split = w->p->max_depth == 0 || c.depth + 1 < w->p->max_depth;
@@ -487,6 +510,11 @@ static hpml_status split_candidate(grower *w, size_t i, size_t mid)
             return HPML_ERR_NOMEM;
         }
         build_hist(w, small);
+        if ((st = reduce_hist(w, small->hist)) != HPML_OK) {
+            hist_put(w, small->hist);
+            hist_put(w, c.hist);
+            return st;
+        }
         if (c.hist) {
             large->hist = c.hist;
             gbdt_hist hp = view(w, c.hist), hs = view(w, small->hist);
@@ -497,6 +525,11 @@ static hpml_status split_candidate(grower *w, size_t i, size_t mid)
                 return HPML_ERR_NOMEM;
             }
             build_hist(w, large);
+            if ((st = reduce_hist(w, large->hist)) != HPML_OK) {
+                hist_put(w, small->hist);
+                hist_put(w, large->hist);
+                return st;
+            }
         }
         candidate *both[2] = {&L, &R};
         find_splits(w, both, 2);
@@ -525,7 +558,8 @@ static hpml_status split_candidate(grower *w, size_t i, size_t mid)
 
 /* The histograms of children kid[2k], kid[2k+1] of a split: the smaller one
  * built, the larger one the parent's minus it (sub[k]) or built too. */
-static void build_pair(grower *w, candidate *kid, const int *sub, int k, int threads)
+static void build_pair(grower *w, candidate *kid, const int *sub, int k, int threads,
+                       int subtract)
 {
     candidate *L = &kid[2 * k], *R = L + 1;
     candidate *small = L->total.n <= R->total.n ? L : R, *large = small == L ? R : L;
@@ -538,7 +572,7 @@ static void build_pair(grower *w, candidate *kid, const int *sub, int k, int thr
                         c->end - c->begin, w->packed_buf[c->buf] + c->begin, threads,
                         threads > 1 ? w->s->spare : NULL, w->s->keysum, &h);
     }
-    if (sub[k])
+    if (sub[k] && subtract)
         gbdt_hist_subtract(w->b, &hl, &hs, p->features, p->n_features, &hl);
 }
 
@@ -553,6 +587,7 @@ static hpml_status split_level(grower *w, int m, const size_t *mid)
     int *sub = w->s->level_sub;         /* m: the larger child is parent minus smaller */
     int n_kids = 0;
     hpml_status st = HPML_OK;
+    int64_t *count = w->s->level_n;     /* 2m: the children's rows, over all processes */
     for (int k = 0; k < m; k++) {
         candidate c = w->cand[w->head];
         const gbdt_split *s = &c.split;
@@ -562,32 +597,43 @@ static hpml_status split_level(grower *w, int m, const size_t *mid)
             break;
         }
         candidate *L = &kid[2 * k], *R = L + 1;
-        *L = (candidate){l, c.depth + 1, c.begin, mid[k], NULL, s->left, {.feature = -1}, !c.buf};
+        /* L holds the parent's histogram until the children's sizes are known */
+        *L = (candidate){l, c.depth + 1, c.begin, mid[k], c.hist, s->left, {.feature = -1}, !c.buf};
         *R = (candidate){r, c.depth + 1, mid[k], c.end, NULL, s->right, {.feature = -1}, !c.buf};
-        L->total.n = (int64_t)(mid[k] - c.begin); /* counts from the partition */
-        R->total.n = (int64_t)(c.end - mid[k]);
+        count[2 * k] = (int64_t)(mid[k] - c.begin); /* this process's, from the partition */
+        count[2 * k + 1] = (int64_t)(c.end - mid[k]);
         unlink_candidate(w, w->head);
         n_kids += 2;
+    }
+    if (st == HPML_OK)
+        st = reduce_counts(w, count, (size_t)n_kids);
+    for (int k = 0; st == HPML_OK && k < m; k++) {
+        candidate *L = &kid[2 * k], *R = L + 1;
+        int64_t *parent = L->hist;
+        L->hist = NULL;
+        L->total.n = count[2 * k];
+        R->total.n = count[2 * k + 1];
         candidate *small = L->total.n <= R->total.n ? L : R, *large = small == L ? R : L;
         reclaim(w, (size_t)-1);
-        large->hist = c.hist; /* the parent's histogram becomes the larger child's */
-        sub[k] = c.hist != NULL;
-        if (!(small->hist = hist_get(w)) || (!large->hist && !(large->hist = hist_get(w)))) {
+        large->hist = parent; /* the parent's histogram becomes the larger child's */
+        sub[k] = parent != NULL;
+        if (!(small->hist = hist_get(w)) || (!large->hist && !(large->hist = hist_get(w))))
             st = HPML_ERR_NOMEM;
-            break;
-        }
     }
     if (st != HPML_OK) {
         for (int k = 0; k < n_kids; k++)
             hist_put(w, kid[k].hist);
         return st;
     }
-    /* big pairs with every thread, one after the other; the rest one per thread */
+    /* Big pairs with every thread, one after the other; the rest one per
+     * thread. Several processes: every process's histograms are summed
+     * before the larger children are subtracted from their parents. */
+    const int alone = dist_size(w->p->dist) == 1;
     int n_small = 0;
     for (int k = 0; k < m; k++) {
         size_t rows = kid[2 * k].end - kid[2 * k].begin, rr = kid[2 * k + 1].end - kid[2 * k + 1].begin;
         if ((rows < rr ? rows : rr) >= LEVEL_PAIR_ROWS)
-            build_pair(w, kid, sub, k, w->p->threads);
+            build_pair(w, kid, sub, k, w->p->threads, alone);
         else
             n_small++;
     }
@@ -595,7 +641,23 @@ static hpml_status split_level(grower *w, int m, const size_t *mid)
     for (int k = 0; k < m; k++) {
         size_t rows = kid[2 * k].end - kid[2 * k].begin, rr = kid[2 * k + 1].end - kid[2 * k + 1].begin;
         if ((rows < rr ? rows : rr) < LEVEL_PAIR_ROWS)
-            build_pair(w, kid, sub, k, 1);
+            build_pair(w, kid, sub, k, 1, alone);
+    }
+    for (int k = 0; !alone && k < m; k++) {
+        candidate *L = &kid[2 * k], *R = L + 1;
+        candidate *small = L->total.n <= R->total.n ? L : R, *large = small == L ? R : L;
+        if ((st = reduce_hist(w, small->hist)) != HPML_OK ||
+            (!sub[k] && (st = reduce_hist(w, large->hist)) != HPML_OK))
+            break;
+        if (sub[k]) {
+            gbdt_hist hs = view(w, small->hist), hl = view(w, large->hist);
+            gbdt_hist_subtract(w->b, &hl, &hs, w->p->features, w->p->n_features, &hl);
+        }
+    }
+    if (st != HPML_OK) {
+        for (int k = 0; k < n_kids; k++)
+            hist_put(w, kid[k].hist);
+        return st;
     }
     candidate **all = w->s->level_ptr;
     for (int k = 0; k < n_kids; k++)
@@ -641,18 +703,20 @@ static int level_fit(gbdt_scratch *s, int m, int nf)
     if (s->cap_level < need) {
         size_t cap = need > 2 * s->cap_level ? need : 2 * s->cap_level;
         hpml_free(s->level_mid);
+        hpml_free(s->level_n);
         hpml_free(s->level_vals);
         hpml_free(s->level_kids);
         hpml_free(s->level_ptr);
         hpml_free(s->level_sub);
         hpml_free(s->level_open);
         s->level_mid = hpml_malloc_array(cap, sizeof *s->level_mid);
+        s->level_n = hpml_malloc_array(2 * cap, sizeof *s->level_n);
         s->level_vals = hpml_malloc_array(2 * cap, sizeof *s->level_vals);
         s->level_kids = hpml_malloc_array(2 * cap, sizeof(candidate));
         s->level_ptr = hpml_malloc_array(2 * cap, sizeof(candidate *));
         s->level_sub = hpml_malloc_array(cap, sizeof *s->level_sub);
         s->level_open = hpml_malloc_array(2 * cap, sizeof *s->level_open);
-        s->cap_level = s->level_mid && s->level_vals && s->level_kids && s->level_ptr &&
+        s->cap_level = s->level_mid && s->level_n && s->level_vals && s->level_kids && s->level_ptr &&
                                s->level_sub && s->level_open ? cap : 0;
         if (!s->cap_level)
             return -1;
@@ -673,6 +737,7 @@ void gbdt_scratch_free(gbdt_scratch *s)
 {
     hpml_free(s->part);
     hpml_free(s->level_mid);
+    hpml_free(s->level_n);
     hpml_free(s->level_vals);
     hpml_free(s->level_kids);
     hpml_free(s->level_ptr);
@@ -787,10 +852,14 @@ hpml_status gbdt_grow_tree(const gbdt_bins *b, uint32_t *rows, size_t n, int64_t
     if (!(root.hist = hist_get(&w)))
         goto nomem;
     build_hist(&w, &root);
-    int64_t sum = 0; /* totals straight from the gradients */
+    int64_t sum[2] = {0, (int64_t)n}; /* totals straight from the gradients */
     for (size_t k = 0; k < n; k++)
-        sum += packed[k];
-    root.total = (gbdt_bin_sum){gbdt_packed_g(sum), gbdt_packed_h(sum), (int64_t)n};
+        sum[0] += packed[k];
+    if ((st = reduce_hist(&w, root.hist)) != HPML_OK || (st = reduce_counts(&w, sum, 2)) != HPML_OK) {
+        hist_put(&w, root.hist);
+        goto out;
+    }
+    root.total = (gbdt_bin_sum){gbdt_packed_g(sum[0]), gbdt_packed_h(sum[0]), sum[1]};
     candidate *first = &root;
     find_splits(&w, &first, 1);
     if (push(&w, &root) < 0) {
@@ -830,8 +899,9 @@ hpml_status gbdt_grow_tree(const gbdt_bins *b, uint32_t *rows, size_t n, int64_t
     while (w.n_cand > w.head)
         retire(&w, w.head);
     goto out;
-nomem:
-    st = hpml_fail(HPML_ERR_NOMEM, "out of memory while growing a tree");
+nomem: /* or another failure (an exchange between processes): st says which */
+    if (st == HPML_OK || st == HPML_ERR_NOMEM)
+        st = hpml_fail(HPML_ERR_NOMEM, "out of memory while growing a tree");
 out:
     for (size_t i = w.head; i < w.n_cand; i++)
         hist_put(&w, w.cand[i].hist);

@@ -53,6 +53,10 @@ typedef struct gbdt_grow_params {
     double learning_rate;
     gbdt_split_params split;
     int threads;
+    hpml_dist *dist;        /* processes growing the tree together, each over its own
+                               rows (NULL: this one alone): histograms and row counts
+                               are summed over them, so every process grows the same
+                               tree */
     const int *features;    /* features a split may use (column sample), ascending; NULL: all */
     int n_features;
     size_t hist_budget;     /* bytes of histograms kept for subtraction (0: 256 MiB,
@@ -83,6 +87,8 @@ typedef struct gbdt_scratch {
     size_t *part;           /* partition bookkeeping (shares' counts), cap_part */
     size_t cap_part;
     size_t *level_mid;      /* per candidate of a batch: end of its left part */
+    int64_t *level_n;       /* 2 x cap_level: a level's children's row counts (summed over
+                               processes) */
     double *level_vals;     /* 2 x cap_level: a last-level batch's left and right values */
     void *level_kids;       /* 2 x cap_level: a level's children (the grower's candidates) */
     void *level_ptr;        /* 2 x cap_level: pointers to them */

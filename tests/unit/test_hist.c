@@ -20,8 +20,8 @@ static void test_quantize(void)
     CHECK(gbdt_quantum((size_t)1 << 40) == 1);
     const int64_t Q = gbdt_quantum(N);
     gbdt_quant q, q2;
-    CHECK_OK(gbdt_quantize(g, h, N, N, 42, 7, 1, pk, &q));
-    CHECK_OK(gbdt_quantize(g, h, N, N, 42, 7, 2, pk2, &q2));
+    CHECK_OK(gbdt_quantize(g, h, N, N, 0, 42, 7, 1, NULL, pk, &q));
+    CHECK_OK(gbdt_quantize(g, h, N, N, 0, 42, 7, 2, NULL, pk2, &q2));
     CHECK(memcmp(pk, pk2, sizeof pk) == 0);
     CHECK_NEAR(q.scale_g, Q / 3.0, 1e-9);
     CHECK(gbdt_packed_g(pk[200]) == Q && gbdt_packed_g(pk[0]) == -Q && gbdt_packed_h(pk[5]) == Q);
@@ -37,15 +37,15 @@ static void test_quantize(void)
     CHECK(fabs(got - exact) < 4 * sqrt(N * 0.25));
     /* packed sums are the sums of the halves */
     CHECK(gbdt_packed_g(sum) == (int64_t)got && gbdt_packed_h(sum) == (int64_t)N * Q);
-    CHECK_OK(gbdt_quantize(g, h, N, N, 42, 8, 2, pk2, &q2)); /* another round: other draws */
+    CHECK_OK(gbdt_quantize(g, h, N, N, 0, 42, 8, 2, NULL, pk2, &q2)); /* another round: other draws */
     CHECK(memcmp(pk, pk2, sizeof pk) != 0);
     /* more rows elsewhere (n_total): a smaller quantum */
-    CHECK_OK(gbdt_quantize(g, h, N, 4 * (size_t)N, 42, 7, 1, pk2, &q2));
+    CHECK_OK(gbdt_quantize(g, h, N, 4 * (size_t)N, 0, 42, 7, 1, NULL, pk2, &q2));
     CHECK_NEAR(q2.scale_g, gbdt_quantum(4 * (size_t)N) / 3.0, 1e-9);
     h[3] = -1;
-    CHECK_FAILS(gbdt_quantize(g, h, N, N, 42, 7, 1, pk, &q), HPML_ERR_DATA, "row 3");
+    CHECK_FAILS(gbdt_quantize(g, h, N, N, 0, 42, 7, 1, NULL, pk, &q), HPML_ERR_DATA, "row 3");
     h[3] = NAN;
-    CHECK_FAILS(gbdt_quantize(g, h, N, N, 42, 7, 1, pk, &q), HPML_ERR_DATA, "row 3");
+    CHECK_FAILS(gbdt_quantize(g, h, N, N, 0, 42, 7, 1, NULL, pk, &q), HPML_ERR_DATA, "row 3");
 }
 
 static void pack_all(const int32_t *g, const int32_t *h, int n, int64_t *out)
