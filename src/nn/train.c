@@ -74,21 +74,18 @@ typedef struct batch_buf {
     int32_t *enc;            /* scratch */
 } batch_buf;
 
-/* The net's output [B][n_out] for inputs idx[0..B) of in (in w): the first
- * layer over the factorised inputs when f is not NULL, else the full input
- * rows gathered into b->x. NULL if reading the rows failed. */
-static const float *forward_batch(const nn_learner *l, nn_work *w, nn_factor *f,
-                                  const nn_inputs *in, batch_buf *b, const uint32_t *idx, int B,
-                                  int train, uint64_t key, float *running)
+/* *out = the net's output [B][n_out] for inputs idx[0..B) of in (in w): the
+ * first layer over the factorised inputs when f is not NULL, else the full
+ * input rows gathered into b->x. */
+static hpml_status forward_batch(const nn_learner *l, nn_work *w, nn_factor *f,
+                                 const nn_inputs *in, batch_buf *b, const uint32_t *idx, int B,
+                                 int train, uint64_t key, float *running, const float **out)
 {
-    if (f) {
-        if (nn_factor_forward(f, &l->net, in, idx, B, w->y[0]) != HPML_OK)
-            return NULL;
-        return nn_forward(&l->net, w, NULL, B, train, 0, key, running);
-    }
-    if (nn_inputs_gather(in, idx, B, b->drows, b->enc, b->x) != HPML_OK)
-        return NULL;
-    return nn_forward(&l->net, w, b->x, B, train, 0, key, running);
+    hpml_status st = f ? nn_factor_forward(f, &l->net, in, idx, B, w->y[0])
+                       : nn_inputs_gather(in, idx, B, b->drows, b->enc, b->x);
+    if (st == HPML_OK)
+        *out = nn_forward(&l->net, w, f ? NULL : b->x, B, train, 0, key, running);
+    return st;
 }
 
 /* Mean loss of the net over the rows of in, in eval mode, batch by batch
@@ -103,10 +100,10 @@ static hpml_status eval_loss(const nn_learner *l, nn_work *w, nn_factor *f, cons
         int B = (int)(n - i0 < (size_t)w->max_b ? n - i0 : (size_t)w->max_b);
         for (int i = 0; i < B; i++)
             b->idx[i] = (uint32_t)(i0 + (size_t)i);
-        const float *out = forward_batch(l, w, f, in, b, b->idx, B, 0, 0, NULL);
-        if (!out)
-            return hpml_fail(HPML_ERR_ARG, "reading the validation rows failed: %s",
-                             hpml_last_error());
+        const float *out;
+        hpml_status st = forward_batch(l, w, f, in, b, b->idx, B, 0, 0, NULL, &out);
+        if (st != HPML_OK)
+            return st;
         total += nn_loss(l->loss, l->huber_delta, out, in->t + i0 * (size_t)tw, B, (int)no,
                          NULL) * B;
     }
@@ -291,13 +288,10 @@ hpml_status nn_train(const hpml_dataset *d, const uint32_t *rows, size_t n,
                 memcpy(bb.t + (size_t)b * tw, tr.t + idx[b] * tw, sizeof *bb.t * tw);
             uint64_t key =
                 hpml_mix64(p->seed ^ (0xD40Full + (uint64_t)step * 0x632BE59BD9B4E019ull));
-            const float *out = forward_batch(l, &w, fac_tr ? &ftr : NULL, &tr, &bb, idx, B, 1,
-                                             key, l->net.state);
-            if (!out) {
-                st = hpml_fail(HPML_ERR_ARG, "reading the training rows failed: %s",
-                               hpml_last_error());
+            const float *out;
+            if ((st = forward_batch(l, &w, fac_tr ? &ftr : NULL, &tr, &bb, idx, B, 1, key,
+                                    l->net.state, &out)) != HPML_OK)
                 goto fail;
-            }
             double loss = nn_loss(l->loss, l->huber_delta, out, bb.t, B, (int)no, dz);
             if (!isfinite(loss)) {
                 st = hpml_fail(HPML_ERR_ARG, "training diverged: the loss is %g at epoch %d "

@@ -14,6 +14,7 @@
 
 #include "check.h"
 #include "testdata.h"
+#include "core/alloc.h"
 #include "nn/train.h"
 
 #define N_CELLS 40
@@ -414,6 +415,36 @@ static void test_deterministic(void)
     both_free(&b);
 }
 
+/* Every allocation of training over the star schema failing in turn: a
+ * clean HPML_ERR_NOMEM (ASan checks nothing leaks), then success. */
+static void test_alloc_failures(void)
+{
+    both b;
+    if (both_make(&b) == 0) {
+        hpml_nn_params p;
+        mlp_params(&p);
+        p.epochs = 1;
+        p.threads = 1; /* injection is per thread */
+        int n_fail = 0, ok_at = -1;
+        for (long k = 0; k < 400 && ok_at < 0; k++) {
+            nn_learner l;
+            hpml_test_fail_alloc(k, 0);
+            hpml_status st = nn_train(b.star, b.train, b.n_train, b.star, b.valid, b.n_valid, &p,
+                                      &l);
+            hpml_test_fail_alloc(-1, 0);
+            CHECK(st == HPML_OK || (st == HPML_ERR_NOMEM && strstr(hpml_last_error(), "memory")));
+            if (st == HPML_OK) {
+                ok_at = (int)k;
+                nn_learner_free(&l);
+            } else {
+                n_fail++;
+            }
+        }
+        CHECK(ok_at > 20 && n_fail == ok_at);
+    }
+    both_free(&b);
+}
+
 int main(void)
 {
     (void)make_csv; /* testdata.h's mixed table: not needed here */
@@ -425,6 +456,7 @@ int main(void)
     RUN(test_cnn_equals_materialised);
     RUN(test_factorised_path_taken);
     RUN(test_deterministic);
+    RUN(test_alloc_failures);
     tmpdir_remove();
     return check_summary();
 }
