@@ -299,11 +299,12 @@ hpml_status nn_train(const hpml_dataset *d, const uint32_t *rows, size_t n,
                 goto fail;
             }
             sum += loss * B;
-            if (fac_tr)
-                nn_factor_backward(&ftr, &l->net, &tr, nn_backward(&l->net, &w, NULL, dz, B, NULL),
-                                   B);
-            else
+            if (fac_tr) { /* the net but the first layer's weights, then those */
+                const float *dz0 = nn_backward(&l->net, &w, NULL, dz, B, NULL);
+                nn_factor_backward(&ftr, &l->net, &tr, dz0, B);
+            } else {
                 nn_backward(&l->net, &w, bb.x, dz, B, NULL);
+            }
             if (p->grad_clip > 0)
                 nn_clip_grads(l->net.grads, l->net.n_params, p->grad_clip);
             nn_optim_step(&opt, l->net.params, l->net.grads,
@@ -339,8 +340,8 @@ hpml_status nn_train(const hpml_dataset *d, const uint32_t *rows, size_t n,
             stop = 1;
         }
         if (p->progress) {
-            hpml_progress pr = {e + 1, p->epochs, nn_loss_name(l->loss), tr_loss, va_loss, best_epoch,
-                                omp_get_wtime() - t0};
+            hpml_progress pr = {e + 1, p->epochs, nn_loss_name(l->loss), tr_loss, va_loss,
+                                best_epoch, omp_get_wtime() - t0};
             if (p->progress(&pr, p->progress_user))
                 stop = 1;
         }
