@@ -69,6 +69,22 @@ void nn_dense_act_forward(int act, const float *x, const float *W, const float *
         bias_act_row(act, b, z + (size_t)r * (size_t)O, y + (size_t)r * (size_t)O, O);
 }
 
+void nn_bias_act_forward(int act, const float *b, float *z, float *y, int B, int O)
+{
+    if (!y) {
+        for (int r = 0; r < B; r++) {
+            float *restrict zr = z + (size_t)r * (size_t)O;
+#pragma omp simd
+            for (int c = 0; c < O; c++)
+                zr[c] += b[c];
+        }
+        return;
+    }
+#pragma omp parallel for schedule(static) if ((size_t)B * (size_t)O >= PAR_MIN)
+    for (int r = 0; r < B; r++)
+        bias_act_row(act, b, z + (size_t)r * (size_t)O, y + (size_t)r * (size_t)O, O);
+}
+
 /* db[C] = sum over the R rows of dy[R][C], in row order */
 static void sum_rows(const float *dy, float *db, size_t R, int C)
 {
@@ -80,6 +96,8 @@ static void sum_rows(const float *dy, float *db, size_t R, int C)
             db[c] += d[c];
     }
 }
+
+void nn_bias_backward(const float *dy, float *db, int B, int O) { sum_rows(dy, db, (size_t)B, O); }
 
 void nn_dense_backward(const float *x, const float *W, const float *dy, float *dW, float *db,
                        float *dx, int B, int In, int O)

@@ -20,6 +20,11 @@ void nn_dense_forward(const float *x, const float *W, const float *b, float *y, 
  * the activation after it, one sgemm then one pass over its output */
 void nn_dense_act_forward(int act, const float *x, const float *W, const float *b, float *z,
                           float *y, int B, int In, int O);
+/* z[B][O] += b[O] and, if y is not NULL, y[B][O] = act(z): a dense layer
+ * whose product x W^T is already in z (computed from factorised inputs) */
+void nn_bias_act_forward(int act, const float *b, float *z, float *y, int B, int O);
+/* db[O] = sum over rows of dy[B][O], in row order */
+void nn_bias_backward(const float *dy, float *db, int B, int O);
 /* dW[O][I] = dy^T x, db[O] = sum over rows of dy (if db; NULL: computed by
  * nn_act_backward_bias already), dx[B][I] = dy W (if dx) */
 void nn_dense_backward(const float *x, const float *W, const float *dy, float *dW, float *db,

@@ -263,6 +263,14 @@ static const float *forward_serial(const nn_net *net, nn_work *w, const float *x
         const size_t n = (size_t)B * nn_out_width(l);
         switch (l->kind) {
         case NN_DENSE:
+            if (!in) { /* the first layer, its product x W^T in y already */
+                int fused = i + 1 < net->n_layers && net->layers[i + 1].kind == NN_ACT;
+                nn_bias_act_forward(fused ? net->layers[i + 1].act : 0, b, y,
+                                    fused ? w->y[i + 1] : NULL, B, l->out_c);
+                if (fused)
+                    y = w->y[++i];
+                break;
+            }
             if (i + 1 < net->n_layers && net->layers[i + 1].kind == NN_ACT) {
                 /* the activation in the same pass: y[i] = z, y[i + 1] = act(z) */
                 nn_dense_act_forward(net->layers[i + 1].act, in, W, b, y, w->y[i + 1], B,
@@ -310,8 +318,8 @@ static const float *forward_serial(const nn_net *net, nn_work *w, const float *x
     return in;
 }
 
-static void backward_serial(nn_net *net, nn_work *w, const float *x, const float *dz, int B,
-                            float *dx_out)
+static const float *backward_serial(nn_net *net, nn_work *w, const float *x, const float *dz,
+                                   int B, float *dx_out)
 {
     const float *dy = dz;
     int db_done = 0; /* the bias gradient of layer i was summed by the activation above it */
@@ -327,6 +335,11 @@ static void backward_serial(nn_net *net, nn_work *w, const float *x, const float
             break; /* the bottom layer, without parameters: nothing to do */
         switch (l->kind) {
         case NN_DENSE:
+            if (!in) { /* the first layer over factorised inputs: its caller does dW */
+                if (!db_done)
+                    nn_bias_backward(dy, db, B, l->out_c);
+                return dy;
+            }
             nn_dense_backward(in, W, dy, dW, db_done ? NULL : db, dx, B, l->in_c, l->out_c);
             db_done = 0;
             break;
@@ -364,6 +377,7 @@ static void backward_serial(nn_net *net, nn_work *w, const float *x, const float
         }
         dy = dx;
     }
+    return NULL;
 }
 
 /* ------------------------------------------------- row-parallel passes
@@ -420,13 +434,19 @@ static void split(int n, int t, int T, int align, int *a, int *b)
 static void forward_rows(const nn_net *net, nn_work *w, const float *x, int r0, int R, int train,
                          int mc, uint64_t key)
 {
-    const float *in = x + (size_t)r0 * (size_t)net->n_in;
+    const float *in = x ? x + (size_t)r0 * (size_t)net->n_in : NULL;
     for (int i = 0; i < net->n_layers; i++) {
         const nn_layer *l = &net->layers[i];
         const float *W = net->params + l->w_off, *b = net->params + l->b_off;
         const size_t wd = nn_out_width(l), o = (size_t)r0 * wd, n = (size_t)R * wd;
         float *y = w->y[i] + o;
-        if (l->kind == NN_DENSE) {
+        if (l->kind == NN_DENSE && !in) { /* the first layer, its x W^T in y already */
+            int fused = i + 1 < net->n_layers && net->layers[i + 1].kind == NN_ACT;
+            nn_bias_act_forward(fused ? net->layers[i + 1].act : 0, b, y,
+                                fused ? w->y[i + 1] + o : NULL, R, l->out_c);
+            if (fused)
+                y = w->y[++i] + o;
+        } else if (l->kind == NN_DENSE) {
             if (i + 1 < net->n_layers && net->layers[i + 1].kind == NN_ACT) {
                 nn_dense_act_forward(net->layers[i + 1].act, in, W, b, y, w->y[i + 1] + o, R,
                                      l->in_c, l->out_c);
@@ -452,7 +472,7 @@ static void forward_rows(const nn_net *net, nn_work *w, const float *x, int r0, 
  * and the activation and dropout below work in place on it, row block by
  * row block. */
 static void backward_rows(nn_net *net, nn_work *w, const float *x, const float *dz, int B,
-                          float *dx_out, int t, int T)
+                          float *dx_out, int t, int T, const float **first_dy)
 {
     int r0, r1;
     split(B, t, T, 8, &r0, &r1);
@@ -480,7 +500,9 @@ static void backward_rows(nn_net *net, nn_work *w, const float *x, const float *
         }
         int c0, c1;
         split(In, t, T, 16, &c0, &c1); /* dW[O][c0..c1) = dy^T x_l[.][c0..c1) */
-        if (c1 > c0)
+        if (!xl && t == 0)
+            *first_dy = dy; /* the first layer over factorised inputs: its caller does dW */
+        if (c1 > c0 && xl)
             cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, O, c1 - c0, B, 1.0f, dy, O,
                         xl + c0, In, 0.0f, dW + c0, In);
         split(O, t, T, 16, &c0, &c1); /* db[c0..c1) = sum of dy[.][c0..c1), rows in order */
@@ -520,13 +542,15 @@ const float *nn_forward(const nn_net *net, nn_work *w, const float *x, int B, in
     return w->y[net->n_layers - 1];
 }
 
-void nn_backward(nn_net *net, nn_work *w, const float *x, const float *dz, int B, float *dx_out)
+const float *nn_backward(nn_net *net, nn_work *w, const float *x, const float *dz, int B,
+                         float *dx_out)
 {
-    if (!row_local(net)) {
-        backward_serial(net, w, x, dz, B, dx_out);
-        return;
-    }
+    if (!row_local(net))
+        return backward_serial(net, w, x, dz, B, dx_out);
+    const float *first_dy = NULL;
     const int T = pass_threads(B);
 #pragma omp parallel num_threads(T) if (T > 1)
-    backward_rows(net, w, x, dz, B, dx_out, omp_get_thread_num(), omp_get_num_threads());
+    backward_rows(net, w, x, dz, B, dx_out, omp_get_thread_num(), omp_get_num_threads(),
+                  &first_dy);
+    return x ? NULL : first_dy;
 }

@@ -73,6 +73,8 @@ hpml_status nn_work_alloc(nn_work *w, const nn_net *net, int max_b, int training
 void nn_work_free(nn_work *w, const nn_net *net);
 
 /* Forward pass of B rows x[B][n_in]; returns the output [B][n_out] (in w).
+ * x NULL: the first layer is dense and w->y[0] holds its product x W^T
+ * already (an MLP over factorised inputs: factor.h); the pass adds the bias.
  * train: batch norm uses batch statistics (and updates the running ones in
  * `running`, laid out like net->state, unless NULL), dropout is on; dropout
  * also when mc (Monte-Carlo prediction, with the running statistics).
@@ -81,8 +83,13 @@ const float *nn_forward(const nn_net *net, nn_work *w, const float *x, int B, in
                         uint64_t key, float *running);
 /* Backward pass after a training forward of the same x: dz[B][n_out] is
  * d loss / d output; writes every parameter gradient (overwriting). If dx is
- * not NULL it receives d loss / d x [B][n_in]. */
-void nn_backward(nn_net *net, nn_work *w, const float *x, const float *dz, int B, float *dx);
+ * not NULL it receives d loss / d x [B][n_in]. x NULL (after a forward with
+ * x NULL; dx must be NULL): every gradient but the first layer's weights,
+ * and returns d loss / d (the first layer's output before its bias)
+ * [B][its width], in w or dz, for the caller to finish (factor.h); else
+ * returns NULL. */
+const float *nn_backward(nn_net *net, nn_work *w, const float *x, const float *dz, int B,
+                         float *dx);
 
 /* Whether the passes of net split the batch's rows among the OpenMP threads
  * (every layer dense, activation or dropout). They do so only while

@@ -21,11 +21,96 @@ void nn_prep_free(nn_prep *p)
     memset(p, 0, sizeof *p);
 }
 
+/* Rows of a join's dimension table that the fitted rows use, and how many
+ * rows use each: the statistics of a dimension feature over the fitted rows
+ * are those of its dimension rows weighted by these counts (a fact row never
+ * copies its dimension row's values). */
+typedef struct dim_use {
+    uint32_t *rows;          /* owned, n_used: dimension rows used, ascending */
+    double *count;           /* owned, n_used: fitted rows using each */
+    size_t n_used;
+    double n_missing;        /* fitted rows without a dimension row (on_missing NAN) */
+} dim_use;
+
+static void dim_use_free(dim_use *u, int n)
+{
+    for (int t = 0; u && t < n; t++) {
+        hpml_free(u[t].rows);
+        hpml_free(u[t].count);
+    }
+    hpml_free(u);
+}
+
+/* The use of join t's dimension rows by rows[0..n) of d. */
+static hpml_status dim_use_count(const hpml_dataset *d, int t, const uint32_t *rows, size_t n,
+                                 dim_use *u)
+{
+    const size_t nd = hpml_dataset_join_n_rows(d, t);
+    uint32_t *cnt = hpml_calloc(nd ? nd : 1, sizeof *cnt);
+    int32_t dr[BLOCK];
+    uint32_t idx[BLOCK];
+    hpml_status st = HPML_OK;
+    if (!cnt) {
+        st = hpml_fail(HPML_ERR_NOMEM, "out of memory preparing the net's inputs");
+        goto out;
+    }
+    for (size_t i0 = 0; i0 < n; i0 += BLOCK) {
+        size_t m = n - i0 < BLOCK ? n - i0 : BLOCK;
+        for (size_t i = 0; i < m; i++)
+            idx[i] = rows ? rows[i0 + i] : (uint32_t)(i0 + i);
+        if ((st = hpml_dataset_join_rows(d, t, idx, m, dr)) != HPML_OK)
+            goto out;
+        for (size_t i = 0; i < m; i++) {
+            if (dr[i] < 0 || (size_t)dr[i] >= nd)
+                u->n_missing++;
+            else
+                cnt[dr[i]]++;
+        }
+    }
+    for (size_t r = 0; r < nd; r++)
+        u->n_used += cnt[r] > 0;
+    u->rows = hpml_malloc_array(u->n_used ? u->n_used : 1, sizeof *u->rows);
+    u->count = hpml_malloc_array(u->n_used ? u->n_used : 1, sizeof *u->count);
+    if (!u->rows || !u->count) {
+        st = hpml_fail(HPML_ERR_NOMEM, "out of memory preparing the net's inputs");
+        goto out;
+    }
+    for (size_t r = 0, k = 0; r < nd; r++)
+        if (cnt[r]) {
+            u->rows[k] = (uint32_t)r;
+            u->count[k++] = cnt[r];
+        }
+out:
+    hpml_free(cnt);
+    return st;
+}
+
+/* Mean and deviation of v[0..m) weighted by w (NULL: 1 each) over the values
+ * present; *present gets their total weight. */
+static void weighted_stats(const float *v, const double *w, size_t m, double *mean, double *sd,
+                           double *present)
+{
+    double sum = 0, pr = 0, var = 0;
+    for (size_t i = 0; i < m; i++)
+        if (!isnan(v[i])) {
+            double c = w ? w[i] : 1;
+            sum += c * v[i];
+            pr += c;
+        }
+    double mu = pr > 0 ? sum / pr : 0;
+    for (size_t i = 0; i < m; i++)
+        if (!isnan(v[i]))
+            var += (w ? w[i] : 1) * (v[i] - mu) * (v[i] - mu);
+    *mean = mu;
+    *sd = pr > 0 ? sqrt(var / pr) : 0;
+    *present = pr;
+}
+
 hpml_status nn_prep_fit(nn_prep *p, const hpml_dataset *d, const uint32_t *rows, size_t n,
                         int missing_indicators, int max_categories)
 {
     memset(p, 0, sizeof *p);
-    const int nf = hpml_dataset_n_features(d);
+    const int nf = hpml_dataset_n_features(d), nj = hpml_dataset_n_joins(d);
     p->n_features = nf;
     p->task = hpml_dataset_task(d);
     p->n_outputs = p->task == HPML_TASK_MULTICLASS    ? hpml_dataset_n_classes(d)
@@ -38,41 +123,49 @@ hpml_status nn_prep_fit(nn_prep *p, const hpml_dataset *d, const uint32_t *rows,
     p->inv_std = hpml_malloc_array((size_t)nf, sizeof *p->inv_std);
     p->y_mean = hpml_malloc_array((size_t)nn_prep_n_y(p), sizeof *p->y_mean);
     p->y_std = hpml_malloc_array((size_t)nn_prep_n_y(p), sizeof *p->y_std);
+    dim_use *use = nj > 0 ? hpml_calloc((size_t)nj, sizeof *use) : NULL;
     hpml_status st = HPML_OK;
     if (!p->first || !p->n_cat || !p->indicator || !p->mean || !p->inv_std || !p->y_mean ||
-        !p->y_std) {
+        !p->y_std || (nj > 0 && !use)) {
         st = hpml_fail(HPML_ERR_NOMEM, "out of memory preparing the net's inputs");
         goto out;
+    }
+    /* a column buffer per thread: n values of a fact feature, or one value
+     * per used row of a dimension table */
+    size_t col_n = 1;
+    for (int j = 0; j < nf; j++)
+        if (hpml_dataset_feature_join(d, j) < 0 &&
+            hpml_dataset_feature_type(d, j) != HPML_COL_CATEGORICAL)
+            col_n = n > col_n ? n : col_n;
+    for (int t = 0; t < nj; t++) {
+        if ((st = dim_use_count(d, t, rows, n, &use[t])) != HPML_OK)
+            goto out;
+        col_n = use[t].n_used > col_n ? use[t].n_used : col_n;
     }
     /* numeric features' statistics, in parallel (each feature on its own) */
     int failed = 0;
 #pragma omp parallel
     {
-        float *col = hpml_malloc_array(n ? n : 1, sizeof *col); /* this thread's column */
+        float *col = hpml_malloc_array(col_n, sizeof *col); /* this thread's column */
 #pragma omp for schedule(dynamic, 4)
         for (int j = 0; j < nf; j++) {
             p->indicator[j] = -1;
             p->inv_std[j] = 1.0f;
             if (hpml_dataset_feature_type(d, j) == HPML_COL_CATEGORICAL)
                 continue;
-            if (!col || hpml_dataset_gather(d, j, rows, n, col) != HPML_OK) {
+            const int t = hpml_dataset_feature_join(d, j);
+            const dim_use *u = t >= 0 ? &use[t] : NULL;
+            if (!col || (u ? hpml_dataset_gather_dim(d, j, u->rows, u->n_used, col)
+                           : hpml_dataset_gather(d, j, rows, n, col)) != HPML_OK) {
 #pragma omp atomic write
                 failed = 1;
                 continue;
             }
-            double sum = 0, v = 0;
-            size_t present = 0;
-            for (size_t i = 0; i < n; i++)
-                if (!isnan(col[i]))
-                    sum += col[i], present++;
-            double mean = present ? sum / (double)present : 0;
-            for (size_t i = 0; i < n; i++)
-                if (!isnan(col[i]))
-                    v += (col[i] - mean) * (col[i] - mean);
-            double sd = present ? sqrt(v / (double)present) : 0;
+            double mean, sd, present;
+            weighted_stats(col, u ? u->count : NULL, u ? u->n_used : n, &mean, &sd, &present);
             p->mean[j] = (float)mean;
             p->inv_std[j] = sd > 0 && isfinite(sd) ? (float)(1.0 / sd) : 1.0f;
-            if (missing_indicators && present < n)
+            if (missing_indicators && present < (double)n)
                 p->indicator[j] = -2; /* numbered after all features, below */
         }
         hpml_free(col);
@@ -126,6 +219,7 @@ hpml_status nn_prep_fit(nn_prep *p, const hpml_dataset *d, const uint32_t *rows,
         p->y_std[k] = sd > 0 && isfinite(sd) ? sd : 1;
     }
 out:
+    dim_use_free(use, nj);
     if (st != HPML_OK)
         nn_prep_free(p);
     return st;
@@ -158,10 +252,10 @@ void nn_prep_rows(const nn_prep *p, const float *x, size_t n, float *z)
     }
 }
 
-hpml_status nn_prep_dataset(const nn_prep *p, const hpml_dataset *d, const uint32_t *rows,
-                            size_t n, float *z, float *t)
+hpml_status nn_prep_encode(const nn_prep *p, const hpml_dataset *d, int dim, const int *feats,
+                           int n_feats, const int32_t *fcol, const int32_t *icol,
+                           const uint32_t *rows, size_t n, size_t width, float *z)
 {
-    const size_t ni = (size_t)p->n_inputs;
     hpml_status st = HPML_OK;
     const size_t n_blocks = (n + BLOCK - 1) / BLOCK;
 #pragma omp parallel for schedule(dynamic, 4)
@@ -171,44 +265,64 @@ hpml_status nn_prep_dataset(const nn_prep *p, const hpml_dataset *d, const uint3
         float col[BLOCK];
         for (size_t i = 0; i < m; i++)
             idx[i] = rows ? rows[i0 + i] : (uint32_t)(i0 + i);
-        memset(z + i0 * ni, 0, sizeof *z * m * ni);
-        for (int j = 0; j < p->n_features; j++) {
-            if (hpml_dataset_gather(d, j, idx, m, col) != HPML_OK) {
+        float *zb = z + i0 * width;
+        memset(zb, 0, sizeof *z * m * width);
+        for (int f = 0; f < n_feats; f++) {
+            const int j = feats ? feats[f] : f;
+            if ((dim ? hpml_dataset_gather_dim(d, j, idx, m, col)
+                     : hpml_dataset_gather(d, j, idx, m, col)) != HPML_OK) {
 #pragma omp atomic write
                 st = HPML_ERR_ARG;
                 break;
             }
             if (p->n_cat[j]) {
                 for (size_t i = 0; i < m; i++)
-                    encode(p, j, col[i], z + (i0 + i) * ni);
+                    if (!isnan(col[i]) && col[i] >= 0 && col[i] < (float)p->n_cat[j])
+                        zb[i * width + (size_t)fcol[j] + (size_t)col[i]] = 1.0f;
                 continue;
             }
-            /* numeric: the common case, without encode's branches */
-            float *zc = z + i0 * ni + p->first[j];
+            /* numeric: the common case, without branches but the missing one */
+            float *zc = zb + fcol[j];
             const float mean = p->mean[j], inv = p->inv_std[j];
             for (size_t i = 0; i < m; i++)
-                zc[i * ni] = isnan(col[i]) ? 0.0f : (col[i] - mean) * inv;
-            if (p->indicator[j] >= 0)
+                zc[i * width] = isnan(col[i]) ? 0.0f : (col[i] - mean) * inv;
+            if (icol[j] >= 0)
                 for (size_t i = 0; i < m; i++)
                     if (isnan(col[i]))
-                        z[(i0 + i) * ni + (size_t)p->indicator[j]] = 1.0f;
+                        zb[i * width + (size_t)icol[j]] = 1.0f;
         }
     }
     if (st != HPML_OK)
         return hpml_fail(st, "reading the dataset's features failed");
-    if (t && p->task != HPML_TASK_REGRESSION) {
+    return HPML_OK;
+}
+
+void nn_prep_targets(const nn_prep *p, const hpml_dataset *d, const uint32_t *rows, size_t n,
+                     float *t)
+{
+    if (p->task != HPML_TASK_REGRESSION) {
         const float *y = hpml_dataset_target(d);
         for (size_t i = 0; i < n; i++)
             t[i] = y[rows ? rows[i] : i];
+        return;
     }
     const size_t ny = (size_t)p->n_outputs;
-    for (size_t k = 0; t && p->task == HPML_TASK_REGRESSION && k < ny; k++) {
+    for (size_t k = 0; k < ny; k++) {
         const float *y = hpml_dataset_target_k(d, (int)k);
         const double mean = p->y_mean[k], sd = p->y_std[k];
         for (size_t i = 0; i < n; i++)
             t[i * ny + k] = (float)((y[rows ? rows[i] : i] - mean) / sd);
     }
-    return HPML_OK;
+}
+
+hpml_status nn_prep_dataset(const nn_prep *p, const hpml_dataset *d, const uint32_t *rows,
+                            size_t n, float *z, float *t)
+{
+    hpml_status st = nn_prep_encode(p, d, 0, NULL, p->n_features, p->first, p->indicator, rows,
+                                    n, (size_t)p->n_inputs, z);
+    if (st == HPML_OK && t)
+        nn_prep_targets(p, d, rows, n, t);
+    return st;
 }
 
 void nn_prep_outputs(const nn_prep *p, float *z, size_t n)

@@ -33,7 +33,10 @@ static inline int nn_prep_n_y(const nn_prep *p)
 }
 
 /* Fits on rows[0..n) (NULL: all) of d. Refuses a categorical feature with
- * more than max_categories categories, naming it. */
+ * more than max_categories categories, naming it. Over a star schema a
+ * dimension table's feature is read once per dimension row the rows use,
+ * weighted by how many use it; a row without a dimension row (on_missing
+ * NAN) counts as missing for each of that table's features. */
 hpml_status nn_prep_fit(nn_prep *p, const hpml_dataset *d, const uint32_t *rows, size_t n,
                         int missing_indicators, int max_categories);
 void nn_prep_free(nn_prep *p);
@@ -41,6 +44,19 @@ void nn_prep_free(nn_prep *p);
 /* Raw row-major values x[n][n_features] (categorical as codes, NaN or -1
  * missing) -> z[n][n_inputs]. */
 void nn_prep_rows(const nn_prep *p, const float *x, size_t n, float *z);
+/* Encodes features feats[0..n_feats) (NULL: 0..n_feats-1) of n rows into
+ * z[n][width] (zeroed first; other columns stay 0): feature j's input (or
+ * first one-hot input) goes to column fcol[j], its missing indicator to
+ * icol[j] (-1: none). rows[0..n) (NULL: 0..n-1) are dataset rows (dim 0,
+ * values by hpml_dataset_gather) or rows of the dimension table that every
+ * feature in feats belongs to (dim 1, by hpml_dataset_gather_dim). */
+hpml_status nn_prep_encode(const nn_prep *p, const hpml_dataset *d, int dim, const int *feats,
+                           int n_feats, const int32_t *fcol, const int32_t *icol,
+                           const uint32_t *rows, size_t n, size_t width, float *z);
+/* Targets of rows[0..n) of d into t[n][nn_prep_n_y] (regression
+ * standardised, target by target; classification the class index). */
+void nn_prep_targets(const nn_prep *p, const hpml_dataset *d, const uint32_t *rows, size_t n,
+                     float *t);
 /* Rows of d -> z[n][n_inputs] and, if t is not NULL, the targets
  * t[n][nn_prep_n_y] (regression standardised, target by target;
  * classification the class index). */

@@ -13,6 +13,8 @@
 #include "core/error.h"
 #include "core/log.h"
 #include "core/rng.h"
+#include "nn/factor.h"
+#include "nn/inputs.h"
 #include "nn/optim.h"
 
 nn_threads nn_threads_enter(int threads)
@@ -64,19 +66,49 @@ static double lr_at(const hpml_nn_params *p, long s, int e, long steps_per_epoch
     }
 }
 
-/* Mean loss of the net over rows z[n][inputs] with targets t, in eval mode,
- * batch by batch through w (outputs scratch: out[max_b][n_out]). */
-static double eval_loss(const nn_learner *l, nn_work *w, const float *z, const float *t, size_t n)
+/* Per-batch buffers of the training loop, max_b rows each. */
+typedef struct batch_buf {
+    float *x;                /* [max_b][n_in]: the batch's full inputs (gathered path) */
+    float *t;                /* [max_b][targets per row] */
+    uint32_t *idx, *drows;   /* inputs of an evaluation batch; scratch */
+    int32_t *enc;            /* scratch */
+} batch_buf;
+
+/* *out = the net's output [B][n_out] for inputs idx[0..B) of in (in w): the
+ * first layer over the factorised inputs when f is not NULL, else the full
+ * input rows gathered into b->x. */
+static hpml_status forward_batch(const nn_learner *l, nn_work *w, nn_factor *f,
+                                 const nn_inputs *in, batch_buf *b, const uint32_t *idx, int B,
+                                 int train, uint64_t key, float *running, const float **out)
 {
-    const size_t ni = (size_t)l->net.n_in, no = (size_t)l->net.n_out;
+    hpml_status st = f ? nn_factor_forward(f, &l->net, in, idx, B, w->y[0])
+                       : nn_inputs_gather(in, idx, B, b->drows, b->enc, b->x);
+    if (st == HPML_OK)
+        *out = nn_forward(&l->net, w, f ? NULL : b->x, B, train, 0, key, running);
+    return st;
+}
+
+/* Mean loss of the net over the rows of in, in eval mode, batch by batch
+ * through w; *loss NaN without rows. */
+static hpml_status eval_loss(const nn_learner *l, nn_work *w, nn_factor *f, const nn_inputs *in,
+                             batch_buf *b, double *loss)
+{
+    const size_t no = (size_t)l->net.n_out, n = in->n;
     const int tw = l->loss == NN_LOSS_MSE || l->loss == NN_LOSS_HUBER ? (int)no : 1;
     double total = 0;
     for (size_t i0 = 0; i0 < n; i0 += (size_t)w->max_b) {
         int B = (int)(n - i0 < (size_t)w->max_b ? n - i0 : (size_t)w->max_b);
-        const float *out = nn_forward(&l->net, w, z + i0 * ni, B, 0, 0, 0, NULL);
-        total += nn_loss(l->loss, l->huber_delta, out, t + i0 * (size_t)tw, B, (int)no, NULL) * B;
+        for (int i = 0; i < B; i++)
+            b->idx[i] = (uint32_t)(i0 + (size_t)i);
+        const float *out;
+        hpml_status st = forward_batch(l, w, f, in, b, b->idx, B, 0, 0, NULL, &out);
+        if (st != HPML_OK)
+            return st;
+        total += nn_loss(l->loss, l->huber_delta, out, in->t + i0 * (size_t)tw, B, (int)no,
+                         NULL) * B;
     }
-    return n ? total / (double)n : NAN;
+    *loss = n ? total / (double)n : NAN;
+    return HPML_OK;
 }
 
 /* Width left after a's convolutions and pools over n_in inputs, or 0 if a
@@ -162,14 +194,20 @@ hpml_status nn_train(const hpml_dataset *d, const uint32_t *rows, size_t n,
                          "is trained with cross-entropy",
                          p->loss == HPML_NN_LOSS_MSE ? "mse" : "huber", hpml_task_name(task));
     nn_threads saved = nn_threads_enter(p->threads);
-    float *z = NULL, *t = NULL, *zv = NULL, *tv = NULL, *xb = NULL, *tb = NULL, *dz = NULL;
-    float *best = NULL;
-    size_t z_bytes = 0, zv_bytes = 0;
+    float *dz = NULL, *best = NULL;
     uint32_t *perm = NULL;
     nn_work w;
     nn_optim opt;
+    nn_inputs tr, va;        /* the training and validation rows' inputs */
+    nn_factor ftr, fva;      /* their first layer's buffers, when it is factorised */
+    batch_buf bb;
     memset(&w, 0, sizeof w);
     memset(&opt, 0, sizeof opt);
+    memset(&tr, 0, sizeof tr);
+    memset(&va, 0, sizeof va);
+    memset(&ftr, 0, sizeof ftr);
+    memset(&fva, 0, sizeof fva);
+    memset(&bb, 0, sizeof bb);
     hpml_nn_params arch = *p;
     arch.progress = NULL;
     arch.progress_user = NULL;
@@ -195,36 +233,34 @@ hpml_status nn_train(const hpml_dataset *d, const uint32_t *rows, size_t n,
     if (nn_net_row_parallel(&l->net)) /* the passes split the rows among OpenMP's threads */
         openblas_set_num_threads(1);
     const int max_b = (int)((size_t)p->batch_size < n ? (size_t)p->batch_size : n);
-    /* the inputs of every training row: mapped with huge pages (hpml_big_alloc),
-     * so first touch costs a fault per 2 MiB, not per 4 KiB */
-    z_bytes = ni * sizeof *z > SIZE_MAX / n ? 0 : n * ni * sizeof *z;
-    z = z_bytes ? hpml_big_alloc(z_bytes) : NULL;
-    t = hpml_malloc_array(n, tw * sizeof *t);
-    xb = hpml_malloc_array((size_t)max_b, ni * sizeof *xb);
-    tb = hpml_malloc_array((size_t)max_b, tw * sizeof *tb);
-    dz = hpml_malloc_array((size_t)max_b, no * sizeof *dz);
+    /* the inputs of every training row (over a star schema: factorised, see
+     * inputs.h), then the validation rows' */
+    if ((st = nn_inputs_make(&tr, &l->prep, d, rows, n)) != HPML_OK ||
+        (n_valid && (st = nn_inputs_make(&va, &l->prep, valid, valid_rows, n_valid)) != HPML_OK))
+        goto fail;
+    l->input_floats = tr.floats;
+    const int fac_tr = nn_factor_applies(&l->net, &tr);
+    const int fac_va = n_valid && nn_factor_applies(&l->net, &va);
+    const size_t max_bs = (size_t)max_b;
+    if (!fac_tr || (n_valid && !fac_va))
+        bb.x = hpml_malloc_array(max_bs, ni * sizeof *bb.x);
+    bb.t = hpml_malloc_array(max_bs, tw * sizeof *bb.t);
+    bb.idx = hpml_malloc_array(max_bs, sizeof *bb.idx);
+    bb.drows = hpml_malloc_array(max_bs, sizeof *bb.drows);
+    bb.enc = hpml_malloc_array(max_bs, sizeof *bb.enc);
+    dz = hpml_malloc_array(max_bs, no * sizeof *dz);
     perm = hpml_malloc_array(n, sizeof *perm);
     l->train_loss = hpml_malloc_array((size_t)p->epochs, sizeof(double));
     l->valid_loss = hpml_malloc_array((size_t)p->epochs, sizeof(double));
-    if (!z || !t || !xb || !tb || !dz || !perm || !l->train_loss || !l->valid_loss ||
+    if (((!fac_tr || (n_valid && !fac_va)) && !bb.x) || !bb.t || !bb.idx || !bb.drows ||
+        !bb.enc || !dz || !perm || !l->train_loss || !l->valid_loss ||
         nn_net_alloc_grads(&l->net) != HPML_OK || nn_work_alloc(&w, &l->net, max_b, 1) != HPML_OK ||
-        nn_optim_init(&opt, p, l->net.n_params) != HPML_OK) {
-        st = hpml_fail(HPML_ERR_NOMEM, "out of memory setting up training (%zu rows x %zu "
-                       "inputs, %zu parameters)", n, ni, l->net.n_params);
+        nn_optim_init(&opt, p, l->net.n_params) != HPML_OK ||
+        (fac_tr && nn_factor_alloc(&ftr, &l->net, &tr, max_b) != HPML_OK) ||
+        (fac_va && nn_factor_alloc(&fva, &l->net, &va, max_b) != HPML_OK)) {
+        st = hpml_fail(HPML_ERR_NOMEM, "out of memory setting up training (batches of %d rows x "
+                       "%zu inputs, %zu parameters)", max_b, ni, l->net.n_params);
         goto fail;
-    }
-    if ((st = nn_prep_dataset(&l->prep, d, rows, n, z, t)) != HPML_OK)
-        goto fail;
-    if (n_valid) {
-        zv_bytes = ni * sizeof *zv > SIZE_MAX / n_valid ? 0 : n_valid * ni * sizeof *zv;
-        zv = zv_bytes ? hpml_big_alloc(zv_bytes) : NULL;
-        tv = hpml_malloc_array(n_valid, tw * sizeof *tv);
-        if (!zv || !tv) {
-            st = hpml_fail(HPML_ERR_NOMEM, "out of memory for %zu validation rows", n_valid);
-            goto fail;
-        }
-        if ((st = nn_prep_dataset(&l->prep, valid, valid_rows, n_valid, zv, tv)) != HPML_OK)
-            goto fail;
     }
     const int keep_best = p->early_stopping_rounds > 0 && n_valid > 0;
     const size_t snap = l->net.n_params + l->net.n_state;
@@ -247,34 +283,41 @@ hpml_status nn_train(const hpml_dataset *d, const uint32_t *rows, size_t n,
         double sum = 0;
         for (size_t i0 = 0; i0 < n; i0 += (size_t)max_b, step++) {
             int B = (int)(n - i0 < (size_t)max_b ? n - i0 : (size_t)max_b);
-            /* the batch's rows, from all over z (memory-bound: in parallel) */
-#pragma omp parallel for schedule(static) if ((size_t)B * ni >= 65536)
-            for (int b = 0; b < B; b++) {
-                size_t src = perm[i0 + (size_t)b];
-                memcpy(xb + (size_t)b * ni, z + src * ni, sizeof *xb * ni);
-                memcpy(tb + (size_t)b * tw, t + src * tw, sizeof *tb * tw);
-            }
+            const uint32_t *idx = perm + i0; /* the batch's inputs */
+            for (int b = 0; b < B; b++)
+                memcpy(bb.t + (size_t)b * tw, tr.t + idx[b] * tw, sizeof *bb.t * tw);
             uint64_t key =
                 hpml_mix64(p->seed ^ (0xD40Full + (uint64_t)step * 0x632BE59BD9B4E019ull));
-            const float *out = nn_forward(&l->net, &w, xb, B, 1, 0, key, l->net.state);
-            double loss = nn_loss(l->loss, l->huber_delta, out, tb, B, (int)no, dz);
+            const float *out;
+            if ((st = forward_batch(l, &w, fac_tr ? &ftr : NULL, &tr, &bb, idx, B, 1, key,
+                                    l->net.state, &out)) != HPML_OK)
+                goto fail;
+            double loss = nn_loss(l->loss, l->huber_delta, out, bb.t, B, (int)no, dz);
             if (!isfinite(loss)) {
                 st = hpml_fail(HPML_ERR_ARG, "training diverged: the loss is %g at epoch %d "
                                "(step %ld); lower --lr, or set --grad-clip", loss, e + 1, step + 1);
                 goto fail;
             }
             sum += loss * B;
-            nn_backward(&l->net, &w, xb, dz, B, NULL);
+            if (fac_tr) { /* the net but the first layer's weights, then those */
+                const float *dz0 = nn_backward(&l->net, &w, NULL, dz, B, NULL);
+                nn_factor_backward(&ftr, &l->net, &tr, dz0, B);
+            } else {
+                nn_backward(&l->net, &w, bb.x, dz, B, NULL);
+            }
             if (p->grad_clip > 0)
                 nn_clip_grads(l->net.grads, l->net.n_params, p->grad_clip);
             nn_optim_step(&opt, l->net.params, l->net.grads,
                           lr_at(p, step, e, steps_per_epoch, plateau_factor));
         }
-        double tr = sum / (double)n, va = n_valid ? eval_loss(l, &w, zv, tv, n_valid) : NAN;
-        l->train_loss[e] = tr;
-        l->valid_loss[e] = va;
+        double tr_loss = sum / (double)n, va_loss = NAN;
+        if (n_valid &&
+            (st = eval_loss(l, &w, fac_va ? &fva : NULL, &va, &bb, &va_loss)) != HPML_OK)
+            goto fail;
+        l->train_loss[e] = tr_loss;
+        l->valid_loss[e] = va_loss;
         l->n_history = e + 1;
-        double watched = n_valid ? va : tr;
+        double watched = n_valid ? va_loss : tr_loss;
         if (p->lr_schedule == HPML_LR_PLATEAU) { /* PyTorch's default: relative 1e-4 */
             if (watched < plateau_best * (1 - 1e-4)) {
                 plateau_best = watched;
@@ -285,8 +328,8 @@ hpml_status nn_train(const hpml_dataset *d, const uint32_t *rows, size_t n,
             }
         }
         int stop = 0;
-        if (n_valid && va < best_loss) {
-            best_loss = va;
+        if (n_valid && va_loss < best_loss) {
+            best_loss = va_loss;
             best_epoch = e + 1;
             since_best = 0;
             if (keep_best) {
@@ -297,8 +340,8 @@ hpml_status nn_train(const hpml_dataset *d, const uint32_t *rows, size_t n,
             stop = 1;
         }
         if (p->progress) {
-            hpml_progress pr = {e + 1, p->epochs, nn_loss_name(l->loss), tr, va, best_epoch,
-                                omp_get_wtime() - t0};
+            hpml_progress pr = {e + 1, p->epochs, nn_loss_name(l->loss), tr_loss, va_loss,
+                                best_epoch, omp_get_wtime() - t0};
             if (p->progress(&pr, p->progress_user))
                 stop = 1;
         }
@@ -313,19 +356,21 @@ hpml_status nn_train(const hpml_dataset *d, const uint32_t *rows, size_t n,
     }
     hpml_free(l->net.grads); /* not part of the model */
     l->net.grads = NULL;
+    l->factorised_passes = ftr.passes + fva.passes;
 fail:
     nn_work_free(&w, &l->net); /* before the net it was sized for */
     if (st != HPML_OK)
         nn_learner_free(l);
     nn_optim_free(&opt);
-    if (z)
-        hpml_big_free(z, z_bytes);
-    hpml_free(t);
-    if (zv)
-        hpml_big_free(zv, zv_bytes);
-    hpml_free(tv);
-    hpml_free(xb);
-    hpml_free(tb);
+    nn_factor_free(&ftr);
+    nn_factor_free(&fva);
+    nn_inputs_free(&tr);
+    nn_inputs_free(&va);
+    hpml_free(bb.x);
+    hpml_free(bb.t);
+    hpml_free(bb.idx);
+    hpml_free(bb.drows);
+    hpml_free(bb.enc);
     hpml_free(dz);
     hpml_free(perm);
     hpml_free(best);

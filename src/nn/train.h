@@ -17,6 +17,12 @@ typedef struct nn_learner {
     int n_history;           /* epochs trained */
     double *train_loss, *valid_loss;  /* owned, n_history each (valid NaN without rows) */
     int best_epoch;          /* epoch whose weights were kept (early stopping), else the last */
+    /* how training went (not part of the model): floats of encoded inputs
+     * held for the training rows (rows x inputs for one table; far fewer
+     * over a star schema, inputs.h), and batches whose first layer was
+     * computed over the factorised inputs (factor.h) */
+    size_t input_floats;
+    long factorised_passes;
 } nn_learner;
 
 /* Trains on rows[0..n) of d with valid_rows[0..n_valid) of valid (may be
