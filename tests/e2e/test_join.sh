@@ -132,9 +132,11 @@ rs=$rc
 run train $D/joined.csv --target ln_ic50 --ignore cell_id,drug_id $NN -o $TMP/nmat.hpml
 run predict $TMP/nstar.hpml $D/responses.csv $J -o $TMP/nps.csv
 run predict $TMP/nmat.hpml $D/joined.csv -o $TMP/npm.csv
-bad=$(paste -d, $TMP/nps.csv $TMP/npm.csv | awk -F, 'NR > 1 {
-    d = $1 - $2; if (d < 0) d = -d; m = $2 < 0 ? -$2 : $2; if (m < 1e-3) m = 1e-3
-    if (d > 1e-5 * m) n++ } END { print n + 0 }')
+# relative to each value, or for values near 0 to the predictions' root mean square
+bad=$(paste -d, $TMP/nps.csv $TMP/npm.csv | awk -F, 'NR > 1 { a[NR] = $1; b[NR] = $2; s += $2 * $2 }
+    END { rms = sqrt(s / (NR - 1)); for (i = 2; i <= NR; i++) {
+        d = a[i] - b[i]; if (d < 0) d = -d; m = b[i] < 0 ? -b[i] : b[i]; if (m < rms) m = rms
+        if (d > 1e-5 * m) n++ } print n + 0 }')
 if [ "$rs" -eq 0 ] && [ "$rc" -eq 0 ] && [ "$(wc -l <$TMP/nps.csv)" -eq 994 ] && [ "$bad" -eq 0 ]; then
     pass join_mlp_same_predictions
 else
