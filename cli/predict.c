@@ -114,12 +114,14 @@ int cmd_predict(int argc, char **argv)
                "values are the mean over K stochastic passes, followed by their standard\n"
                "deviations ('prediction_sd', 'prediction_TARGET_sd', 'prob_CLASS_sd').\n\n");
         cli_print_options(predict_opts, N_PREDICT_OPTS);
+        cli_args_free(&a);
         return 0;
     }
     const char *out = cli_get(&a, "output");
     if (a.n_pos != 2 || !out) {
         fprintf(stderr, "hpml predict: expected MODEL.hpml DATA.csv -o PREDS.csv "
                         "(see hpml predict --help)\n");
+        cli_args_free(&a);
         return 1;
     }
     const char *om = cli_get(&a, "on-missing");
@@ -130,8 +132,10 @@ int cmd_predict(int argc, char **argv)
         return 1;
     }
     cli_list keep;
-    if (cli_list_split(cli_get(&a, "keep-col"), &keep))
+    if (cli_list_split(cli_get(&a, "keep-col"), &keep)) {
+        cli_args_free(&a);
         return 3;
+    }
     run r;
     int rc = load_and_predict(&a, 0, &keep, &r);
     int *cols = calloc((size_t)keep.n + 1, sizeof *cols);
@@ -163,6 +167,7 @@ int cmd_predict(int argc, char **argv)
     free(cols);
     cli_list_free(&keep);
     run_free(&r);
+    cli_args_free(&a); /* the joined text of a repeated option (--join) */
     return rc;
 }
 
@@ -232,10 +237,12 @@ int cmd_eval(int argc, char **argv)
                "target and their mean (--json: 'metrics' holds the mean, 'per_target'\n"
                "each target's).\n\n");
         cli_print_options(predict_opts, N_PREDICT_OPTS);
+        cli_args_free(&a);
         return 0;
     }
     if (a.n_pos != 2) {
         fprintf(stderr, "hpml eval: expected MODEL.hpml DATA.csv (see hpml eval --help)\n");
+        cli_args_free(&a);
         return 1;
     }
     run r;
@@ -260,5 +267,6 @@ int cmd_eval(int argc, char **argv)
         }
     }
     run_free(&r);
+    cli_args_free(&a);
     return rc;
 }

@@ -168,6 +168,36 @@ static hpml_status check_spec(const hpml_compare_spec *spec)
 
 static char *dup_or_empty(const char *s) { return hpml_strdup(s ? s : ""); }
 
+/* Adds the missing values of feature j, of a joined table, over all rows
+ * to *n: each dimension row's value is read once and counted for its rows
+ * (uses[t][r]: rows with dimension row r; [n_dim]: rows without one;
+ * computed at the first feature of join t). */
+static hpml_status missing_joined(const hpml_dataset *d, int j, size_t **uses, size_t *n)
+{
+    int t = hpml_dataset_feature_join(d, j);
+    size_t nd = hpml_dataset_join_n_rows(d, t), nr = hpml_dataset_n_rows(d);
+    if (!uses[t]) {
+        int32_t *dim = hpml_malloc_array(nr ? nr : 1, sizeof *dim);
+        uses[t] = hpml_calloc(nd + 1, sizeof *uses[t]);
+        hpml_status st = dim && uses[t] ? hpml_dataset_join_rows(d, t, NULL, nr, dim)
+                                        : HPML_ERR_NOMEM;
+        for (size_t i = 0; st == HPML_OK && i < nr; i++)
+            uses[t][dim[i] < 0 ? nd : (size_t)dim[i]]++;
+        hpml_free(dim);
+        if (st != HPML_OK)
+            return st;
+    }
+    float *v = hpml_malloc_array(nd ? nd : 1, sizeof *v);
+    if (!v)
+        return HPML_ERR_NOMEM;
+    hpml_status st = hpml_dataset_gather_dim(d, j, NULL, nd, v);
+    for (size_t r = 0; st == HPML_OK && r < nd; r++)
+        *n += isnan(v[r]) ? uses[t][r] : 0;
+    *n += uses[t][nd];
+    hpml_free(v);
+    return st;
+}
+
 static hpml_status describe_data(hpml_compare *c, const hpml_dataset *d,
                                  const hpml_compare_spec *spec)
 {
@@ -207,8 +237,12 @@ static hpml_status describe_data(hpml_compare *c, const hpml_dataset *d,
     if (!c->feature_names && c->n_features)
         return HPML_ERR_NOMEM;
     float *col = hpml_malloc_array(c->n_rows ? c->n_rows : 1, sizeof *col);
-    if (!col)
+    size_t **uses = hpml_calloc((size_t)hpml_dataset_n_joins(d) + 1, sizeof *uses);
+    if (!col || !uses) {
+        hpml_free(col);
+        hpml_free(uses);
         return HPML_ERR_NOMEM;
+    }
     hpml_status st = HPML_OK;
     for (int j = 0; j < c->n_features && st == HPML_OK; j++) {
         if (!(c->feature_names[j] = hpml_strdup(hpml_dataset_feature_name(d, j)))) {
@@ -219,11 +253,18 @@ static hpml_status describe_data(hpml_compare *c, const hpml_dataset *d,
             c->n_categorical++;
         else
             c->n_numeric++;
-        if ((st = hpml_dataset_gather(d, j, NULL, c->n_rows, col)) != HPML_OK)
-            break;
-        for (size_t i = 0; i < c->n_rows; i++)
-            c->n_missing += isnan(col[i]);
+        if (hpml_dataset_feature_join(d, j) < 0) {
+            if ((st = hpml_dataset_gather(d, j, NULL, c->n_rows, col)) != HPML_OK)
+                break;
+            for (size_t i = 0; i < c->n_rows; i++)
+                c->n_missing += isnan(col[i]);
+        } else {
+            st = missing_joined(d, j, uses, &c->n_missing);
+        }
     }
+    for (int t = 0; t < hpml_dataset_n_joins(d); t++)
+        hpml_free(uses[t]);
+    hpml_free(uses);
     hpml_free(col);
     return st;
 }

@@ -50,6 +50,9 @@ void hpml_dataset_free(hpml_dataset *d)
     for (int j = 0; d->feat_names && j < d->n_features; j++)
         hpml_free(d->feat_names[j]);
     hpml_free(d->feat_names);
+    for (int j = 0; d->feat_dicts && j < d->n_features; j++)
+        hpml_dict_free(&d->feat_dicts[j]);
+    hpml_free(d->feat_dicts);
     dataset_joins_free(d);
     hpml_free(d->rows);
     hpml_free(d->target);
@@ -562,8 +565,11 @@ int32_t hpml_dataset_feature_n_categories(const hpml_dataset *d, int j)
 {
     if (j < 0 || j >= d->n_features)
         return 0;
-    return d->like ? d->like->dicts[j].n
-                   : hpml_table_col_n_categories(dataset_feature_table(d, j), d->feat_cols[j]);
+    if (d->like)
+        return d->like->dicts[j].n;
+    if (d->feat_dicts && d->feat_join[j] >= 0)
+        return dataset_feature_dict(d, j)->n;
+    return hpml_table_col_n_categories(dataset_feature_table(d, j), d->feat_cols[j]);
 }
 
 const char *hpml_dataset_class_label(const hpml_dataset *d, int k)

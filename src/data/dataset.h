@@ -39,6 +39,11 @@ struct hpml_dataset {
     char **feat_names;       /* owned, n_features: the name of feature j when it is not
                                 its column's (qualified "table.column"), else NULL; the
                                 array is NULL when no name is qualified */
+    hpml_dict *feat_dicts;   /* owned, n_features, NULL unless a joined table has a
+                                categorical feature: its categories in order of first use by
+                                the fact rows, as a materialised join would hold them
+                                (code_map[j] maps the table's codes to them); empty for the
+                                other features */
     int n_joins;
     dataset_join *joins;     /* owned, n_joins */
     hpml_on_missing on_missing;
@@ -77,6 +82,31 @@ static inline float dataset_cell(const table_column *col, const int32_t *map, si
 static inline const hpml_table *dataset_feature_table(const hpml_dataset *d, int j)
 {
     return d->feat_join && d->feat_join[j] >= 0 ? d->joins[d->feat_join[j]].table : d->t;
+}
+
+/* Feature j of dataset row i (as hpml_dataset_gather gives it), one value:
+ * for a learner that reads a few features of each row (a tree walk). */
+static inline float dataset_value(const hpml_dataset *d, int j, size_t i)
+{
+    size_t r = d->rows ? d->rows[i] : i;
+    if (d->feat_join && d->feat_join[j] >= 0) {
+        int32_t k = d->joins[d->feat_join[j]].idx[r];
+        if (k < 0)
+            return NAN;
+        r = (size_t)k;
+    }
+    return dataset_cell(&dataset_feature_table(d, j)->cols[d->feat_cols[j]],
+                        d->code_map ? d->code_map[j] : NULL, r);
+}
+
+/* The categories of categorical feature j of a dataset that is not laid out
+ * like a model: its column's, or for a joined table's feature those the fact
+ * rows use (feat_dicts). */
+static inline const hpml_dict *dataset_feature_dict(const hpml_dataset *d, int j)
+{
+    if (d->feat_dicts && d->feat_join[j] >= 0)
+        return &d->feat_dicts[j];
+    return &dataset_feature_table(d, j)->cols[d->feat_cols[j]].dict;
 }
 
 /* Column index of `name` in t, or a DATA failure naming `role` and the

@@ -122,6 +122,19 @@ out:
     return st;
 }
 
+/* Numbers are held as float, exact for integers only below 2^24: beyond, two
+ * identifiers (16777216 and 16777217) would read as one and match wrongly. */
+#define KEY_EXACT_LIMIT 16777216.0f
+
+static hpml_status inexact_key(const hpml_table *t, int c, size_t r)
+{
+    return hpml_fail_at(HPML_ERR_DATA, t->source, hpml_table_row_line(t, r), 0,
+                        "key '%s' = %.9g is too large to match exactly as a number (numbers are "
+                        "32-bit floats, which tell integers apart only below 16777216): read the "
+                        "key as text in both tables (--categorical %s)", t->cols[c].name,
+                        (double)table_f32(t, c)[r], t->cols[c].name);
+}
+
 /* idx of numeric keys: the dimension's (value, row) sorted, searched per
  * fact row. */
 static hpml_status link_numeric(const hpml_table *fact, int fc, const hpml_table *dim, int dc,
@@ -136,6 +149,8 @@ static hpml_status link_numeric(const hpml_table *fact, int fc, const hpml_table
     for (size_t r = 0; r < n && st == HPML_OK; r++) {
         if (isnan(dv[r]))
             st = missing_dim_key(dim, dim->cols[dc].name, r);
+        else if (fabsf(dv[r]) >= KEY_EXACT_LIMIT)
+            st = inexact_key(dim, dc, r);
         k[r] = (num_key){dv[r], (uint32_t)r};
     }
     if (st == HPML_OK)
@@ -148,6 +163,10 @@ static hpml_status link_numeric(const hpml_table *fact, int fc, const hpml_table
         }
     for (size_t r = 0; r < fact->n_rows && st == HPML_OK; r++) {
         float v = fv[r];
+        if (fabsf(v) >= KEY_EXACT_LIMIT) {
+            st = inexact_key(fact, fc, r);
+            break;
+        }
         size_t lo = 0, hi = n;
         while (lo < hi) {
             size_t mid = (lo + hi) / 2;
@@ -404,7 +423,7 @@ static hpml_status unknown_name(const hpml_dataset *d, const cand *c, int n, con
 
 /* Candidates: the fact table's columns but targets and keys, then each
  * dimension table's but its key; names qualified "table.column" when the
- * column name is in two tables. */
+ * column name is in two tables (as any column, key or target included). */
 static hpml_status candidates(hpml_dataset *d, cand **out, int *n_out)
 {
     int n = d->t->n_cols;
@@ -422,11 +441,16 @@ static hpml_status candidates(hpml_dataset *d, cand **out, int *n_out)
             if (!is_key_or_target(d, t, col))
                 c[m++] = (cand){t, col, tab->cols[col].name, 0, 1};
     }
-    for (int i = 0; st == HPML_OK && i < m; i++) {
-        int32_t code;
-        const char *s = c[i].name;
-        if ((st = hpml_dict_intern(&names, s, strlen(s), &code)) == HPML_OK)
-            count[code]++;
+    /* every column counts, keys and targets too: a feature of a dimension
+     * table named like the fact table's target or key is qualified */
+    for (int t = -1; st == HPML_OK && t < d->n_joins; t++) {
+        const hpml_table *tab = t < 0 ? d->t : d->joins[t].table;
+        for (int col = 0; st == HPML_OK && col < tab->n_cols; col++) {
+            int32_t code;
+            const char *s = tab->cols[col].name;
+            if ((st = hpml_dict_intern(&names, s, strlen(s), &code)) == HPML_OK)
+                count[code]++;
+        }
     }
     for (int i = 0; st == HPML_OK && i < m; i++) {
         const char *s = c[i].name;
@@ -452,15 +476,69 @@ static hpml_status candidates(hpml_dataset *d, cand **out, int *n_out)
     for (int i = 0; st == HPML_OK && i < m; i++) {
         int32_t before = names.n, code;
         if ((st = hpml_dict_intern(&names, c[i].name, strlen(c[i].name), &code)) == HPML_OK &&
-            names.n == before)
-            st = hpml_fail(HPML_ERR_ARG, "two joined tables are both named '%s' and share the "
-                           "column '%s': rename one of the files", c[i].name,
-                           cand_column(d, &c[i]));
+            names.n == before) {
+            const char *col = cand_column(d, &c[i]);
+            st = hpml_fail(HPML_ERR_ARG, "two joined tables are both named '%.*s' and share the "
+                           "column '%s': rename one of the files",
+                           (int)(strlen(c[i].name) - strlen(col) - 1), c[i].name, col);
+        }
     }
     hpml_dict_free(&names);
     hpml_free(count);
     *out = c;
     *n_out = m;
+    return st;
+}
+
+/* Categorical feature j of a join: the categories its fact rows use, in
+ * order of first use, into d->feat_dicts[j], and the table's codes mapped to
+ * them (unused: -1) into d->code_map[j]. A materialised join (rows dropped
+ * under ON_MISSING_DROP left out) would read exactly these codes, so a
+ * learner sees the same data either way. */
+static hpml_status join_categories(hpml_dataset *d, int j)
+{
+    const dataset_join *jn = &d->joins[d->feat_join[j]];
+    const table_column *col = &jn->table->cols[d->feat_cols[j]];
+    const int32_t *code = table_i32(jn->table, d->feat_cols[j]);
+    const int drop = d->on_missing == HPML_ON_MISSING_DROP;
+    int32_t *map = hpml_malloc_array((size_t)(col->dict.n ? col->dict.n : 1), sizeof *map);
+    if (!map)
+        return HPML_ERR_NOMEM;
+    d->code_map[j] = map;
+    for (int32_t c = 0; c < col->dict.n; c++)
+        map[c] = -1;
+    hpml_dict *dict = &d->feat_dicts[j];
+    for (size_t r = 0; r < d->t->n_rows; r++) {
+        int32_t dr = jn->idx[r], c = dr < 0 ? -1 : code[dr];
+        if (c < 0 || map[c] >= 0 || (drop && !dataset_row_joined(d, r)))
+            continue;
+        hpml_status st = hpml_dict_intern(dict, hpml_dict_str(&col->dict, c), col->dict.len[c],
+                                          &map[c]);
+        if (st != HPML_OK)
+            return st;
+    }
+    return HPML_OK;
+}
+
+/* The categories of every categorical feature of a join (join_categories). */
+static hpml_status joined_categories(hpml_dataset *d)
+{
+    int any = 0;
+    for (int j = 0; j < d->n_features; j++)
+        any |= d->feat_join[j] >= 0 &&
+               hpml_dataset_feature_type(d, j) == HPML_COL_CATEGORICAL;
+    if (!any)
+        return HPML_OK;
+    size_t nf = (size_t)d->n_features;
+    if (!(d->feat_dicts = hpml_calloc(nf, sizeof *d->feat_dicts)) ||
+        !(d->code_map = hpml_calloc(nf, sizeof *d->code_map)))
+        return HPML_ERR_NOMEM;
+    for (int j = 0; j < d->n_features; j++)
+        hpml_dict_init(&d->feat_dicts[j]);
+    hpml_status st = HPML_OK;
+    for (int j = 0; j < d->n_features && st == HPML_OK; j++)
+        if (d->feat_join[j] >= 0 && hpml_dataset_feature_type(d, j) == HPML_COL_CATEGORICAL)
+            st = join_categories(d, j);
     return st;
 }
 
@@ -507,5 +585,5 @@ hpml_status dataset_joined_features(hpml_dataset *d, const hpml_dataset_spec *sp
         if (c[i].qualified)
             hpml_free(c[i].name);
     hpml_free(c);
-    return st;
+    return st == HPML_OK ? joined_categories(d) : st;
 }

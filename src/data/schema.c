@@ -175,7 +175,7 @@ hpml_status schema_from_dataset(const hpml_dataset *d, data_schema *s)
         if (!(s->names[j] = hpml_strdup(hpml_dataset_feature_name(d, j))))
             st = HPML_ERR_NOMEM;
         else if (col->type == HPML_COL_CATEGORICAL)
-            st = copy_dict(&s->dicts[j], &col->dict);
+            st = copy_dict(&s->dicts[j], dataset_feature_dict(d, j));
     }
     if (st == HPML_OK)
         st = joins_from_dataset(d, s);

@@ -332,10 +332,91 @@ void gbdt_bins_free(gbdt_bins *b)
     hpml_free(b->n_bins);
     hpml_free(b->categorical);
     hpml_free(b->n_categories);
-    size_t bytes = (size_t)b->n_features * (b->n_rows ? b->n_rows : 1);
-    hpml_big_free(b->codes, bytes);
-    hpml_big_free(b->codes_col, bytes);
+    size_t bytes = (size_t)gbdt_n_fact(b) * (b->n_rows ? b->n_rows : 1);
+    hpml_big_free(b->codes, bytes ? bytes : 1);
+    hpml_big_free(b->codes_col, bytes ? bytes : 1);
+    for (int t = 0; b->dims && t < b->n_dims; t++) {
+        gbdt_dim *D = &b->dims[t];
+        size_t db = (D->n_keys + 1) * (size_t)D->n_feat;
+        hpml_big_free(D->key, (b->n_rows ? b->n_rows : 1) * sizeof *D->key);
+        hpml_big_free(D->codes, db);
+        hpml_big_free(D->codes_col, db);
+    }
+    hpml_free(b->dims);
+    hpml_free(b->feat_dim);
+    hpml_free(b->hist_off);
     memset(b, 0, sizeof *b);
+}
+
+size_t gbdt_keysum_stride(const gbdt_bins *b, int counted)
+{
+    size_t most = 0;
+    for (int t = 0; b->dims && t < b->n_dims; t++)
+        most = b->dims[t].n_keys + 1 > most ? b->dims[t].n_keys + 1 : most;
+    return most * (counted ? 3 : 2); /* sums, (counts,) the list of keys present */
+}
+
+/* The blocks of a star schema (b->n_features set): fact features first,
+ * then each joined table's, as datasets lay them out. Tables without
+ * features get no block. A layout of any other shape is binned as one
+ * table (no blocks): correct, only not factorised. */
+static hpml_status dim_blocks(const hpml_dataset *d, const uint32_t *rows, size_t n,
+                              gbdt_bins *b)
+{
+    const int nf = b->n_features, nj = hpml_dataset_n_joins(d);
+    if (nj == 0)
+        return HPML_OK;
+    int n_fact = 0, n_dims = 0, prev = -1;
+    while (n_fact < nf && hpml_dataset_feature_join(d, n_fact) < 0)
+        n_fact++;
+    for (int j = n_fact; j < nf; j++) {
+        int t = hpml_dataset_feature_join(d, j);
+        if (t < prev || t < 0)
+            return HPML_OK; /* not blocks */
+        n_dims += t != prev;
+        prev = t;
+    }
+    if (n_dims == 0)
+        return HPML_OK;
+    b->n_fact = n_fact;
+    b->dims = hpml_calloc((size_t)n_dims, sizeof *b->dims);
+    b->feat_dim = hpml_malloc_array((size_t)nf, sizeof *b->feat_dim);
+    int32_t *tmp = hpml_malloc_array(n ? n : 1, sizeof *tmp);
+    hpml_status st = b->dims && b->feat_dim && tmp ? HPML_OK : HPML_ERR_NOMEM;
+    for (int j = 0; st == HPML_OK && j < nf; j++) {
+        int t = hpml_dataset_feature_join(d, j);
+        if (t < 0) {
+            b->feat_dim[j] = -1;
+            continue;
+        }
+        if (b->n_dims == 0 || hpml_dataset_feature_join(d, b->dims[b->n_dims - 1].first) != t) {
+            gbdt_dim *D = &b->dims[b->n_dims++];
+            D->first = j;
+            D->n_keys = hpml_dataset_join_n_rows(d, t);
+            if (!(D->key = hpml_big_alloc((n ? n : 1) * sizeof *D->key))) {
+                st = HPML_ERR_NOMEM;
+                break;
+            }
+            if ((st = hpml_dataset_join_rows(d, t, rows, n, tmp)) != HPML_OK)
+                break;
+            for (size_t i = 0; i < n; i++)
+                D->key[i] = tmp[i] < 0 ? (uint32_t)D->n_keys : (uint32_t)tmp[i];
+        }
+        b->feat_dim[j] = b->n_dims - 1;
+        b->dims[b->n_dims - 1].n_feat++;
+    }
+    for (int t = 0; st == HPML_OK && t < b->n_dims; t++) {
+        gbdt_dim *D = &b->dims[t];
+        size_t db = (D->n_keys + 1) * (size_t)D->n_feat;
+        D->codes = hpml_big_alloc(db);
+        D->codes_col = hpml_big_alloc(db);
+        if (!D->codes || !D->codes_col)
+            st = HPML_ERR_NOMEM;
+        else
+            memset(D->codes_col, 0, db); /* row n_keys stays 0: missing */
+    }
+    hpml_free(tmp);
+    return st;
 }
 
 typedef struct cat_count {
@@ -390,12 +471,21 @@ hpml_status gbdt_bins_build(const hpml_dataset *d, const uint32_t *rows, size_t 
     b->n_categories = hpml_calloc((size_t)nf, sizeof *b->n_categories);
     b->cuts = hpml_calloc((size_t)nf, sizeof *b->cuts);
     b->cat_bin = hpml_calloc((size_t)nf, sizeof *b->cat_bin);
+    hpml_status st = b->n_bins && b->categorical && b->n_categories && b->cuts && b->cat_bin
+                         ? dim_blocks(d, rows, n, b)
+                         : HPML_ERR_NOMEM;
+    if (st != HPML_OK) {
+        gbdt_bins_free(b);
+        return st == HPML_ERR_NOMEM ? hpml_fail(HPML_ERR_NOMEM, "out of memory while binning")
+                                    : st;
+    }
     /* Binned column by column (one feature per task), then transposed. */
-    uint8_t *cols = hpml_big_alloc((size_t)nf * (n ? n : 1));
-    b->codes = hpml_big_alloc((size_t)nf * (n ? n : 1));
-    if (!b->n_bins || !b->categorical || !b->n_categories || !b->cuts || !b->cat_bin || !b->codes ||
-        !cols) {
-        hpml_big_free(cols, (size_t)nf * (n ? n : 1));
+    const int nfact = gbdt_n_fact(b);
+    const size_t fact_bytes = (size_t)nfact * (n ? n : 1);
+    uint8_t *cols = hpml_big_alloc(fact_bytes ? fact_bytes : 1);
+    b->codes = hpml_big_alloc(fact_bytes ? fact_bytes : 1);
+    if (!b->codes || !cols) {
+        hpml_big_free(cols, fact_bytes ? fact_bytes : 1);
         gbdt_bins_free(b);
         return HPML_ERR_NOMEM;
     }
@@ -403,14 +493,13 @@ hpml_status gbdt_bins_build(const hpml_dataset *d, const uint32_t *rows, size_t 
     size_t stride = n > BIN_SAMPLE ? (n + BIN_SAMPLE - 1) / BIN_SAMPLE : 1, ns = (n + stride - 1) / stride;
     uint32_t *srows = hpml_malloc_array(ns ? ns : 1, sizeof *srows);
     if (!srows) {
-        hpml_big_free(cols, (size_t)nf * (n ? n : 1));
+        hpml_big_free(cols, fact_bytes ? fact_bytes : 1);
         gbdt_bins_free(b);
         return HPML_ERR_NOMEM;
     }
     for (size_t i = 0; i < ns; i++)
         srows[i] = rows ? rows[i * stride] : (uint32_t)(i * stride);
     int nt = threads ? threads : omp_get_max_threads();
-    hpml_status st = HPML_OK;
 #pragma omp parallel num_threads(nt)
     {
         float *vals = hpml_malloc_array((ns > 4096 ? ns : 4096), sizeof *vals);
@@ -449,14 +538,20 @@ hpml_status gbdt_bins_build(const hpml_dataset *d, const uint32_t *rows, size_t 
             }
             if (mine != HPML_OK)
                 continue;
-            /* codes of every row, in slices of 4096 gathered values */
-            uint8_t *out = cols + (size_t)j * n;
-            for (size_t at = 0; at < n && mine == HPML_OK; at += 4096) {
-                size_t m = n - at < 4096 ? n - at : 4096;
+            /* codes of every row (of a joined table's feature: of every
+             * dimension row), in slices of 4096 gathered values */
+            const gbdt_dim *D = b->feat_dim && b->feat_dim[j] >= 0 ? &b->dims[b->feat_dim[j]]
+                                                                     : NULL;
+            const size_t nr = D ? D->n_keys : n;
+            uint8_t *out = D ? D->codes_col + (size_t)(j - D->first) * (D->n_keys + 1)
+                             : cols + (size_t)j * n;
+            for (size_t at = 0; at < nr && mine == HPML_OK; at += 4096) {
+                size_t m = nr - at < 4096 ? nr - at : 4096;
                 uint32_t idx[4096];
                 for (size_t i = 0; i < m; i++)
-                    idx[i] = rows ? rows[at + i] : (uint32_t)(at + i);
-                if ((mine = hpml_dataset_gather(d, j, idx, m, vals)) != HPML_OK)
+                    idx[i] = rows && !D ? rows[at + i] : (uint32_t)(at + i);
+                if ((mine = D ? hpml_dataset_gather_dim(d, j, idx, m, vals)
+                              : hpml_dataset_gather(d, j, idx, m, vals)) != HPML_OK)
                     break;
                 if (b->categorical[j]) {
                     for (size_t i = 0; i < m; i++)
@@ -478,9 +573,25 @@ hpml_status gbdt_bins_build(const hpml_dataset *d, const uint32_t *rows, size_t 
 #pragma omp parallel for schedule(static) num_threads(nt)
         for (size_t i0 = 0; i0 < n; i0 += 1024) { /* transpose in blocks of 1024 rows */
             size_t i1 = i0 + 1024 < n ? i0 + 1024 : n;
-            for (int j = 0; j < nf; j++)
+            for (int j = 0; j < nfact; j++)
                 for (size_t i = i0; i < i1; i++)
-                    b->codes[i * (size_t)nf + (size_t)j] = cols[(size_t)j * n + i];
+                    b->codes[i * (size_t)nfact + (size_t)j] = cols[(size_t)j * n + i];
+        }
+        if (b->dims) { /* histogram layout: fact features 256 bins, the others their own */
+            if (!(b->hist_off = hpml_malloc_array((size_t)nf + 1, sizeof *b->hist_off)))
+                st = HPML_ERR_NOMEM;
+            else
+                b->hist_off[0] = 0;
+            for (int j = 0; st == HPML_OK && j < nf; j++)
+                b->hist_off[j + 1] = b->hist_off[j] +
+                                     (b->feat_dim[j] < 0 ? 256 : (size_t)b->n_bins[j] + 1);
+        }
+        for (int t = 0; b->dims && t < b->n_dims; t++) {
+            gbdt_dim *D = &b->dims[t];
+            size_t nk = D->n_keys + 1;
+            for (int f = 0; f < D->n_feat; f++)
+                for (size_t k = 0; k < nk; k++)
+                    D->codes[k * (size_t)D->n_feat + (size_t)f] = D->codes_col[(size_t)f * nk + k];
         }
     }
     b->codes_col = cols; /* kept: a split's partition reads one feature's codes */

@@ -32,6 +32,18 @@
 
 #define BIN_SAMPLE 200000
 
+/* The features of one joined (dimension) table of a star schema, binned per
+ * dimension row rather than per fact row: a fact row's code for such a
+ * feature is the code of its dimension row, key[row]. Row n_keys is all
+ * zeros (missing): the row of fact rows without a dimension row. */
+typedef struct gbdt_dim {
+    int first, n_feat;      /* its features: first..first + n_feat - 1 */
+    size_t n_keys;          /* rows of the dimension table */
+    uint32_t *key;          /* n_rows: dimension row of each binned row (n_keys: none) */
+    uint8_t *codes;         /* (n_keys + 1) x n_feat, row-major */
+    uint8_t *codes_col;     /* n_feat x (n_keys + 1), column-major */
+} gbdt_dim;
+
 typedef struct gbdt_bins {
     int n_features;
     size_t n_rows;
@@ -41,15 +53,77 @@ typedef struct gbdt_bins {
     double **cuts;          /* n_features: n_bins - 1 ascending cut values (numeric) */
     uint8_t **cat_bin;      /* n_features: bin of each category code (categorical) */
     int32_t *n_categories;  /* n_features: categories of a categorical feature */
-    uint8_t *codes;         /* n_rows x n_features, row-major: codes[i * n_features + j] */
+    /* Codes of the fact-table features 0..n_fact - 1 (all features without
+     * joins), n = gbdt_n_fact(b): */
+    uint8_t *codes;         /* n_rows x n, row-major: codes[i * n + j] */
     uint8_t *codes_col;     /* the same, column-major: codes_col[j * n_rows + i] (one
                                feature's codes of a node's rows stay in cache while
                                the node is partitioned) */
+    /* A star schema: the features after the fact table's come in blocks, one
+     * per joined table with features (dims[0..n_dims)), in dataset order. */
+    int n_fact;
+    int n_dims;
+    gbdt_dim *dims;         /* NULL without joins */
+    int *feat_dim;          /* n_features: dims index of feature j, -1 for the fact table
+                               (NULL without joins) */
+    size_t *hist_off;       /* n_features + 1: where feature j's bins start in a node's
+                               histograms (see gbdt_hist_at); NULL without joins */
 } gbdt_bins;
+
+/* Features whose codes are in b->codes (the fact table's, or all). */
+static inline int gbdt_n_fact(const gbdt_bins *b) { return b->dims ? b->n_fact : b->n_features; }
+
+/* One feature's codes over the binned rows: code of row r is
+ * codes[key ? key[r] : r]. */
+typedef struct gbdt_col {
+    const uint8_t *codes;
+    const uint32_t *key;
+} gbdt_col;
+
+static inline gbdt_col gbdt_column(const gbdt_bins *b, int j)
+{
+    if (!b->feat_dim || b->feat_dim[j] < 0)
+        return (gbdt_col){b->codes_col + (size_t)j * b->n_rows, NULL};
+    const gbdt_dim *D = &b->dims[b->feat_dim[j]];
+    return (gbdt_col){D->codes_col + (size_t)(j - D->first) * (D->n_keys + 1), D->key};
+}
+
+static inline uint8_t gbdt_col_code(gbdt_col c, size_t r) { return c.codes[c.key ? c.key[r] : r]; }
+
+/* Code of feature j of binned row r. */
+static inline uint8_t gbdt_code(const gbdt_bins *b, int j, size_t r)
+{
+    return gbdt_col_code(gbdt_column(b, j), r);
+}
+
+/* A node's histograms hold HIST_BINS (256) bins per fact-table feature,
+ * feature j's at j x 256; a joined table's feature has only its own bins
+ * (n_bins + 1, missing first), after those: a wide dimension table of 0/1
+ * columns then costs 2 bins per feature, not 256. */
+static inline size_t gbdt_hist_at(const gbdt_bins *b, int j)
+{
+    return b->hist_off ? b->hist_off[j] : (size_t)j * 256;
+}
+static inline size_t gbdt_hist_width(const gbdt_bins *b, int j)
+{
+    return b->hist_off ? b->hist_off[j + 1] - b->hist_off[j] : 256;
+}
+/* Bins of all features (a node's histograms hold this many sums). */
+static inline size_t gbdt_hist_total(const gbdt_bins *b)
+{
+    return b->hist_off ? b->hist_off[b->n_features] : (size_t)b->n_features * 256;
+}
+
+/* Room per thread (int64 values) that gbdt_hist_build needs for the key
+ * sums of a star schema (0 without joins), with or without row counts. */
+size_t gbdt_keysum_stride(const gbdt_bins *b, int counted);
 
 /* Bins the rows rows[0..n) of d (rows NULL: all), max_bin in [2, 255],
  * using `threads` threads (0: all cores). The result does not depend on the
- * thread count. *b is owned by the caller (gbdt_bins_free). */
+ * thread count. The features of a star schema's joined tables are binned
+ * per dimension row (gbdt_dim), with the cuts the materialised join would
+ * get (the same sample of fact rows), so every split, and the model, is the
+ * same. *b is owned by the caller (gbdt_bins_free). */
 hpml_status gbdt_bins_build(const hpml_dataset *d, const uint32_t *rows, size_t n, int max_bin,
                             int threads, gbdt_bins *b);
 void gbdt_bins_free(gbdt_bins *b);

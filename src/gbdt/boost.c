@@ -9,6 +9,7 @@
 #include "core/alloc.h"
 #include "core/error.h"
 #include "core/rng.h"
+#include "data/dataset.h"
 
 void gbdt_model_free(gbdt_model *m)
 {
@@ -115,7 +116,10 @@ static int sample_features(const gbdt_params *p, int tree, int nf, int *feats)
 typedef struct trainer {
     size_t n, nv;
     int k, nf, threads;
-    float *y, *g, *h, *yv, *xv;
+    float *y, *g, *h, *yv, *xv;   /* xv: validation rows' features, row-major; NULL
+                                     over a star schema (read per node: valid) */
+    const hpml_dataset *valid;
+    const uint32_t *vrows;
     double *F, *Fv, *leaf;
     int64_t *packed;
     uint32_t *idx, *sample;
@@ -161,17 +165,21 @@ static hpml_status trainer_alloc(trainer *t, const hpml_dataset *d, const uint32
         t->y[i] = target[rows ? rows[i] : i];
     if (nv == 0)
         return HPML_OK;
+    t->valid = valid;
+    t->vrows = vrows;
+    /* over a star schema, rows x features would be the materialised join */
+    const int lazy = hpml_dataset_n_joins(valid) > 0;
     t->yv = hpml_malloc_array(nv, sizeof *t->yv);
-    t->xv = hpml_malloc_array(nv * (size_t)t->nf, sizeof *t->xv);
+    t->xv = lazy ? NULL : hpml_malloc_array(nv * (size_t)t->nf, sizeof *t->xv);
     t->Fv = hpml_malloc_array(nv * (size_t)t->k, sizeof *t->Fv);
     float *col = hpml_malloc_array(nv, sizeof *col);
     hpml_status st = HPML_OK;
-    if (!t->yv || !t->xv || !t->Fv || !col)
+    if (!t->yv || (!lazy && !t->xv) || !t->Fv || !col)
         st = HPML_ERR_NOMEM;
     const float *vt = hpml_dataset_target(valid);
     for (size_t i = 0; st == HPML_OK && i < nv; i++)
         t->yv[i] = vt[vrows ? vrows[i] : i];
-    for (int j = 0; st == HPML_OK && j < t->nf; j++) { /* valid rows, row-major */
+    for (int j = 0; st == HPML_OK && !lazy && j < t->nf; j++) { /* valid rows, row-major */
         if ((st = hpml_dataset_gather(valid, j, vrows, nv, col)) == HPML_OK)
             for (size_t i = 0; i < nv; i++)
                 t->xv[i * (size_t)t->nf + (size_t)j] = col[i];
@@ -201,6 +209,21 @@ static void renew_quantile_leaves(trainer *t, const gbdt_bins *b, size_t n_sampl
             t->leaf[i] = v;
         s = e;
     }
+}
+
+/* Output of the tree for dataset row `row` of d, each node's feature read
+ * as the walk reaches it (no row of all features is gathered). */
+static double predict_lazy(const gbdt_tree *tree, const hpml_dataset *d, size_t row,
+                           const gbdt_model *m)
+{
+    const gbdt_node *nd = &tree->nodes[0];
+    while (nd->feature >= 0) {
+        int j = nd->feature;
+        int left = gbdt_node_left(nd, dataset_value(d, j, row), m->cat_bin ? m->cat_bin[j] : NULL,
+                                  m->cat_bin ? m->n_categories[j] : 0);
+        nd = &tree->nodes[left ? nd->left : nd->right];
+    }
+    return nd->value;
 }
 
 /* Grows the tree of group c in round r and adds it to the margins. */
@@ -244,8 +267,9 @@ static hpml_status boost_one(trainer *t, const gbdt_bins *b, const gbdt_params *
 #pragma omp parallel for schedule(static) num_threads(t->threads) if (t->nv >= GBDT_PAR_ROWS / 8)
     for (size_t i = 0; i < t->nv; i++)
         t->Fv[i * (size_t)k + (size_t)c] +=
-            gbdt_tree_predict(tree, t->xv + i * (size_t)t->nf, (const uint8_t *const *)m->cat_bin,
-                              m->n_categories);
+            t->xv ? gbdt_tree_predict(tree, t->xv + i * (size_t)t->nf,
+                                      (const uint8_t *const *)m->cat_bin, m->n_categories)
+                  : predict_lazy(tree, t->valid, t->vrows ? t->vrows[i] : i, m);
     return HPML_OK;
 }
 

@@ -82,7 +82,7 @@ static inline void build_range(const gbdt_bins *b, const int *feats, int a0, int
                                const uint32_t *rows, size_t row0, size_t n_rows,
                                const int64_t *packed, int64_t *gh, int64_t *cnt, int count)
 {
-    const int nf = b->n_features;
+    const int nf = gbdt_n_fact(b);
     const uint8_t *codes = b->codes;
     for (int a = a0; a < a1; a++) {
         size_t base = (size_t)(feats ? feats[a] : a) * HIST_BINS;
@@ -130,11 +130,11 @@ static inline void build_range(const gbdt_bins *b, const int *feats, int a0, int
     }
 }
 
-void gbdt_hist_build(const gbdt_bins *b, const int *feats, int n_feats, const uint32_t *rows,
-                     size_t n_rows, const int64_t *packed, int threads, int64_t *spare,
-                     gbdt_hist *hist)
+/* The fact-table features feats[0..na) (feats NULL: 0..na-1). */
+static void build_fact(const gbdt_bins *b, const int *feats, int na, const uint32_t *rows,
+                       size_t n_rows, const int64_t *packed, int threads, int64_t *spare,
+                       gbdt_hist *hist)
 {
-    const int na = feats ? n_feats : b->n_features;
     int nt = threads > 0 ? threads : 1;
     if (n_rows < HIST_PAR_ROWS || na < 2)
         nt = 1;
@@ -142,7 +142,7 @@ void gbdt_hist_build(const gbdt_bins *b, const int *feats, int n_feats, const ui
         /* Rows split: thread t sums its share of the rows into histograms of
          * its own (thread 0 into hist), then they are added up. Integer sums:
          * the same result for any split. Each row's codes are read once. */
-        const size_t hb = (size_t)b->n_features * HIST_BINS;
+        const size_t hb = gbdt_hist_total(b);
 #pragma omp parallel num_threads(nt)
         {
             int t = omp_get_thread_num(), T = omp_get_num_threads();
@@ -183,16 +183,175 @@ void gbdt_hist_build(const gbdt_bins *b, const int *feats, int n_feats, const ui
     }
 }
 
-void gbdt_hist_subtract(const gbdt_hist *parent, const gbdt_hist *child, int n_features,
+/* Sums of the rows' packed gradients (and row counts) per dimension row of
+ * D, rows [k0, k1) of the list, into sum[] (and cnt[]), n_keys + 1 each,
+ * zeroed first. */
+static void key_sums(const gbdt_dim *D, const uint32_t *rows, size_t k0, size_t k1,
+                     const int64_t *packed, int64_t *sum, int64_t *cnt)
+{
+    const size_t nk = D->n_keys + 1;
+    memset(sum, 0, nk * sizeof *sum);
+    if (cnt)
+        memset(cnt, 0, nk * sizeof *cnt);
+    for (size_t k = k0; k < k1; k++) {
+        uint32_t key = D->key[rows ? rows[k] : k];
+        sum[key] += packed[k];
+        if (cnt)
+            cnt[key]++;
+    }
+}
+
+/* Histograms of D's features feats[a0..a1) (global indices; NULL: all of
+ * D's, a0..a1 positions within D) from the m present keys: key list[i] has
+ * sums sum[i] (and counts cnt[i]). */
+static void dim_range(const gbdt_bins *b, const gbdt_dim *D, const int *feats, int a0, int a1,
+                      const int64_t *list, const int64_t *sum, const int64_t *cnt, size_t m,
+                      gbdt_hist *hist)
+{
+    const int nf = D->n_feat;
+    for (int a = a0; a < a1; a++) {
+        int j = feats ? feats[a] : D->first + a;
+        size_t base = gbdt_hist_at(b, j), width = gbdt_hist_width(b, j);
+        memset(hist->gh + base, 0, width * sizeof *hist->gh);
+        if (cnt)
+            memset(hist->cnt + base, 0, width * sizeof *hist->cnt);
+    }
+    if (feats || cnt) {
+        for (size_t i = 0; i < m; i++) {
+            const uint8_t *c = D->codes + (size_t)list[i] * (size_t)nf;
+            for (int a = a0; a < a1; a++) {
+                int j = feats ? feats[a] : D->first + a;
+                size_t at = gbdt_hist_at(b, j) + c[j - D->first];
+                hist->gh[at] += sum[i];
+                if (cnt)
+                    hist->cnt[at] += cnt[i];
+            }
+        }
+        return;
+    }
+    /* the hot loop (every feature, no counts): one add per feature and key */
+    const size_t *off = b->hist_off + D->first + a0;
+    int64_t *const gh = hist->gh;
+    const int na = a1 - a0, n4 = na & ~3;
+    for (size_t i = 0; i < m; i++) {
+        const uint8_t *c = D->codes + (size_t)list[i] * (size_t)nf + a0;
+        const int64_t v = sum[i];
+        int j = 0;
+        for (; j < n4; j += 4) {
+            gh[off[j] + c[j]] += v;
+            gh[off[j + 1] + c[j + 1]] += v;
+            gh[off[j + 2] + c[j + 2]] += v;
+            gh[off[j + 3] + c[j + 3]] += v;
+        }
+        for (; j < na; j++)
+            gh[off[j] + c[j]] += v;
+    }
+}
+
+/* A joined table's features feats[0..na) (NULL: all of D's): the rows'
+ * gradients summed per dimension row first, then each present dimension
+ * row's codes histogrammed once with its sum — O(rows + keys x features)
+ * instead of O(rows x features), the same integer sums. keysum: the calling
+ * thread's slots (gbdt_keysum_stride each), one per thread of the team
+ * when threads > 1. */
+static void build_dim(const gbdt_bins *b, const gbdt_dim *D, const int *feats, int na, const uint32_t *rows,
+                      size_t n_rows, const int64_t *packed, int threads, int64_t *keysum,
+                      size_t stride, gbdt_hist *hist)
+{
+    const size_t nk = D->n_keys + 1;
+    const int count = hist->cnt != NULL;
+    int nt = threads > 0 ? threads : 1;
+    if (n_rows < HIST_PAR_ROWS)
+        nt = 1;
+    int64_t *sum = keysum, *cnt = count ? keysum + nk : NULL, *list = keysum + (count ? 2 : 1) * nk;
+    size_t m = 0;
+    if (nt == 1) {
+        key_sums(D, rows, 0, n_rows, packed, sum, cnt);
+    } else {
+#pragma omp parallel num_threads(nt)
+        {
+            int t = omp_get_thread_num(), T = omp_get_num_threads();
+            int64_t *ks = keysum + (size_t)t * stride;
+            key_sums(D, rows, n_rows * (size_t)t / (size_t)T, n_rows * (size_t)(t + 1) / (size_t)T,
+                     packed, ks, count ? ks + nk : NULL);
+#pragma omp barrier
+#pragma omp for schedule(static)
+            for (size_t k = 0; k < nk; k++)
+                for (int u = 1; u < T; u++) {
+                    sum[k] += keysum[(size_t)u * stride + k];
+                    if (count)
+                        cnt[k] += keysum[(size_t)u * stride + nk + k];
+                }
+        }
+    }
+    /* compacted in place (entry m <= k): the present keys only */
+    for (size_t k = 0; k < nk; k++) {
+        if (sum[k] == 0 && (!count || cnt[k] == 0))
+            continue;
+        list[m] = (int64_t)k;
+        sum[m] = sum[k];
+        if (count)
+            cnt[m] = cnt[k];
+        m++;
+    }
+    if (nt == 1 || na < 2 || m * (size_t)na < HIST_PAR_ROWS) {
+        dim_range(b, D, feats, 0, feats ? na : D->n_feat, list, sum, cnt, m, hist);
+        return;
+    }
+#pragma omp parallel num_threads(nt)
+    {
+        int t = omp_get_thread_num(), T = omp_get_num_threads();
+        int n = feats ? na : D->n_feat;
+        dim_range(b, D, feats, n * t / T, n * (t + 1) / T, list, sum, cnt, m, hist);
+    }
+}
+
+void gbdt_hist_build(const gbdt_bins *b, const int *feats, int n_feats, const uint32_t *rows,
+                     size_t n_rows, const int64_t *packed, int threads, int64_t *spare,
+                     int64_t *keysum, gbdt_hist *hist)
+{
+    const int nfact = gbdt_n_fact(b);
+    /* feats is ascending: the fact table's features first, then each block */
+    int na = 0;
+    if (feats)
+        while (na < n_feats && feats[na] < nfact)
+            na++;
+    else
+        na = nfact;
+    if (na > 0)
+        build_fact(b, feats, na, rows, n_rows, packed, threads, spare, hist);
+    if (!b->dims)
+        return;
+    const size_t stride = gbdt_keysum_stride(b, hist->cnt != NULL);
+    /* inside a parallel region (a level's pairs, one thread each) every
+     * thread has its own slot */
+    int64_t *mine = keysum + (size_t)omp_get_thread_num() * stride;
+    int a = na;
+    for (int t = 0; t < b->n_dims; t++) {
+        const gbdt_dim *D = &b->dims[t];
+        if (!feats) {
+            build_dim(b, D, NULL, D->n_feat, rows, n_rows, packed, threads, mine, stride, hist);
+            continue;
+        }
+        int a0 = a;
+        while (a < n_feats && feats[a] < D->first + D->n_feat)
+            a++;
+        if (a > a0)
+            build_dim(b, D, feats + a0, a - a0, rows, n_rows, packed, threads, mine, stride, hist);
+    }
+}
+
+void gbdt_hist_subtract(const gbdt_bins *b, const gbdt_hist *parent, const gbdt_hist *child,
                         const int *feats, int n_feats, gbdt_hist *sibling)
 {
-    int na = feats ? n_feats : n_features;
+    int na = feats ? n_feats : b->n_features;
     for (int a = 0; a < na; a++) {
-        size_t base = (size_t)(feats ? feats[a] : a) * HIST_BINS;
-        for (size_t i = base; i < base + HIST_BINS; i++)
+        int j = feats ? feats[a] : a;
+        size_t base = gbdt_hist_at(b, j), end = base + gbdt_hist_width(b, j);
+        for (size_t i = base; i < end; i++)
             sibling->gh[i] = parent->gh[i] - child->gh[i];
         if (sibling->cnt)
-            for (size_t i = base; i < base + HIST_BINS; i++)
+            for (size_t i = base; i < end; i++)
                 sibling->cnt[i] = parent->cnt[i] - child->cnt[i];
     }
 }

@@ -52,29 +52,33 @@ int64_t gbdt_quantum(size_t n);
 hpml_status gbdt_quantize(const float *g, const float *h, size_t n, size_t n_total, uint64_t seed,
                           int round, int threads, int64_t *packed, gbdt_quant *q);
 
-/* A node's histograms: feature j's bins at gh + j * HIST_BINS (packed
- * sums), and the same layout of row counts in cnt (NULL when not counted). */
+/* A node's histograms: feature j's bins at gh + gbdt_hist_at(b, j) (packed
+ * sums; j * HIST_BINS without joins), and the same layout of row counts in
+ * cnt (NULL when not counted). */
 typedef struct gbdt_hist {
     int64_t *gh;
     int64_t *cnt;
 } gbdt_hist;
 
 /* Builds the histograms of rows[0..n_rows) for the features feats[0..n_feats)
- * (feats NULL: all; other features' bins are left untouched) with `threads`
- * threads. With `spare` (room for threads - 1 more sets of n_features x
- * HIST_BINS sums) and no counts, the threads split the rows and their sums
- * are added; otherwise they split the features. Integer sums: the result
- * does not depend on the thread count either way. Rows index the binned
- * matrix (b->codes); the packed gradients are in the order of the list:
- * packed[k] belongs to rows[k]. */
+ * (ascending; feats NULL: all; other features' bins are left untouched) with
+ * `threads` threads. With `spare` (room for threads - 1 more sets of
+ * gbdt_hist_total sums) and no counts, the threads split the rows and
+ * their sums are added; otherwise they split the features. A star schema's
+ * joined-table features are built from the rows' sums per dimension row
+ * (keysum: room for gbdt_keysum_stride values per thread, for as many
+ * threads as `threads` or as the enclosing parallel region has; NULL
+ * without joins). Integer sums: the result does not depend on the thread
+ * count either way. Rows index the binned rows; the packed gradients are in
+ * the order of the list: packed[k] belongs to rows[k]. */
 void gbdt_hist_build(const gbdt_bins *b, const int *feats, int n_feats, const uint32_t *rows,
                      size_t n_rows, const int64_t *packed, int threads, int64_t *spare,
-                     gbdt_hist *hist);
+                     int64_t *keysum, gbdt_hist *hist);
 
 /* sibling = parent - child, bin by bin (histogram subtraction), for the
- * features feats[0..n_feats) (NULL: all n_features): exact, so the sibling
+ * features feats[0..n_feats) (NULL: all of b's): exact, so the sibling
  * equals a direct build. sibling may be parent. */
-void gbdt_hist_subtract(const gbdt_hist *parent, const gbdt_hist *child, int n_features,
+void gbdt_hist_subtract(const gbdt_bins *b, const gbdt_hist *parent, const gbdt_hist *child,
                         const int *feats, int n_feats, gbdt_hist *sibling);
 
 #endif

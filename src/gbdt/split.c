@@ -12,12 +12,6 @@ static double soft_threshold(double G, double alpha)
     return 0.0;
 }
 
-double gbdt_score(double G, double H, const gbdt_split_params *p)
-{
-    double t = soft_threshold(G, p->alpha);
-    return t * t / (H + p->lambda);
-}
-
 double gbdt_leaf_value(double G, double H, const gbdt_split_params *p)
 {
     return -soft_threshold(G, p->alpha) / (H + p->lambda);
@@ -44,11 +38,11 @@ static int64_t least_hessian(const gbdt_quant *q, double mcw)
 }
 
 /* Two lanes of doubles: the left and the right child's score are computed
- * side by side (SSE2 on x86-64: half the divisions, which bound the scan).
- * Lane by lane the operations are gbdt_score's, so the values are the same. */
+ * side by side (SSE2 on x86-64: one division for both). */
 typedef double v2d __attribute__((vector_size(16)));
 typedef int64_t v2i __attribute__((vector_size(16)));
 
+/* soft_threshold(G, a)^2 / (H + l), lane by lane. */
 static inline v2d score2(v2d G, v2d H, double alpha, double lambda)
 {
     const v2d a = {alpha, alpha}, l = {lambda, lambda};
@@ -57,16 +51,28 @@ static inline v2d score2(v2d G, v2d H, double alpha, double lambda)
     return t * t / (H + l);
 }
 
+/* The scan works on the integer sums directly: with G = g / sg and
+ * H = h / sh, soft(G, alpha)^2 / (H + lambda) = k soft(g, alpha sg)^2 /
+ * (h + lambda sh), k = sh / sg^2 — one division per candidate instead of
+ * three. The parent's score is computed the same way, so a split that
+ * changes nothing has a gain of exactly 0. */
 void gbdt_split_feature(const int64_t *gh, const int64_t *cnt, int n_bins,
                         const gbdt_bin_sum *total, const gbdt_quant *q,
                         const gbdt_split_params *p, int j, gbdt_split *best)
 {
-    double parent = gbdt_score((double)total->g / q->scale_g, (double)total->h / q->scale_h, p);
+    const double alpha = p->alpha * q->scale_g, lambda = p->lambda * q->scale_h;
+    const double k = q->scale_h / (q->scale_g * q->scale_g);
+    const v2d tot = score2((v2d){(double)total->g, 0}, (v2d){(double)total->h, 0}, alpha, lambda);
+    const double parent = tot[0];
     const int counted = cnt != NULL;
     const int64_t h_min = least_hessian(q, p->min_child_weight);
-    const v2d sg = {q->scale_g, q->scale_g}, sh = {q->scale_h, q->scale_h};
     gbdt_bin_sum miss = {gbdt_packed_g(gh[0]), gbdt_packed_h(gh[0]), counted ? cnt[0] : 0};
     int has_missing = counted ? miss.n > 0 : gh[0] != 0;
+    /* the best so far in registers (*best may alias the sums, as far as the
+     * compiler knows: it would reload it from memory at every bin) */
+    gbdt_split top = *best;
+    const gbdt_bin_sum all = *total;
+    const int64_t msl = p->min_samples_leaf;
     /* missing right first, then (if there are missing rows) missing left */
     for (int ml = 0; ml <= has_missing; ml++) {
         gbdt_bin_sum left = ml ? miss : (gbdt_bin_sum){0, 0, 0};
@@ -75,30 +81,31 @@ void gbdt_split_feature(const int64_t *gh, const int64_t *cnt, int n_bins,
              * with missing right the lower bin wins such ties, with missing
              * left the higher one (XGBoost scans that pass downwards) */
             if (gh[b] == 0 && (!counted || cnt[b] == 0)) {
-                if (ml && best->feature == j && best->missing_left && best->bin == b - 1)
-                    best->bin = b;
+                if (ml && top.feature == j && top.missing_left && top.bin == b - 1)
+                    top.bin = b;
                 continue;
             }
             left.g += gbdt_packed_g(gh[b]);
             left.h += gbdt_packed_h(gh[b]);
             if (counted)
                 left.n += cnt[b];
-            gbdt_bin_sum right = {total->g - left.g, total->h - left.h, total->n - left.n};
+            gbdt_bin_sum right = {all.g - left.g, all.h - left.h, all.n - left.n};
             if (left.h < h_min || right.h < h_min ||
-                (counted && (left.n < p->min_samples_leaf || right.n < p->min_samples_leaf)))
+                (counted && (left.n < msl || right.n < msl)))
                 continue;
             v2d G = {(double)left.g, (double)right.g}, H = {(double)left.h, (double)right.h};
-            v2d s = score2(G / sg, H / sh, p->alpha, p->lambda);
-            double gain = s[0] + s[1] - parent;
-            if (gain > best->gain ||
-                (ml && gain == best->gain && best->feature == j && best->missing_left)) {
-                best->feature = j;
-                best->bin = b;
-                best->missing_left = ml;
-                best->gain = gain;
-                best->left = left;
-                best->right = right;
+            v2d s = score2(G, H, alpha, lambda);
+            double gain = k * (s[0] + s[1] - parent);
+            if (gain > top.gain ||
+                (ml && gain == top.gain && top.feature == j && top.missing_left)) {
+                top.feature = j;
+                top.bin = b;
+                top.missing_left = ml;
+                top.gain = gain;
+                top.left = left;
+                top.right = right;
             }
         }
     }
+    *best = top;
 }

@@ -29,7 +29,6 @@ typedef struct gbdt_split {
     gbdt_bin_sum left, right;
 } gbdt_split;
 
-double gbdt_score(double G, double H, const gbdt_split_params *p);
 double gbdt_leaf_value(double G, double H, const gbdt_split_params *p);
 
 /* Updates *best with the best split of feature j (packed sums gh[0..n_bins],

@@ -25,6 +25,22 @@ typedef struct gbdt_node {
     double gain, cover;     /* split gain; hessian sum of the node */
 } gbdt_node;
 
+/* Whether value v of node nd's feature goes left: NaN is missing; a
+ * categorical feature's value is a category code, binned by cat_bin (n_cat
+ * categories; NULL for a numeric feature). */
+static inline int gbdt_node_left(const gbdt_node *nd, float v, const uint8_t *cat_bin,
+                                 int32_t n_cat)
+{
+    if (v != v)
+        return nd->missing_left;
+    if (cat_bin) {
+        int32_t c = (int32_t)v;
+        uint8_t bin = c >= 0 && c < n_cat ? cat_bin[c] : 0;
+        return bin == 0 ? nd->missing_left : bin <= nd->bin;
+    }
+    return (double)v < nd->threshold;
+}
+
 typedef struct gbdt_tree {
     gbdt_node *nodes;
     int n_nodes, cap;
@@ -39,7 +55,8 @@ typedef struct gbdt_grow_params {
     int threads;
     const int *features;    /* features a split may use (column sample), ascending; NULL: all */
     int n_features;
-    size_t hist_budget;     /* bytes of histograms kept for subtraction (0: 1 GiB) */
+    size_t hist_budget;     /* bytes of histograms kept for subtraction (0: 256 MiB,
+                               64 MiB over a star schema) */
     int leaf_rows;          /* nonzero: every leaf's rows end contiguous in rows (the
                                quantile renewal reads them); zero lets the last level
                                (max_depth) skip its partition */
@@ -61,6 +78,8 @@ typedef struct gbdt_scratch {
     size_t cap_rows;
     int64_t *spare;         /* histograms of the other threads (rows split) */
     size_t cap_spare;
+    int64_t *keysum;        /* a star schema's key sums, one gbdt_keysum_stride per thread */
+    size_t cap_keysum;
     size_t *part;           /* partition bookkeeping (shares' counts), cap_part */
     size_t cap_part;
     size_t *level_mid;      /* per candidate of a batch: end of its left part */

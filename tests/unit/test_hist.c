@@ -70,13 +70,13 @@ static void test_hist_build_and_subtract(void)
         direct_gh[2 * HIST_BINS], direct_n[2 * HIST_BINS], plain[2 * HIST_BINS];
     gbdt_hist all = {all_gh, all_n}, some = {some_gh, some_n}, rest = {rest_gh, rest_n},
               direct = {direct_gh, direct_n}, nocount = {plain, NULL};
-    gbdt_hist_build(&b, NULL, 0, NULL, 6, pk, 1, NULL, &all);
+    gbdt_hist_build(&b, NULL, 0, NULL, 6, pk, 1, NULL, NULL, &all);
     CHECK(gbdt_packed_g(all_gh[1]) == -50 && gbdt_packed_h(all_gh[1]) == 7 && all_n[1] == 2);
     CHECK(gbdt_packed_g(all_gh[2]) == 10 && gbdt_packed_h(all_gh[2]) == 5 && all_n[2] == 2);
     CHECK(gbdt_packed_g(all_gh[0]) == -40 && gbdt_packed_g(all_gh[3]) == 50);
     CHECK(gbdt_packed_g(all_gh[HIST_BINS + 4]) == 40 && all_n[HIST_BINS + 4] == 3);
     CHECK(gbdt_packed_g(all_gh[HIST_BINS + 0]) == -60);
-    gbdt_hist_build(&b, NULL, 0, NULL, 6, pk, 2, NULL, &nocount); /* without counts: same sums */
+    gbdt_hist_build(&b, NULL, 0, NULL, 6, pk, 2, NULL, NULL, &nocount); /* without counts: same sums */
     CHECK(memcmp(plain, all_gh, sizeof plain) == 0);
     /* gradients travel in the order of the row list */
     uint32_t left[2] = {1, 4}, right[4] = {0, 2, 3, 5};
@@ -84,15 +84,15 @@ static void test_hist_build_and_subtract(void)
     int64_t lp[2], rp[4];
     pack_all(lg, lh, 2, lp);
     pack_all(rg, rh, 4, rp);
-    gbdt_hist_build(&b, NULL, 0, left, 2, lp, 2, NULL, &some);
-    gbdt_hist_subtract(&all, &some, 2, NULL, 0, &rest);
-    gbdt_hist_build(&b, NULL, 0, right, 4, rp, 1, NULL, &direct);
+    gbdt_hist_build(&b, NULL, 0, left, 2, lp, 2, NULL, NULL, &some);
+    gbdt_hist_subtract(&b, &all, &some, NULL, 0, &rest);
+    gbdt_hist_build(&b, NULL, 0, right, 4, rp, 1, NULL, NULL, &direct);
     CHECK(memcmp(rest_gh, direct_gh, sizeof rest_gh) == 0);
     CHECK(memcmp(rest_n, direct_n, sizeof rest_n) == 0);
     /* a subset of features touches only those */
     int feats[1] = {1};
     plain[5] = 12345;
-    gbdt_hist_build(&b, feats, 1, NULL, 6, pk, 1, NULL, &nocount);
+    gbdt_hist_build(&b, feats, 1, NULL, 6, pk, 1, NULL, NULL, &nocount);
     CHECK(plain[5] == 12345 && memcmp(plain + HIST_BINS, all_gh + HIST_BINS, HIST_BINS * 8) == 0);
 }
 
@@ -113,15 +113,15 @@ static void test_hist_rows_split(void)
         rows[i] = (uint32_t)(2 * i + (i % 3 == 0));
     gbdt_bins b = {.n_features = NF, .n_rows = N, .max_bin = 255, .n_bins = n_bins, .codes = codes};
     gbdt_hist h1 = {one, NULL}, h2 = {two, NULL};
-    gbdt_hist_build(&b, NULL, 0, NULL, N, pk, 1, NULL, &h1);
-    gbdt_hist_build(&b, NULL, 0, NULL, N, pk, 2, spare, &h2);
+    gbdt_hist_build(&b, NULL, 0, NULL, N, pk, 1, NULL, NULL, &h1);
+    gbdt_hist_build(&b, NULL, 0, NULL, N, pk, 2, spare, NULL, &h2);
     CHECK(memcmp(one, two, sizeof one) == 0);
-    gbdt_hist_build(&b, NULL, 0, rows, N / 2, pk, 1, NULL, &h1);
-    gbdt_hist_build(&b, NULL, 0, rows, N / 2, pk, 4, spare, &h2);
+    gbdt_hist_build(&b, NULL, 0, rows, N / 2, pk, 1, NULL, NULL, &h1);
+    gbdt_hist_build(&b, NULL, 0, rows, N / 2, pk, 4, spare, NULL, &h2);
     CHECK(memcmp(one, two, sizeof one) == 0);
     int feats[2] = {1, 4};
     memset(two, 0x5a, sizeof two);
-    gbdt_hist_build(&b, feats, 2, rows, N / 2, pk, 3, spare, &h2);
+    gbdt_hist_build(&b, feats, 2, rows, N / 2, pk, 3, spare, NULL, &h2);
     CHECK(memcmp(one + HIST_BINS, two + HIST_BINS, HIST_BINS * 8) == 0);
     CHECK(memcmp(one + 4 * HIST_BINS, two + 4 * HIST_BINS, HIST_BINS * 8) == 0);
     CHECK(two[0] == 0x5a5a5a5a5a5a5a5aLL); /* feature 0 untouched */
