@@ -7,6 +7,7 @@
 
 #include "load.h"
 #include "opts.h"
+#include "world.h"
 
 static const cli_opt compare_opts[] = {
     CLI_READ_OPTS,
@@ -263,9 +264,10 @@ int cmd_compare(int argc, char **argv)
         a.value[opt_index("ignore")] = ignore;
     }
     char split_text[512];
-    if ((rc = cli_read_table(&a, a.pos[0], &t)) != 0 || (rc = cli_read_joins(&a, &joins)) != 0 ||
-        (rc = cli_make_dataset(&a, t, &joins, &d)) != 0 ||
-        (rc = make_split(&a, d, spec.seed, &sp, split_text, sizeof split_text)) != 0)
+    if ((rc = cli_read_table(&a, a.pos[0], &t)) == 0 && (rc = cli_read_joins(&a, &joins)) == 0 &&
+        (rc = cli_make_dataset(&a, t, &joins, &d)) == 0)
+        rc = make_split(&a, d, spec.seed, &sp, split_text, sizeof split_text);
+    if ((rc = cli_sync(rc)) != 0) /* every process has its data, or all stop here */
         goto out;
     if (!(cmd = command_text(argc, argv))) {
         rc = 3;
@@ -277,7 +279,7 @@ int cmd_compare(int argc, char **argv)
     if (isatty(2))
         spec.progress = on_model;
     hpml_status s = hpml_compare_run(d, sp, &spec, &c);
-    if (s == HPML_OK)
+    if (s == HPML_OK && cli_is_root())
         s = hpml_compare_write(c, dir);
     if (s == HPML_OK)
         s = hpml_compare_summary(c, cli_get(&a, "json") != NULL, &summary);

@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include "hpml.h"
+#include "world.h"
 
 int cmd_info(int argc, char **argv);
 int cmd_train(int argc, char **argv);
@@ -36,7 +37,9 @@ static void usage(FILE *f)
                "Commands:\n");
     for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
         fprintf(f, "  %-10s %s\n", commands[i].name, commands[i].help);
-    fprintf(f, "\nExit codes: 0 success, 1 usage, 2 bad input data, 3 internal error.\n");
+    fprintf(f, "\nUnder mpirun or srun every command runs as one job of several processes\n"
+               "(docs/mpi.md); --verbose adds a timing line per process.\n"
+               "\nExit codes: 0 success, 1 usage, 2 bad input data, 3 internal error.\n");
 }
 
 /* OpenMP threads that wait at a barrier spin for a while before sleeping
@@ -58,15 +61,19 @@ static void short_spin_waits(char **argv)
     /* if that failed, carry on with the spin as it is */
 }
 
-int main(int argc, char **argv)
+/* Runs the command of argv[1] (the world started). */
+static int dispatch(int argc, char **argv)
 {
-    short_spin_waits(argv);
     if (argc < 2) {
         usage(stderr);
         return 1;
     }
     if (strcmp(argv[1], "--version") == 0 || strcmp(argv[1], "version") == 0) {
-        printf("hpml %s (MPI: no)\n", hpml_version());
+        char mpi[128];
+        if (hpml_dist_mpi_library(mpi, sizeof mpi))
+            printf("hpml %s (MPI: %s)\n", hpml_version(), *mpi ? mpi : "unknown library");
+        else
+            printf("hpml %s (no MPI)\n", hpml_version());
         return 0;
     }
     if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "help") == 0) {
@@ -78,4 +85,34 @@ int main(int argc, char **argv)
             return commands[i].run(argc, argv);
     fprintf(stderr, "hpml: unknown command '%s' (see hpml --help)\n", argv[1]);
     return 1;
+}
+
+/* --verbose anywhere (hpml --verbose CMD ... or CMD ... --verbose): per-rank
+ * timing lines. It is taken out of argv, except for info, whose own
+ * --verbose also reports what the reader decided. */
+static int take_verbose(int *argc, char **argv)
+{
+    int found = 0;
+    for (int i = 1; i < *argc; i++) {
+        if (strcmp(argv[i], "--verbose") != 0)
+            continue;
+        found = 1;
+        if (i >= 2 && strcmp(argv[1], "info") == 0)
+            continue;
+        memmove(argv + i, argv + i + 1, (size_t)(*argc - i) * sizeof *argv); /* with NULL */
+        (*argc)--;
+        i--;
+    }
+    return found;
+}
+
+int main(int argc, char **argv)
+{
+    short_spin_waits(argv);
+    int verbose = take_verbose(&argc, argv);
+    /* under mpirun/srun: MPI, rank 0 alone prints and writes; alone: as ever */
+    int rc = cli_world_start(argc, argv, verbose, argc > 1 ? argv[1] : "");
+    if (rc == 0)
+        rc = dispatch(argc, argv);
+    return cli_world_end(rc);
 }

@@ -322,14 +322,7 @@ int cli_fail(hpml_status s)
 {
     const char *msg = hpml_last_error();
     fprintf(stderr, "%s\n", *msg ? msg : hpml_status_name(s));
-    switch (s) {
-    case HPML_OK: return 0;
-    case HPML_ERR_ARG: return 1;
-    case HPML_ERR_IO:
-    case HPML_ERR_PARSE:
-    case HPML_ERR_DATA: return 2;
-    default: return 3;
-    }
+    return hpml_status_exit_code(s);
 }
 
 double cli_now_seconds(void)

@@ -8,6 +8,7 @@
 #include "load.h"
 #include "opts.h"
 #include "report.h"
+#include "world.h"
 
 static const cli_opt predict_opts[] = {
     CLI_READ_OPTS,
@@ -137,7 +138,7 @@ int cmd_predict(int argc, char **argv)
         return 3;
     }
     run r;
-    int rc = load_and_predict(&a, 0, &keep, &r);
+    int rc = cli_sync(load_and_predict(&a, 0, &keep, &r));
     int *cols = calloc((size_t)keep.n + 1, sizeof *cols);
     if (rc == 0 && !cols) {
         fprintf(stderr, "hpml: out of memory\n");
@@ -151,7 +152,9 @@ int cmd_predict(int argc, char **argv)
         }
     if (rc == 0) {
         double t0 = cli_now_seconds();
-        hpml_status s = hpml_write_predictions_sd(r.m, r.pred, r.sd, r.n, r.t, cols, keep.n, out);
+        hpml_status s = cli_is_root() ? hpml_write_predictions_sd(r.m, r.pred, r.sd, r.n, r.t,
+                                                                  cols, keep.n, out)
+                                      : HPML_OK;
         if (s != HPML_OK) {
             rc = cli_fail(s);
         } else if (cli_get(&a, "json")) {
@@ -246,7 +249,7 @@ int cmd_eval(int argc, char **argv)
         return 1;
     }
     run r;
-    int rc = load_and_predict(&a, 1, NULL, &r);
+    int rc = cli_sync(load_and_predict(&a, 1, NULL, &r));
     hpml_metrics mt;
     if (rc == 0 && hpml_model_n_targets(r.m) > 1) {
         rc = eval_targets(&r, cli_get(&a, "json") != NULL);

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "opts.h"
+#include "world.h"
 
 static const cli_opt synth_opts[] = {
     {"out", "o", 0, "directory to write the CSV files into (required; created if missing)"},
@@ -89,7 +90,8 @@ int cmd_synth(int argc, char **argv)
     sp.joined = cli_get(&a, "joined") != NULL;
     double t0 = cli_now_seconds();
     uint64_t n = 0;
-    hpml_status s = hpml_synth_drug_response(&sp, out, &n);
+    /* the files are written once, by rank 0; the other processes wait */
+    hpml_status s = cli_is_root() ? hpml_synth_drug_response(&sp, out, &n) : HPML_OK;
     if (s != HPML_OK)
         return cli_fail(s);
     double pairs = (double)sp.cells * sp.drugs;

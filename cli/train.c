@@ -10,6 +10,7 @@
 #include "load.h"
 #include "opts.h"
 #include "report.h"
+#include "world.h"
 
 static const cli_opt train_opts[] = {
     CLI_READ_OPTS,
@@ -251,9 +252,10 @@ int cmd_train(int argc, char **argv)
     p.progress_user = np.progress_user = &ps;
     uint64_t seed = mk == HPML_MODEL_GBDT ? p.seed : np.seed;
     double t0 = cli_now_seconds();
-    if ((rc = cli_read_table(&a, a.pos[0], &t)) != 0 || (rc = cli_read_joins(&a, &joins)) != 0 ||
-        (rc = cli_make_dataset(&a, t, &joins, &d)) != 0 ||
-        (rc = make_validation(&a, d, &joins, seed, &vt, &vd, &sp)) != 0)
+    if ((rc = cli_read_table(&a, a.pos[0], &t)) == 0 && (rc = cli_read_joins(&a, &joins)) == 0 &&
+        (rc = cli_make_dataset(&a, t, &joins, &d)) == 0)
+        rc = make_validation(&a, d, &joins, seed, &vt, &vd, &sp);
+    if ((rc = cli_sync(rc)) != 0) /* every process has its data, or all stop here */
         goto out;
     double t1 = cli_now_seconds();
     const uint32_t *train_rows = NULL, *valid_rows = NULL;
@@ -271,7 +273,8 @@ int cmd_train(int argc, char **argv)
         rc = cli_fail(s);
         goto out;
     }
-    if ((s = hpml_model_save(m, out_path)) != HPML_OK) {
+    cli_vlog("read %.3f s, train %.3f s", t1 - t0, t2 - t1);
+    if (cli_is_root() && (s = hpml_model_save(m, out_path)) != HPML_OK) {
         rc = cli_fail(s);
         goto out;
     }

@@ -820,6 +820,79 @@ HPML_API hpml_status hpml_compare_write(const hpml_compare *c, const char *dir);
  * caller: release it with free(). */
 HPML_API hpml_status hpml_compare_summary(const hpml_compare *c, int json, char **out);
 
+/* --------------------------------------------------------------- processes */
+
+/* The processes of one run: this process alone, or every rank of an MPI job
+ * started by mpirun/mpiexec or srun (docs/mpi.md). Everything in hpml that
+ * combines values across processes goes through a handle; a NULL handle
+ * means "this process alone" wherever one is taken. A program that never
+ * calls hpml_dist_init never touches MPI, even when hpml was built with it. */
+typedef struct hpml_dist hpml_dist;
+
+/* The exit code the hpml command uses for a failure of status s: 0 for
+ * HPML_OK, 1 bad argument, 2 bad input data (HPML_ERR_IO, _PARSE, _DATA),
+ * 3 anything else. */
+HPML_API int hpml_status_exit_code(hpml_status s);
+
+/* Whether this library was built with MPI (1) or not (0); buf (len bytes,
+ * may be NULL) receives the MPI library's name and version, e.g.
+ * "Open MPI v4.1.4" ("" without MPI). Needs no hpml_dist_init. */
+HPML_API int hpml_dist_mpi_library(char *buf, size_t len);
+
+/* The world of this run, in *out (owned: free with hpml_dist_free).
+ *  - Launched by an MPI launcher, which is recognised by its environment
+ *    (OMPI_COMM_WORLD_SIZE: Open MPI's mpirun; PMIX_RANK: PMIx, e.g. srun
+ *    --mpi=pmix; PMI_RANK: MPICH's mpiexec or srun --mpi=pmi2), or with
+ *    HPML_MPI=1 in the environment: MPI is initialised (MPI_Init_thread,
+ *    MPI_THREAD_FUNNELED: only the calling thread makes MPI calls) unless
+ *    the program did it already, and the handle spans MPI_COMM_WORLD.
+ *  - Otherwise, or with HPML_MPI=0: this process alone; MPI is not touched
+ *    (no singleton MPI_Init).
+ * Fails with HPML_ERR_ARG and a message that says what to do when the
+ * launch cannot be right: srun started N tasks (SLURM_STEP_NUM_TASKS, else
+ * SLURM_NTASKS) that MPI does not connect (e.g. N independent one-process
+ * runs: a missing or wrong srun --mpi plugin), a launcher started N > 1
+ * processes but this build has no MPI, or the launcher's count differs from
+ * MPI's. No handle is returned then, and MPI is left finalised. */
+HPML_API hpml_status hpml_dist_init(hpml_dist **out);
+
+/* Frees d; if hpml_dist_init initialised MPI, finalises it (a collective
+ * call: every process frees its handle). NULL is a no-op. */
+HPML_API void hpml_dist_free(hpml_dist *d);
+
+/* This process's rank in [0, size) and the number of processes (NULL: 0, 1). */
+HPML_API int hpml_dist_rank(const hpml_dist *d);
+HPML_API int hpml_dist_size(const hpml_dist *d);
+
+/* The failure protocol. Every process calls it at the same point with its own
+ * status (collective). Returns HPML_OK on every process if every status was
+ * HPML_OK; otherwise, on every process, the status of the lowest-ranked
+ * failing process, whose message becomes hpml_last_error() everywhere, and
+ * *failed_rank (may be NULL) = that rank (-1 when all passed).
+ * A failing process waits at most a few seconds (5) for the others: if they
+ * do not all arrive, it returns its own status with *failed_rank = its rank,
+ * and d is no longer usable (hpml_dist_usable: 0; its collectives fail at
+ * once): the caller reports its failure and ends every process with
+ * hpml_dist_abort. A process with HPML_OK waits as long as it takes. */
+HPML_API hpml_status hpml_dist_check(hpml_dist *d, hpml_status st, int *failed_rank);
+
+/* 1 while d's processes are in step; 0 after a check timed out. */
+HPML_API int hpml_dist_usable(const hpml_dist *d);
+
+/* Checks that every process holds the same bytes (a configuration, a data
+ * schema): compares a 64-bit hash of bytes[0..n) across processes
+ * (collective). On a difference fails on every process with HPML_ERR_ARG
+ * and "the processes differ in WHAT: rank(s) ... differ from rank 0". */
+HPML_API hpml_status hpml_dist_agree(hpml_dist *d, const char *what, const void *bytes,
+                                     size_t n);
+
+/* Ends every process of d at once with exit_code (MPI_Abort): for a failure
+ * the other processes cannot learn at a hpml_dist_check. Prints nothing (report
+ * the failure first). The only hpml call that ends the process, and only
+ * when asked; with one process (d NULL or not under MPI) it returns and the
+ * caller exits as usual. */
+HPML_API void hpml_dist_abort(hpml_dist *d, int exit_code);
+
 /* ---------------------------------------------------------- synthetic data */
 
 /* A realistic synthetic drug-response screen as a star schema of CSV files,

@@ -56,4 +56,16 @@ const char *hpml_status_name(hpml_status s)
     return "unknown status";
 }
 
+int hpml_status_exit_code(hpml_status s)
+{
+    switch (s) {
+    case HPML_OK: return 0;
+    case HPML_ERR_ARG: return 1;
+    case HPML_ERR_IO:
+    case HPML_ERR_PARSE:
+    case HPML_ERR_DATA: return 2;
+    default: return 3;
+    }
+}
+
 const char *hpml_version(void) { return HPML_VERSION_STRING; }

@@ -1,13 +1,31 @@
 /* dist.h — the communication layer: one interface, a backend per transport (internal).
  *
  * Everything in hpml that combines values across processes calls these, so a
- * run under mpirun/srun needs no second code path. This build has the
- * single-process backend (dist_single.c): size 1, rank 0, reductions copy.
- * The MPI backend (dist_mpi.c, built when mpicc is present) implements the
- * same functions over MPI_COMM_WORLD.
+ * run under mpirun/srun needs no second code path. Two backends implement
+ * them, chosen when building: dist_single.c (size 1, rank 0, reductions
+ * copy) and dist_mpi.c (built with -DHPML_MPI when mpicc is found: the
+ * handle's communicator, a duplicate of MPI_COMM_WORLD). Common parts:
+ * launch.c (what started this process, the start-up checks), agree.c
+ * (fingerprints), api.c (the public wrappers of hpml.h).
+ *
+ * The handle is the public opaque hpml_dist (hpml_dist_init in hpml.h makes
+ * the world's). NULL means "this process alone" everywhere; so does a handle
+ * made when no launcher started the process, also in an MPI build.
  *
  * Reductions are element-wise over `n` values; integer sums are exact, so a
  * reduction of int64 histograms gives the same bits for any process count.
+ * Every function here is collective unless it says otherwise: every process
+ * calls it, in the same order, with the same n/bytes/root/op. MPI errors are
+ * fatal (MPI's default handler ends the job): a transport that fails cannot
+ * be brought back in step, and ending every process is the only answer that
+ * never hangs.
+ *
+ * The failure protocol (docs/mpi.md): a process that fails must not simply
+ * return while the others wait in a collective. At a sync point every
+ * process calls dist_check with its status and all learn the first failure;
+ * after a failed check nobody makes another collective call (each returns
+ * its way out). A failure where the others cannot be met (in the middle of
+ * a sequence of collectives) ends all processes with dist_abort.
  */
 #ifndef HPML_DIST_DIST_H
 #define HPML_DIST_DIST_H
@@ -19,23 +37,62 @@
 
 typedef enum dist_op { DIST_SUM, DIST_MIN, DIST_MAX } dist_op;
 
-/* A communicator. NULL means "this process alone" everywhere. */
-typedef struct hpml_dist hpml_dist;
+/* How long (seconds) a failing process waits at dist_check for the others. */
+#define DIST_FAIL_WAIT_SECONDS 5.0
 
+/* Not collective. */
 int dist_size(const hpml_dist *d);
 int dist_rank(const hpml_dist *d);
+/* 0 once a dist_check timed out (then every collective fails at once). */
+int dist_usable(const hpml_dist *d);
+
 hpml_status dist_barrier(hpml_dist *d);
 /* buf[0..bytes) of `root` is copied to every process. */
 hpml_status dist_bcast(hpml_dist *d, void *buf, size_t bytes, int root);
-/* Each process gives `bytes` at in; out (size x bytes) receives them in rank order. */
+/* Each process gives `bytes` (< 2 GiB) at in; out (size x bytes) receives
+ * them in rank order. in may be out + rank x bytes (in place). */
 hpml_status dist_allgather(hpml_dist *d, const void *in, void *out, size_t bytes);
 /* In place: buf[i] = op over processes of buf[i]. */
 hpml_status dist_allreduce_i64(hpml_dist *d, int64_t *buf, size_t n, dist_op op);
 hpml_status dist_allreduce_f32(hpml_dist *d, float *buf, size_t n, dist_op op);
 hpml_status dist_allreduce_f64(hpml_dist *d, double *buf, size_t n, dist_op op);
-/* Ends every process with this process's message and `code`: the way a
- * failure on one rank stops all ranks instead of leaving them waiting. The
- * single-process backend only returns the status (the caller reports it). */
+
+/* Every process passes its status; returns, on every process, HPML_OK if all
+ * passed HPML_OK, else the status of the lowest failing rank, whose message
+ * becomes every process's hpml_last_error(); *who (may be NULL) gets that
+ * rank, -1 if none. A failing process waits at most DIST_FAIL_WAIT_SECONDS:
+ * if the others do not come it returns its own status, *who = its rank, and
+ * the handle becomes unusable (the caller then ends the run with
+ * dist_abort). Waiting processes sleep between polls (no spinning core). */
+hpml_status dist_check(hpml_dist *d, hpml_status st, int *who);
+
+/* Fails with HPML_ERR_ARG on every process unless every process passed the
+ * same bytes (compared by a 64-bit hash); the message names `what` and the
+ * ranks that differ from rank 0. */
+hpml_status dist_agree(hpml_dist *d, const char *what, const void *bytes, size_t n);
+
+/* Ends every process with this process's message (logged at HPML_LOG_ERROR)
+ * and the hpml command's exit code for `code`: the way a failure in the
+ * middle of collectives stops all ranks instead of leaving them waiting.
+ * The single-process backend (and a handle of one process) only returns
+ * `code` (the caller reports it). */
 hpml_status dist_abort(hpml_dist *d, hpml_status code);
+
+/* ---- launch.c: what started this process (not collective) */
+
+typedef struct dist_launch {
+    const char *by;    /* "mpirun (Open MPI)", "PMIx", "PMI", "HPML_MPI=1", or NULL: no launcher */
+    int size;          /* processes the launcher says it started; 0: it does not say */
+    int srun_tasks;    /* > 0 when srun itself started this process as one of its tasks
+                          (SLURM_STEP_NUM_TASKS, else SLURM_NTASKS in a step), not a
+                          launcher inside a SLURM job */
+} dist_launch;
+
+/* Reads the environment. HPML_MPI=0 gives no launcher; HPML_MPI=1 one. */
+void dist_launch_detect(dist_launch *l);
+/* The start-up checks, given the size MPI reports (1 when MPI is not used)
+ * and the MPI library's name (NULL: built without MPI): HPML_ERR_ARG with a
+ * message that says what to do, or HPML_OK. */
+hpml_status dist_launch_check(const dist_launch *l, int mpi_size, const char *mpi_name);
 
 #endif

@@ -1,15 +1,51 @@
-/* dist_single.c — the single-process backend: one rank, nothing to exchange. */
+/* dist_single.c — the single-process backend: one rank, nothing to exchange.
+ * Built when hpml is built without MPI (no -DHPML_MPI); dist_mpi.c otherwise. */
+#ifndef HPML_MPI
 #include <string.h>
 
+#include "core/alloc.h"
+#include "core/error.h"
 #include "dist/dist.h"
+
+struct hpml_dist {
+    int unused; /* a handle must be something to free */
+};
+
+int hpml_dist_mpi_library(char *buf, size_t len)
+{
+    if (buf && len)
+        buf[0] = '\0';
+    return 0;
+}
+
+hpml_status hpml_dist_init(hpml_dist **out)
+{
+    *out = NULL;
+    dist_launch l;
+    dist_launch_detect(&l);
+    hpml_status st = dist_launch_check(&l, 1, NULL);
+    if (st != HPML_OK)
+        return st;
+    hpml_dist *d = hpml_calloc(1, sizeof *d);
+    if (!d)
+        return HPML_ERR_NOMEM;
+    *out = d;
+    return HPML_OK;
+}
+
+void hpml_dist_free(hpml_dist *d) { hpml_free(d); }
+void hpml_dist_abort(hpml_dist *d, int exit_code) { (void)d, (void)exit_code; }
 
 int dist_size(const hpml_dist *d) { (void)d; return 1; }
 int dist_rank(const hpml_dist *d) { (void)d; return 0; }
+int dist_usable(const hpml_dist *d) { (void)d; return 1; }
 hpml_status dist_barrier(hpml_dist *d) { (void)d; return HPML_OK; }
 
 hpml_status dist_bcast(hpml_dist *d, void *buf, size_t bytes, int root)
 {
-    (void)d, (void)buf, (void)bytes, (void)root;
+    (void)d, (void)buf, (void)bytes;
+    if (root != 0)
+        return hpml_fail(HPML_ERR_ARG, "broadcast from rank %d of 1 process", root);
     return HPML_OK;
 }
 
@@ -39,8 +75,19 @@ hpml_status dist_allreduce_f64(hpml_dist *d, double *buf, size_t n, dist_op op)
     return HPML_OK;
 }
 
+hpml_status dist_check(hpml_dist *d, hpml_status st, int *who)
+{
+    (void)d;
+    if (who)
+        *who = st != HPML_OK ? 0 : -1;
+    return st;
+}
+
 hpml_status dist_abort(hpml_dist *d, hpml_status code)
 {
     (void)d;
     return code;
 }
+#else
+typedef int dist_single_unused; /* this build has the MPI backend */
+#endif

@@ -1,0 +1,304 @@
+/* dist_mpi.c — the MPI backend: a handle's collectives over its duplicate of
+ * MPI_COMM_WORLD. Built with -DHPML_MPI (the Makefile does when mpicc is
+ * found); dist_single.c otherwise.
+ *
+ * A handle made when no launcher started the process (hpml_dist_init, see
+ * launch.c) has no communicator: it is one process, and MPI is never called
+ * for it, so an MPI build behaves as before when run without mpirun/srun.
+ * Counts passed to MPI are int: longer buffers go in chunks of 2^30
+ * elements (every process cuts them the same way).
+ */
+#ifdef HPML_MPI
+#include <limits.h>
+#include <mpi.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "core/alloc.h"
+#include "core/error.h"
+#include "core/log.h"
+#include "dist/dist.h"
+
+struct hpml_dist {
+    MPI_Comm comm;   /* a duplicate of MPI_COMM_WORLD (owned), or MPI_COMM_NULL: alone */
+    int rank, size;
+    int owns_mpi;    /* hpml_dist_init initialised MPI: hpml_dist_free finalises it */
+    int usable;      /* 0 after a dist_check timed out (a request is left pending) */
+};
+
+#define DIST_CHUNK ((size_t)1 << 30)
+/* The longest message a check carries (error.c keeps 1024 bytes). */
+#define DIST_MSG_CAP 1024
+
+static int alone(const hpml_dist *d) { return !d || d->comm == MPI_COMM_NULL; }
+
+static hpml_status out_of_step(void)
+{
+    return hpml_fail(HPML_ERR_INTERNAL, "the processes are out of step after a failure (a "
+                     "check timed out): the run must end (hpml_dist_abort)");
+}
+
+int hpml_dist_mpi_library(char *buf, size_t len)
+{
+    if (!buf || !len)
+        return 1;
+    /* allowed before MPI_Init; the first line, up to its first comma:
+     * "Open MPI v4.1.4", "MPICH Version: 4.0.2" */
+    char v[MPI_MAX_LIBRARY_VERSION_STRING];
+    int n = 0;
+    if (MPI_Get_library_version(v, &n) != MPI_SUCCESS || n < 0)
+        n = 0;
+    v[n < (int)sizeof v ? n : (int)sizeof v - 1] = '\0';
+    size_t k = 0;
+    for (const char *p = v; *p && *p != '\n' && *p != ',' && k + 1 < len; p++) {
+        int space = *p == ' ' || *p == '\t';
+        if (space && (k == 0 || buf[k - 1] == ' '))
+            continue;
+        buf[k++] = space ? ' ' : *p;
+    }
+    while (k && buf[k - 1] == ' ')
+        k--;
+    buf[k] = '\0';
+    return 1;
+}
+
+hpml_status hpml_dist_init(hpml_dist **out)
+{
+    *out = NULL;
+    char name[128];
+    hpml_dist_mpi_library(name, sizeof name);
+    dist_launch l;
+    dist_launch_detect(&l);
+    int inited = 0, finalized = 0;
+    MPI_Initialized(&inited);
+    MPI_Finalized(&finalized);
+    hpml_dist *d = hpml_calloc(1, sizeof *d);
+    if (!d)
+        return HPML_ERR_NOMEM;
+    d->comm = MPI_COMM_NULL;
+    d->size = 1;
+    d->usable = 1;
+    hpml_status st = HPML_OK;
+    if (!inited && !l.by) { /* no launcher: this process alone, MPI untouched */
+        if ((st = dist_launch_check(&l, 1, name)) != HPML_OK)
+            goto fail;
+        *out = d;
+        return HPML_OK;
+    }
+    if (finalized) {
+        st = hpml_fail(HPML_ERR_ARG, "MPI was finalised already in this process and cannot be "
+                       "initialised again (free the world handle last)");
+        goto fail;
+    }
+    if (!inited) {
+        int provided;
+        if (MPI_Init_thread(NULL, NULL, MPI_THREAD_FUNNELED, &provided) != MPI_SUCCESS) {
+            st = hpml_fail(HPML_ERR_INTERNAL, "MPI_Init_thread failed (launched by %s)", l.by);
+            goto fail;
+        }
+        d->owns_mpi = 1;
+    }
+    MPI_Comm_dup(MPI_COMM_WORLD, &d->comm);
+    MPI_Comm_rank(d->comm, &d->rank);
+    MPI_Comm_size(d->comm, &d->size);
+    if ((st = dist_launch_check(&l, d->size, name)) != HPML_OK)
+        goto fail;
+    *out = d;
+    return HPML_OK;
+fail:
+    hpml_dist_free(d);
+    return st;
+}
+
+void hpml_dist_free(hpml_dist *d)
+{
+    if (!d)
+        return;
+    int finalized = 0;
+    MPI_Finalized(&finalized);
+    /* an unusable handle has a request pending that the others never
+     * matched: freeing or finalising could wait for them forever */
+    if (d->usable && !finalized) {
+        if (d->comm != MPI_COMM_NULL)
+            MPI_Comm_free(&d->comm);
+        if (d->owns_mpi)
+            MPI_Finalize();
+    }
+    hpml_free(d);
+}
+
+void hpml_dist_abort(hpml_dist *d, int exit_code)
+{
+    if (alone(d) || d->size == 1)
+        return;
+    fflush(NULL); /* what was printed so far is not lost */
+    MPI_Abort(d->comm, exit_code);
+}
+
+int dist_size(const hpml_dist *d) { return d ? d->size : 1; }
+int dist_rank(const hpml_dist *d) { return d ? d->rank : 0; }
+int dist_usable(const hpml_dist *d) { return !d || d->usable; }
+
+hpml_status dist_barrier(hpml_dist *d)
+{
+    if (alone(d))
+        return HPML_OK;
+    if (!d->usable)
+        return out_of_step();
+    MPI_Barrier(d->comm);
+    return HPML_OK;
+}
+
+hpml_status dist_bcast(hpml_dist *d, void *buf, size_t bytes, int root)
+{
+    if (root < 0 || root >= dist_size(d))
+        return hpml_fail(HPML_ERR_ARG, "broadcast from rank %d of %d processes", root,
+                         dist_size(d));
+    if (alone(d))
+        return HPML_OK;
+    if (!d->usable)
+        return out_of_step();
+    for (char *p = buf; bytes;) {
+        size_t k = bytes < DIST_CHUNK ? bytes : DIST_CHUNK;
+        MPI_Bcast(p, (int)k, MPI_BYTE, root, d->comm);
+        p += k;
+        bytes -= k;
+    }
+    return HPML_OK;
+}
+
+hpml_status dist_allgather(hpml_dist *d, const void *in, void *out, size_t bytes)
+{
+    if (alone(d)) {
+        if (bytes && in != out)
+            memmove(out, in, bytes);
+        return HPML_OK;
+    }
+    if (!d->usable)
+        return out_of_step();
+    if (bytes > INT_MAX)
+        return hpml_fail(HPML_ERR_ARG, "allgather of %zu bytes per process (at most %d)", bytes,
+                         INT_MAX);
+    if (!bytes)
+        return HPML_OK;
+    const void *send = in == (const char *)out + (size_t)d->rank * bytes ? MPI_IN_PLACE : in;
+    MPI_Allgather(send, (int)bytes, MPI_BYTE, out, (int)bytes, MPI_BYTE, d->comm);
+    return HPML_OK;
+}
+
+static MPI_Op mpi_op(dist_op op)
+{
+    return op == DIST_MIN ? MPI_MIN : op == DIST_MAX ? MPI_MAX : MPI_SUM;
+}
+
+/* buf: n elements of elem bytes, MPI type t. */
+static hpml_status allreduce(hpml_dist *d, void *buf, size_t n, size_t elem, MPI_Datatype t,
+                             dist_op op)
+{
+    if (alone(d))
+        return HPML_OK;
+    if (!d->usable)
+        return out_of_step();
+    for (char *p = buf; n;) {
+        size_t k = n < DIST_CHUNK ? n : DIST_CHUNK;
+        MPI_Allreduce(MPI_IN_PLACE, p, (int)k, t, mpi_op(op), d->comm);
+        p += k * elem;
+        n -= k;
+    }
+    return HPML_OK;
+}
+
+hpml_status dist_allreduce_i64(hpml_dist *d, int64_t *buf, size_t n, dist_op op)
+{
+    return allreduce(d, buf, n, sizeof *buf, MPI_INT64_T, op);
+}
+
+hpml_status dist_allreduce_f32(hpml_dist *d, float *buf, size_t n, dist_op op)
+{
+    return allreduce(d, buf, n, sizeof *buf, MPI_FLOAT, op);
+}
+
+hpml_status dist_allreduce_f64(hpml_dist *d, double *buf, size_t n, dist_op op)
+{
+    return allreduce(d, buf, n, sizeof *buf, MPI_DOUBLE, op);
+}
+
+static double now_seconds(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+/* Polls *req until it completes (1) or, with limit >= 0, limit seconds pass
+ * (0). Sleeps between polls, from 50 us up to 10 ms: a process that waits
+ * long for the others (they are still working) leaves its core to them. */
+static int wait_for(MPI_Request *req, double limit)
+{
+    double end = limit >= 0 ? now_seconds() + limit : 0;
+    long nap_ns = 50000;
+    for (;;) {
+        int done = 0;
+        MPI_Test(req, &done, MPI_STATUS_IGNORE);
+        if (done)
+            return 1;
+        if (limit >= 0 && now_seconds() >= end)
+            return 0;
+        struct timespec ts = {0, nap_ns};
+        nanosleep(&ts, NULL);
+        if (nap_ns < 10000000)
+            nap_ns *= 2;
+    }
+}
+
+hpml_status dist_check(hpml_dist *d, hpml_status st, int *who)
+{
+    if (who)
+        *who = st != HPML_OK ? dist_rank(d) : -1;
+    if (alone(d))
+        return st;
+    if (!d->usable)
+        return st != HPML_OK ? st : out_of_step();
+    /* the minimum of rank x 256 + status over the failing processes (size x
+     * 256 for a process that passed) names the lowest failing rank and its
+     * status in one reduction. Non-blocking, so that a failing process can
+     * stop waiting; the others must use the same call (a blocking
+     * collective never matches a non-blocking one). */
+    int64_t key = st != HPML_OK ? (int64_t)d->rank * 256 + (int64_t)st : (int64_t)d->size * 256;
+    int64_t res = 0;
+    MPI_Request req;
+    MPI_Iallreduce(&key, &res, 1, MPI_INT64_T, MPI_MIN, d->comm, &req);
+    if (!wait_for(&req, st != HPML_OK ? DIST_FAIL_WAIT_SECONDS : -1.0)) {
+        d->usable = 0;
+        return st;
+    }
+    int r = (int)(res / 256);
+    if (r >= d->size)
+        return HPML_OK;
+    hpml_status s = (hpml_status)(res % 256);
+    char msg[DIST_MSG_CAP];
+    if (d->rank == r)
+        snprintf(msg, sizeof msg, "%s", *hpml_last_error() ? hpml_last_error() : hpml_status_name(s));
+    MPI_Bcast(msg, (int)sizeof msg, MPI_CHAR, r, d->comm);
+    msg[sizeof msg - 1] = '\0';
+    if (d->rank != r)
+        hpml_fail(s, "%s", msg);
+    if (who)
+        *who = r;
+    return s;
+}
+
+hpml_status dist_abort(hpml_dist *d, hpml_status code)
+{
+    if (alone(d) || d->size == 1)
+        return code;
+    const char *msg = hpml_last_error();
+    hpml_log(HPML_LOG_ERROR, "rank %d of %d: %s", d->rank, d->size,
+             *msg ? msg : hpml_status_name(code));
+    hpml_dist_abort(d, hpml_status_exit_code(code));
+    return code;
+}
+#else
+typedef int dist_mpi_unused; /* this build has the single-process backend */
+#endif

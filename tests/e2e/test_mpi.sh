@@ -1,0 +1,222 @@
+# test_mpi.sh — hpml and the communication layer under mpirun (docs/mpi.md):
+# one line of output and one model file from N processes, the model equal to
+# one process's, collectives exact for N = 1, 2, 3, a failure on one rank
+# ending every rank within seconds with its message once, the launch checks.
+# Without MPI in the build, or without a working mpirun, only the
+# single-process checks run (the rest is skipped, said on stderr).
+source "$(dirname "$0")/lib.sh"
+
+san=0
+case "$HPML" in
+*san*)
+    san=1 # each mpirun takes seconds here: the repeats with more processes are left out
+    PROG=build/san/tests/mpi_dist
+    # Open MPI keeps memory from MPI_Init to exit (its plugins are unloaded
+    # at MPI_Finalize): those leaks are suppressed by library, which needs
+    # full stacks. Only here: the other tests never start MPI.
+    export ASAN_OPTIONS=detect_leaks=1:abort_on_error=0:fast_unwind_on_malloc=0
+    export LSAN_OPTIONS=suppressions=$PWD/tests/mpi/lsan.supp:print_suppressions=0
+    ;;
+*) PROG=build/tests/mpi_dist ;;
+esac
+TR=$FIX/gbdt_train.csv
+TE=$FIX/gbdt_test.csv
+
+# ---- one process: the version line, and srun tasks that MPI does not connect
+expect_out version_says_mpi '^hpml [0-9.]+ \((MPI: [^)]+|no MPI)\)$' --version
+env SLURM_STEP_NUM_TASKS=2 SLURM_STEP_ID=0 SLURM_PROCID=0 "$HPML" --version >"$TMP/out" 2>"$TMP/err"
+rc=$?
+if [ "$rc" -eq 1 ] && grep -q "srun started 2 tasks (SLURM_STEP_NUM_TASKS)" "$TMP/err" &&
+    grep -qE -- "--mpi=pmix|built without MPI" "$TMP/err" && [ ! -s "$TMP/out" ]; then
+    pass srun_tasks_not_connected
+else
+    fail srun_tasks_not_connected "exit $rc"
+fi
+# ... said once: by the task SLURM numbered 0
+env SLURM_STEP_NUM_TASKS=2 SLURM_STEP_ID=0 SLURM_PROCID=1 "$HPML" --version >"$TMP/out" 2>"$TMP/err"
+rc=$?
+if [ "$rc" -eq 1 ] && [ ! -s "$TMP/err" ]; then pass srun_tasks_said_once; else
+    fail srun_tasks_said_once "exit $rc"; fi
+
+export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
+MPIRUN=(mpirun --oversubscribe --bind-to none)
+if ! command -v mpirun >/dev/null || ! timeout 60 "${MPIRUN[@]}" -n 2 true >/dev/null 2>&1; then
+    echo "test_mpi.sh: mpirun does not start 2 processes here: the mpirun tests are skipped" >&2
+    exit 0
+fi
+if ! "$HPML" --version | grep -q '(MPI: '; then
+    # a build without MPI refuses to run as several processes, said once
+    timeout 20 "${MPIRUN[@]}" -n 2 "$HPML" --version >"$TMP/out" 2>"$TMP/err"
+    rc=$?
+    if [ "$rc" -eq 1 ] && [ "$(grep -c 'started 2 processes, but this hpml was built without MPI' "$TMP/err")" -eq 1 ]; then
+        pass mpirun_without_mpi_refused
+    else
+        fail mpirun_without_mpi_refused "exit $rc"
+    fi
+    echo "test_mpi.sh: $HPML is built without MPI: the other mpirun tests are skipped" >&2
+    exit 0
+fi
+
+# mpi NAME ARGS...: runs mpirun ARGS under `timeout 20`, leaving $TMP/out,
+# $TMP/err, $rc and $secs (wall seconds).
+mpi() {
+    local t0 t1
+    t0=$(date +%s.%N)
+    timeout 20 "${MPIRUN[@]}" "$@" >"$TMP/out" 2>"$TMP/err"
+    rc=$?
+    t1=$(date +%s.%N)
+    secs=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.1f", b - a }')
+}
+faster_than() { awk -v s="$secs" -v l="$1" 'BEGIN { exit !(s < l) }'; }
+
+# ---- the version, printed by rank 0 alone
+for n in 2 $([ $san = 1 ] || echo 3); do
+    mpi -n $n "$HPML" --version
+    if [ "$rc" -eq 0 ] && [ "$(wc -l <"$TMP/out")" -eq 1 ] && grep -q '^hpml .*(MPI: ' "$TMP/out"; then
+        pass version_once_n$n
+    else
+        fail version_once_n$n "exit $rc, $(wc -l <"$TMP/out") lines"
+    fi
+done
+
+# ---- every collective against its serial result, for 1, 2 and 3 processes;
+# the exact int64 sum is the same for each
+sums=""
+for n in 1 2 3; do
+    mpi -n $n "$PROG" collectives
+    grep -E '^(PASS|FAIL) ' "$TMP/out" | sed "s/^\(PASS\|FAIL\) /\1 n${n}_/"
+    if [ "$rc" -ne 0 ] || ! grep -q "^size $n$" "$TMP/out" || [ "$(grep -c '^PASS ' "$TMP/out")" -ne 15 ]; then
+        fail collectives_n$n "exit $rc, $(grep -c '^PASS ' "$TMP/out") checks passed"
+    fi
+    sums="$sums $(sed -n 's/^sum //p' "$TMP/out")"
+done
+set -- $sums
+if [ $# -eq 3 ] && [ "$1" = "$2" ] && [ "$2" = "$3" ]; then pass int64_sum_same_n1_n2_n3; else
+    fail int64_sum_same_n1_n2_n3 "sums:$sums"; fi
+
+# ---- the failure protocol: rank 1 fails at a check (status 3: bad input),
+# every rank exits with code 2, the message printed once
+for n in $([ $san = 1 ] || echo 2) 3; do
+    mpi -n $n "$PROG" fail 1 3
+    if [ "$rc" -eq 2 ] && [ "$(grep -c 'data.csv:12:3: expected a number' "$TMP/err")" -eq 1 ] &&
+        faster_than 10; then
+        pass check_failure_ends_all_n$n
+    else
+        fail check_failure_ends_all_n$n "exit $rc after $secs s"
+    fi
+done
+# ... and when the others are busy (60 s): rank 1 does not wait for them
+mpi -n 3 "$PROG" stray 1 3
+if [ "$rc" -eq 2 ] && [ "$(grep -c 'data.csv:12:3: expected a number' "$TMP/err")" -eq 1 ] &&
+    faster_than 10; then
+    pass stray_failure_aborts_all
+else
+    fail stray_failure_aborts_all "exit $rc after $secs s"
+fi
+
+# ---- srun's count against MPI's (mpirun's own variable hidden, so the
+# processes look started by srun with 3 tasks)
+mpi -n 2 env -u OMPI_COMM_WORLD_SIZE SLURM_STEP_NUM_TASKS=3 "$HPML" --version
+if [ "$rc" -eq 1 ] && [ "$(grep -c 'srun started 3 tasks (SLURM_STEP_NUM_TASKS), but MPI connects 2' "$TMP/err")" -eq 1 ]; then
+    pass srun_tasks_vs_mpi_size
+else
+    fail srun_tasks_vs_mpi_size "exit $rc"
+fi
+
+# ---- train: one model file, equal to one process's; printed once
+run train $TR --target y --ignore label --n_trees 20 --threads 1 -o $TMP/m1.hpml
+for n in 2 $([ $san = 1 ] || echo 3); do
+    mkdir -p $TMP/n$n
+    mpi -n $n "$HPML" train $TR --target y --ignore label --n_trees 20 --threads 1 -o $TMP/n$n/m.hpml
+    if [ "$rc" -eq 0 ] && cmp -s $TMP/m1.hpml $TMP/n$n/m.hpml && [ "$(ls $TMP/n$n)" = "m.hpml" ] &&
+        [ "$(grep -c '^written:' "$TMP/out")" -eq 1 ]; then
+        pass train_model_same_n$n
+    else
+        fail train_model_same_n$n "exit $rc; files: $(ls $TMP/n$n | tr '\n' ' ')"
+    fi
+done
+# --verbose: a timing line per rank
+mpi -n 2 "$HPML" train $TR --target y --ignore label --n_trees 5 --threads 1 -o $TMP/v.hpml --verbose
+if [ "$rc" -eq 0 ] && grep -q '^\[rank 0/2\] hpml train: .* exit code 0$' "$TMP/err" &&
+    grep -q '^\[rank 1/2\] hpml train: .* exit code 0$' "$TMP/err" &&
+    grep -q '^\[rank 1/2\] read [0-9.]* s, train' "$TMP/err"; then
+    pass verbose_rank_lines
+else
+    fail verbose_rank_lines "exit $rc"
+fi
+
+# ---- predict: one file, equal to one process's
+run predict $TMP/m1.hpml $TE -o $TMP/p1.csv
+mpi -n 2 "$HPML" predict $TMP/m1.hpml $TE -o $TMP/n2/p.csv
+if [ "$rc" -eq 0 ] && cmp -s $TMP/p1.csv $TMP/n2/p.csv && [ "$(wc -l <"$TMP/out")" -eq 1 ]; then
+    pass predict_same_n2
+else
+    fail predict_same_n2 "exit $rc"
+fi
+mpi -n 2 "$HPML" eval $TMP/m1.hpml $TE --json
+if [ "$rc" -eq 0 ] && [ "$(grep -c '"rmse"' "$TMP/out")" -eq 1 ]; then pass eval_once_n2; else
+    fail eval_once_n2 "exit $rc"; fi
+
+# ---- synth: the files written once
+mpi -n 2 "$HPML" synth drug-response --out $TMP/syn --cells 6 --drugs 5 --genes 3 --descriptors 2
+if [ "$rc" -eq 0 ] && [ "$(wc -l <"$TMP/out")" -eq 1 ] &&
+    [ "$(ls $TMP/syn | tr '\n' ' ')" = "cell_expression.csv drug_descriptors.csv responses.csv " ]; then
+    pass synth_once_n2
+else
+    fail synth_once_n2 "exit $rc; $(ls $TMP/syn 2>&1 | tr '\n' ' ')"
+fi
+
+# ---- failures: the same on every rank, printed once
+mpi -n 3 "$HPML" train $TMP/none.csv --target y -o $TMP/none.hpml
+if [ "$rc" -eq 2 ] && [ "$(grep -c 'none.csv: cannot open' "$TMP/err")" -eq 1 ] &&
+    [ ! -e $TMP/none.hpml ]; then
+    pass same_failure_printed_once
+else
+    fail same_failure_printed_once "exit $rc"
+fi
+# ... on rank 1 alone (its working directory lacks the file): every rank
+# stops with its message, prefixed with its rank
+mkdir -p $TMP/wa $TMP/wb
+cp $TR $TMP/wa/d.csv
+abs=$PWD/$HPML
+mpi -n 1 -wdir $TMP/wa "$abs" train d.csv --target y --ignore label -o m.hpml : \
+    -n 1 -wdir $TMP/wb "$abs" train d.csv --target y --ignore label -o m.hpml
+if [ "$rc" -eq 2 ] && [ "$(grep -c '^\[rank 1/2\] d.csv: cannot open' "$TMP/err")" -eq 1 ] &&
+    [ ! -e $TMP/wa/m.hpml ] && faster_than 10; then
+    pass rank1_failure_ends_all
+else
+    fail rank1_failure_ends_all "exit $rc after $secs s"
+fi
+# ... and processes started with different command lines are refused
+mpi -n 1 "$HPML" info $FIX/small.csv : -n 1 "$HPML" info $FIX/small.csv --json
+if [ "$rc" -eq 1 ] && grep -q 'the processes differ in the hpml version or the command line: rank 1 differs from rank 0' "$TMP/err"; then
+    pass command_lines_differ
+else
+    fail command_lines_differ "exit $rc"
+fi
+
+# ---- under SLURM, when a cluster answers (e.g. after
+# ../shared/hpc/slurm-localhost.sh start; export SLURM_CONF=...): srun with
+# Open MPI's plugin gives the same model; without it the tasks are refused
+if [ $san = 1 ] || ! command -v srun >/dev/null || ! timeout 10 sinfo -h >/dev/null 2>&1; then
+    echo "test_mpi.sh: no SLURM cluster answers here: the srun tests are skipped" >&2
+    exit 0
+fi
+mkdir -p $TMP/slurm
+timeout 120 srun -K --mpi=pmix -n 2 "$HPML" train $TR --target y --ignore label --n_trees 20 \
+    --threads 1 -o $TMP/slurm/m.hpml >"$TMP/out" 2>"$TMP/err"
+rc=$?
+if [ "$rc" -eq 0 ] && cmp -s $TMP/m1.hpml $TMP/slurm/m.hpml && [ "$(ls $TMP/slurm)" = "m.hpml" ] &&
+    [ "$(grep -c '^written:' "$TMP/out")" -eq 1 ]; then
+    pass srun_pmix_model_same
+else
+    fail srun_pmix_model_same "exit $rc"
+fi
+timeout 120 srun --mpi=none -n 2 "$HPML" --version >"$TMP/out" 2>"$TMP/err"
+rc=$?
+if [ "$rc" -ne 0 ] && [ "$(grep -c 'srun started 2 tasks (SLURM_STEP_NUM_TASKS), but MPI does not connect them' "$TMP/err")" -eq 1 ] &&
+    [ ! -s "$TMP/out" ]; then
+    pass srun_without_plugin_refused
+else
+    fail srun_without_plugin_refused "exit $rc"
+fi
