@@ -83,7 +83,8 @@ HPML_API void hpml_set_log_hook(hpml_log_fn fn, void *user, hpml_log_level level
  * with NaN for missing; categorical columns hold int32 codes (-1 = missing)
  * into a dictionary of distinct strings in order of first appearance. */
 typedef struct hpml_table hpml_table;
-/* Processes working together (MPI ranks), or NULL: this process alone. */
+/* Processes working together (MPI ranks), or NULL: this process alone
+ * (section "processes" below). */
 typedef struct hpml_dist hpml_dist;
 
 typedef enum hpml_coltype {
@@ -826,8 +827,8 @@ HPML_API hpml_status hpml_compare_summary(const hpml_compare *c, int json, char 
  * started by mpirun/mpiexec or srun (docs/mpi.md). Everything in hpml that
  * combines values across processes goes through a handle; a NULL handle
  * means "this process alone" wherever one is taken. A program that never
- * calls hpml_dist_init never touches MPI, even when hpml was built with it. */
-typedef struct hpml_dist hpml_dist;
+ * calls hpml_dist_init never touches MPI, even when hpml was built with it.
+ * (hpml_dist is declared at the top of this file.) */
 
 /* The exit code the hpml command uses for a failure of status s: 0 for
  * HPML_OK, 1 bad argument, 2 bad input data (HPML_ERR_IO, _PARSE, _DATA),

@@ -135,6 +135,45 @@ for n in 2 $([ $san = 1 ] || echo 3); do
         fail train_model_same_n$n "exit $rc; files: $(ls $TMP/n$n | tr '\n' ' ')"
     fi
 done
+# ---- trees trained by N processes, each on its share of the rows: the same
+# model bytes as one process (histograms and sums exact), whatever the options
+CANCER=$FIX/gbdt_cancer.csv
+gbdt_same() { # NAME DATA ARGS...: one process vs 2 and 3
+    local name=$1 data=$2
+    shift 2
+    run train "$data" "$@" --threads 1 -o $TMP/g1.hpml
+    local r1=$rc
+    for n in 2 $([ $san = 1 ] || echo 3); do
+        rm -f $TMP/gn.hpml
+        mpi -n $n "$HPML" train "$data" "$@" --threads 1 -o $TMP/gn.hpml
+        if [ "$r1" -eq 0 ] && [ "$rc" -eq 0 ] && cmp -s $TMP/g1.hpml $TMP/gn.hpml; then
+            pass ${name}_n$n
+        else
+            fail ${name}_n$n "exit $r1/$rc; $(head -c 300 "$TMP/err")"
+        fi
+    done
+}
+gbdt_same gbdt_sampled $TR --target y --ignore label --n_trees 15 --subsample 0.7 \
+    --colsample_bytree 0.6 --min_samples_leaf 5 --max_bin 16
+gbdt_same gbdt_lossguide_early_stop $TR --target y --ignore label --n_trees 60 \
+    --grow_policy lossguide --max_leaves 12 --max_depth 0 --valid-size 0.2 --early_stopping_rounds 3
+gbdt_same gbdt_binary $CANCER --target y --ignore test,xgb --n_trees 15 --max_depth 4
+gbdt_same gbdt_multiclass $TR --target label --task multiclass --n_trees 5 --max_depth 3
+# a star schema: the dimension tables are read by every process
+"$HPML" synth drug-response --cells 30 --drugs 20 --genes 12 --descriptors 6 --out $TMP/syn \
+    >/dev/null 2>&1
+gbdt_same gbdt_star_schema $TMP/syn/responses.csv --target ln_ic50 \
+    --join cell_id=$TMP/syn/cell_expression.csv --join drug_id=$TMP/syn/drug_descriptors.csv \
+    --n_trees 10 --min_samples_leaf 3
+# the quantile objective needs every row's residual in one process: refused, said once
+mpi -n 2 "$HPML" train $TR --target y --ignore label --objective quantile --n_trees 3 -o $TMP/q.hpml
+if [ "$rc" -eq 1 ] && [ "$(grep -c 'quantile objective trains in one process' "$TMP/err")" -eq 1 ] &&
+    [ ! -e $TMP/q.hpml ]; then
+    pass gbdt_quantile_refused
+else
+    fail gbdt_quantile_refused "exit $rc; $(head -c 300 "$TMP/err")"
+fi
+
 # --verbose: a timing line per rank
 mpi -n 2 "$HPML" train $TR --target y --ignore label --n_trees 5 --threads 1 -o $TMP/v.hpml --verbose
 if [ "$rc" -eq 0 ] && grep -q '^\[rank 0/2\] hpml train: .* exit code 0$' "$TMP/err" &&
