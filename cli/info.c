@@ -34,31 +34,23 @@ static const char *delim_name(char d)
 static void print_joins(const hpml_dataset *d, const cli_joins *j)
 {
     size_t n = hpml_dataset_n_rows(d);
-    int32_t *dim = malloc((n ? n : 1) * sizeof *dim);
-    for (int t = 0; dim && t < hpml_dataset_n_joins(d); t++) {
-        size_t nd = hpml_dataset_join_n_rows(d, t), used = 0, none = 0;
-        unsigned char *seen = calloc(nd ? nd : 1, 1);
+    for (int t = 0; t < hpml_dataset_n_joins(d); t++) {
+        size_t nd = hpml_dataset_join_n_rows(d, t), used = 0;
+        size_t *count = malloc((nd + 1) * sizeof *count);
         int nf = 0;
         for (int f = 0; f < hpml_dataset_n_features(d); f++)
             nf += hpml_dataset_feature_join(d, f) == t;
-        if (seen && hpml_dataset_join_rows(d, t, NULL, n, dim) == HPML_OK) {
-            for (size_t i = 0; i < n; i++) {
-                if (dim[i] < 0)
-                    none++;
-                else if (!seen[dim[i]]) {
-                    seen[dim[i]] = 1;
-                    used++;
-                }
-            }
+        if (count && hpml_dataset_join_counts(d, t, NULL, n, count) == HPML_OK) {
+            for (size_t r = 0; r < nd; r++)
+                used += count[r] > 0;
             printf("joined:     %s on %s: %zu rows, %d features; %zu of its keys used",
                    hpml_table_source(j->tables[t]), j->join[t].key, nd, nf, used);
-            if (none)
-                printf("; %zu rows without a match (their features missing)", none);
+            if (count[nd])
+                printf("; %zu rows without a match (their features missing)", count[nd]);
             printf("\n");
         }
-        free(seen);
+        free(count);
     }
-    free(dim);
 }
 
 static void print_text(const hpml_table *t, const hpml_col_stats *stats, const hpml_dataset *d,

@@ -306,6 +306,12 @@ HPML_API size_t hpml_dataset_join_n_rows(const hpml_dataset *d, int t);
  * dimension table into out[0..n) (-1: none, with on_missing NAN). */
 HPML_API hpml_status hpml_dataset_join_rows(const hpml_dataset *d, int t, const uint32_t *rows,
                                             size_t n, int32_t *out);
+/* How many of dataset rows rows[0..n) (NULL: 0..n-1) have each row of join
+ * t's dimension table: count[r] for its row r, count[join_n_rows] for those
+ * without one (on_missing NAN). count (caller-owned) has join_n_rows + 1
+ * entries, all written. */
+HPML_API hpml_status hpml_dataset_join_counts(const hpml_dataset *d, int t, const uint32_t *rows,
+                                              size_t n, size_t *count);
 /* Gathers feature j (of a join) for rows dim_rows[0..n) of its dimension
  * table (NULL: 0..n-1), converted as by hpml_dataset_gather. A learner reads
  * a dimension table once per key this way instead of once per fact row. */

@@ -177,13 +177,9 @@ static hpml_status missing_joined(const hpml_dataset *d, int j, size_t **uses, s
     int t = hpml_dataset_feature_join(d, j);
     size_t nd = hpml_dataset_join_n_rows(d, t), nr = hpml_dataset_n_rows(d);
     if (!uses[t]) {
-        int32_t *dim = hpml_malloc_array(nr ? nr : 1, sizeof *dim);
-        uses[t] = hpml_calloc(nd + 1, sizeof *uses[t]);
-        hpml_status st = dim && uses[t] ? hpml_dataset_join_rows(d, t, NULL, nr, dim)
-                                        : HPML_ERR_NOMEM;
-        for (size_t i = 0; st == HPML_OK && i < nr; i++)
-            uses[t][dim[i] < 0 ? nd : (size_t)dim[i]]++;
-        hpml_free(dim);
+        if (!(uses[t] = hpml_malloc_array(nd + 1, sizeof *uses[t])))
+            return HPML_ERR_NOMEM;
+        hpml_status st = hpml_dataset_join_counts(d, t, NULL, nr, uses[t]);
         if (st != HPML_OK)
             return st;
     }

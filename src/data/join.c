@@ -323,6 +323,25 @@ hpml_status hpml_dataset_join_rows(const hpml_dataset *d, int t, const uint32_t 
     return HPML_OK;
 }
 
+hpml_status hpml_dataset_join_counts(const hpml_dataset *d, int t, const uint32_t *rows,
+                                     size_t n, size_t *count)
+{
+    if (t < 0 || t >= d->n_joins)
+        return hpml_fail(HPML_ERR_ARG, "join %d out of range (the dataset has %d)", t, d->n_joins);
+    const int32_t *idx = d->joins[t].idx;
+    const size_t nd = d->joins[t].table->n_rows;
+    memset(count, 0, (nd + 1) * sizeof *count);
+    for (size_t i = 0; i < n; i++) {
+        size_t r = rows ? rows[i] : i;
+        if (r >= d->n_rows)
+            return hpml_fail(HPML_ERR_ARG, "row %zu out of range (dataset has %zu rows)", r,
+                             d->n_rows);
+        int32_t k = idx[d->rows ? d->rows[r] : r];
+        count[k < 0 ? nd : (size_t)k]++;
+    }
+    return HPML_OK;
+}
+
 hpml_status hpml_dataset_gather_dim(const hpml_dataset *d, int j, const uint32_t *dim_rows,
                                     size_t n, float *out)
 {

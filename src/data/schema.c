@@ -61,23 +61,33 @@ hpml_status schema_alloc_joins(data_schema *s, int n_joins)
                : HPML_ERR_NOMEM;
 }
 
-/* The joins of src (or of a dataset's joins) into s, allocated. */
-static hpml_status copy_joins(data_schema *s, int n_joins, char *const *key, char *const *tkey,
-                              char *const *name, const int *feat_join, char *const *cols)
+/* Join t of s (allocated by schema_alloc_joins), and feature j's join and
+ * column: copies of the strings. */
+static hpml_status set_join(data_schema *s, int t, const char *key, const char *tkey,
+                            const char *name)
 {
-    if (n_joins == 0)
+    return (s->join_key[t] = hpml_strdup(key)) && (s->join_table_key[t] = hpml_strdup(tkey)) &&
+                   (s->join_name[t] = hpml_strdup(name))
+               ? HPML_OK
+               : HPML_ERR_NOMEM;
+}
+
+static hpml_status set_feature_join(data_schema *s, int j, int join, const char *col)
+{
+    s->feat_join[j] = join;
+    return (s->cols[j] = hpml_strdup(col)) ? HPML_OK : HPML_ERR_NOMEM;
+}
+
+/* The joins of src into s. */
+static hpml_status copy_joins(data_schema *s, const data_schema *src)
+{
+    if (src->n_joins == 0)
         return HPML_OK;
-    hpml_status st = schema_alloc_joins(s, n_joins);
-    for (int t = 0; st == HPML_OK && t < n_joins; t++)
-        if (!(s->join_key[t] = hpml_strdup(key[t])) ||
-            !(s->join_table_key[t] = hpml_strdup(tkey[t])) ||
-            !(s->join_name[t] = hpml_strdup(name[t])))
-            st = HPML_ERR_NOMEM;
-    for (int j = 0; st == HPML_OK && j < s->n_features; j++) {
-        s->feat_join[j] = feat_join[j];
-        if (!(s->cols[j] = hpml_strdup(cols[j])))
-            st = HPML_ERR_NOMEM;
-    }
+    hpml_status st = schema_alloc_joins(s, src->n_joins);
+    for (int t = 0; st == HPML_OK && t < src->n_joins; t++)
+        st = set_join(s, t, src->join_key[t], src->join_table_key[t], src->join_name[t]);
+    for (int j = 0; st == HPML_OK && j < s->n_features; j++)
+        st = set_feature_join(s, j, src->feat_join[j], src->cols[j]);
     return st;
 }
 
@@ -130,8 +140,7 @@ static hpml_status schema_copy(const data_schema *src, data_schema *s)
             st = copy_dict(&s->dicts[j], &src->dicts[j]);
     }
     if (st == HPML_OK)
-        st = copy_joins(s, src->n_joins, src->join_key, src->join_table_key, src->join_name,
-                        src->feat_join, src->cols);
+        st = copy_joins(s, src);
     if (st != HPML_OK)
         schema_free(s);
     return st;
@@ -144,15 +153,10 @@ static hpml_status joins_from_dataset(const hpml_dataset *d, data_schema *s)
         return HPML_OK;
     hpml_status st = schema_alloc_joins(s, d->n_joins);
     for (int t = 0; st == HPML_OK && t < d->n_joins; t++)
-        if (!(s->join_key[t] = hpml_strdup(d->joins[t].key)) ||
-            !(s->join_table_key[t] = hpml_strdup(d->joins[t].table_key)) ||
-            !(s->join_name[t] = hpml_strdup(d->joins[t].name)))
-            st = HPML_ERR_NOMEM;
-    for (int j = 0; st == HPML_OK && j < s->n_features; j++) {
-        s->feat_join[j] = d->feat_join[j];
-        if (!(s->cols[j] = hpml_strdup(dataset_feature_table(d, j)->cols[d->feat_cols[j]].name)))
-            st = HPML_ERR_NOMEM;
-    }
+        st = set_join(s, t, d->joins[t].key, d->joins[t].table_key, d->joins[t].name);
+    for (int j = 0; st == HPML_OK && j < s->n_features; j++)
+        st = set_feature_join(s, j, d->feat_join[j],
+                              dataset_feature_table(d, j)->cols[d->feat_cols[j]].name);
     return st;
 }
 

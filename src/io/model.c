@@ -294,13 +294,7 @@ hpml_status hpml_model_predict_dataset_mc(const hpml_model *m, const hpml_datase
 hpml_status hpml_model_dataset(const hpml_model *m, const hpml_table *t, int with_target,
                                hpml_dataset **out)
 {
-    if (!out)
-        return hpml_fail(HPML_ERR_ARG, "hpml_model_dataset: out is NULL");
-    *out = NULL;
-    if (!m || !t)
-        return hpml_fail(HPML_ERR_ARG, "hpml_model_dataset: a model and a table are needed");
-    return dataset_create_from_schema(&m->schema, t, NULL, 0, HPML_ON_MISSING_ERROR, with_target,
-                                      out);
+    return hpml_model_dataset_joined(m, t, NULL, 0, HPML_ON_MISSING_ERROR, with_target, out);
 }
 
 hpml_status hpml_model_dataset_joined(const hpml_model *m, const hpml_table *t,
@@ -309,11 +303,10 @@ hpml_status hpml_model_dataset_joined(const hpml_model *m, const hpml_table *t,
                                       hpml_dataset **out)
 {
     if (!out)
-        return hpml_fail(HPML_ERR_ARG, "hpml_model_dataset_joined: out is NULL");
+        return hpml_fail(HPML_ERR_ARG, "hpml_model_dataset: out is NULL");
     *out = NULL;
     if (!m || !t)
-        return hpml_fail(HPML_ERR_ARG, "hpml_model_dataset_joined: a model and a table are "
-                         "needed");
+        return hpml_fail(HPML_ERR_ARG, "hpml_model_dataset: a model and a table are needed");
     return dataset_create_from_schema(&m->schema, t, joins, n_joins, on_missing, with_target, out);
 }
 

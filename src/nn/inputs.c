@@ -6,7 +6,6 @@
 #include "core/alloc.h"
 #include "core/error.h"
 
-#define BLOCK 256 /* rows whose dimension rows are looked up together */
 
 void nn_inputs_free(nn_inputs *in)
 {
@@ -80,19 +79,17 @@ static hpml_status make_join_part(nn_inputs *in, const nn_prep *p, int k, const 
         st = hpml_fail(HPML_ERR_NOMEM, "out of memory for the net's inputs");
         goto out;
     }
-    for (size_t r = 0; r <= q->n_dim; r++)
-        q->map[r] = -1;
-    uint32_t idx[BLOCK];
-    int32_t dr[BLOCK];
-    for (size_t i0 = 0; i0 < in->n; i0 += BLOCK) {
-        size_t m = in->n - i0 < BLOCK ? in->n - i0 : BLOCK;
-        for (size_t i = 0; i < m; i++)
-            idx[i] = in->rows ? in->rows[i0 + i] : (uint32_t)(i0 + i);
-        if ((st = hpml_dataset_join_rows(in->d, t, idx, m, dr)) != HPML_OK)
-            goto out;
-        for (size_t i = 0; i < m; i++)
-            q->map[dr[i] >= 0 && (size_t)dr[i] < q->n_dim ? (size_t)dr[i] : q->n_dim] = 0;
+    size_t *count = hpml_malloc_array(q->n_dim + 1, sizeof *count);
+    if (!count) {
+        st = hpml_fail(HPML_ERR_NOMEM, "out of memory for the net's inputs");
+        goto out;
     }
+    st = hpml_dataset_join_counts(in->d, t, in->rows, in->n, count);
+    for (size_t r = 0; r <= q->n_dim; r++) /* 0: used (numbered below), -1: not */
+        q->map[r] = count[r] ? 0 : -1;
+    hpml_free(count);
+    if (st != HPML_OK)
+        goto out;
     size_t n_used = 0;
     for (size_t r = 0; r < q->n_dim; r++)
         n_used += q->map[r] == 0;

@@ -46,27 +46,15 @@ static hpml_status dim_use_count(const hpml_dataset *d, int t, const uint32_t *r
                                  dim_use *u)
 {
     const size_t nd = hpml_dataset_join_n_rows(d, t);
-    uint32_t *cnt = hpml_calloc(nd ? nd : 1, sizeof *cnt);
-    int32_t dr[BLOCK];
-    uint32_t idx[BLOCK];
+    size_t *cnt = hpml_malloc_array(nd + 1, sizeof *cnt);
     hpml_status st = HPML_OK;
     if (!cnt) {
         st = hpml_fail(HPML_ERR_NOMEM, "out of memory preparing the net's inputs");
         goto out;
     }
-    for (size_t i0 = 0; i0 < n; i0 += BLOCK) {
-        size_t m = n - i0 < BLOCK ? n - i0 : BLOCK;
-        for (size_t i = 0; i < m; i++)
-            idx[i] = rows ? rows[i0 + i] : (uint32_t)(i0 + i);
-        if ((st = hpml_dataset_join_rows(d, t, idx, m, dr)) != HPML_OK)
-            goto out;
-        for (size_t i = 0; i < m; i++) {
-            if (dr[i] < 0 || (size_t)dr[i] >= nd)
-                u->n_missing++;
-            else
-                cnt[dr[i]]++;
-        }
-    }
+    if ((st = hpml_dataset_join_counts(d, t, rows, n, cnt)) != HPML_OK)
+        goto out;
+    u->n_missing = (double)cnt[nd];
     for (size_t r = 0; r < nd; r++)
         u->n_used += cnt[r] > 0;
     u->rows = hpml_malloc_array(u->n_used ? u->n_used : 1, sizeof *u->rows);
@@ -78,7 +66,7 @@ static hpml_status dim_use_count(const hpml_dataset *d, int t, const uint32_t *r
     for (size_t r = 0, k = 0; r < nd; r++)
         if (cnt[r]) {
             u->rows[k] = (uint32_t)r;
-            u->count[k++] = cnt[r];
+            u->count[k++] = (double)cnt[r];
         }
 out:
     hpml_free(cnt);

@@ -123,6 +123,14 @@ static void test_link_and_gather(void)
     const uint32_t some[] = {4, 2};
     CHECK_OK(hpml_dataset_join_rows(d, 0, some, 2, dim));
     CHECK(dim[0] == 0 && dim[1] == 2);
+    /* rows per dimension row (and, last, without one) */
+    size_t count[5];
+    CHECK_OK(hpml_dataset_join_counts(d, 0, NULL, 5, count));
+    CHECK(count[0] == 2 && count[1] == 0 && count[2] == 1 && count[3] == 2 && count[4] == 0);
+    CHECK_OK(hpml_dataset_join_counts(d, 0, some, 2, count));
+    CHECK(count[0] == 1 && count[1] == 0 && count[2] == 1 && count[3] == 0 && count[4] == 0);
+    CHECK_FAILS(hpml_dataset_join_counts(d, 1, NULL, 5, count), HPML_ERR_ARG,
+                "join 1 out of range");
     float g[4];
     CHECK_OK(hpml_dataset_gather(d, 1, some, 2, g));
     CHECK(g[0] == 11 && g[1] == 13);
@@ -470,6 +478,11 @@ static void test_unmatched_nan(void)
         CHECK_OK(hpml_dataset_join_rows(d, 0, NULL, 6, dim));
         CHECK(dim[0] == 0 && dim[1] == -1 && dim[2] == 1 && dim[3] == -1 && dim[4] == -1 &&
               dim[5] == 0);
+        size_t count[8]; /* cells2's rows, then the rows without one */
+        size_t nd = hpml_dataset_join_n_rows(d, 0);
+        CHECK(nd < 8);
+        CHECK_OK(hpml_dataset_join_counts(d, 0, NULL, 6, count));
+        CHECK(count[0] == 2 && count[1] == 1 && count[nd] == 3);
     }
     hpml_dataset_free(d);
     hpml_table_free(f);
