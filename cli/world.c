@@ -179,6 +179,10 @@ int cli_sync(int rc)
 int cli_world_end(int rc)
 {
     rc = cli_sync(rc);
+    hpml_dist_stats st;
+    hpml_dist_get_stats(world, &st);
+    cli_vlog("communication: %llu calls, %.3f MiB, %.3f s", (unsigned long long)st.calls,
+             (double)st.bytes / (1 << 20), st.seconds);
     cli_vlog("hpml %s: %.3f s, peak %.1f MiB resident, exit code %d", command_name,
              cli_now_seconds() - t_start, cli_peak_rss_mib(), rc);
     hpml_dist_free(world);

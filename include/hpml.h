@@ -893,6 +893,17 @@ HPML_API int hpml_dist_usable(const hpml_dist *d);
 HPML_API hpml_status hpml_dist_agree(hpml_dist *d, const char *what, const void *bytes,
                                      size_t n);
 
+/* What this process's collectives on d cost so far: calls, bytes it gave
+ * (the payload of each broadcast, gather or reduction, not the transport's
+ * traffic) and wall seconds inside them (waiting for slower processes
+ * included). Zeros for one process. Not collective. */
+typedef struct hpml_dist_stats {
+    uint64_t calls;
+    uint64_t bytes;
+    double seconds;
+} hpml_dist_stats;
+HPML_API void hpml_dist_get_stats(const hpml_dist *d, hpml_dist_stats *out);
+
 /* Ends every process of d at once with exit_code (MPI_Abort): for a failure
  * the other processes cannot learn at a hpml_dist_check. Prints nothing (report
  * the failure first). The only hpml call that ends the process, and only

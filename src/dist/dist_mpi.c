@@ -25,6 +25,7 @@ struct hpml_dist {
     int rank, size;
     int owns_mpi;    /* hpml_dist_init initialised MPI: hpml_dist_free finalises it */
     int usable;      /* 0 after a dist_check timed out (a request is left pending) */
+    hpml_dist_stats stats; /* this process's collectives so far */
 };
 
 #define DIST_CHUNK ((size_t)1 << 30)
@@ -32,6 +33,21 @@ struct hpml_dist {
 #define DIST_MSG_CAP 1024
 
 static int alone(const hpml_dist *d) { return !d || d->comm == MPI_COMM_NULL; }
+
+/* Counts one collective of `bytes` from this process that began at t0. */
+static void account(hpml_dist *d, size_t bytes, double t0)
+{
+    d->stats.calls++;
+    d->stats.bytes += bytes;
+    d->stats.seconds += MPI_Wtime() - t0;
+}
+
+void hpml_dist_get_stats(const hpml_dist *d, hpml_dist_stats *out)
+{
+    memset(out, 0, sizeof *out);
+    if (d)
+        *out = d->stats;
+}
 
 static hpml_status out_of_step(void)
 {
@@ -146,7 +162,9 @@ hpml_status dist_barrier(hpml_dist *d)
         return HPML_OK;
     if (!d->usable)
         return out_of_step();
+    double t0 = MPI_Wtime();
     MPI_Barrier(d->comm);
+    account(d, 0, t0);
     return HPML_OK;
 }
 
@@ -159,12 +177,15 @@ hpml_status dist_bcast(hpml_dist *d, void *buf, size_t bytes, int root)
         return HPML_OK;
     if (!d->usable)
         return out_of_step();
+    double t0 = MPI_Wtime();
+    size_t total = bytes;
     for (char *p = buf; bytes;) {
         size_t k = bytes < DIST_CHUNK ? bytes : DIST_CHUNK;
         MPI_Bcast(p, (int)k, MPI_BYTE, root, d->comm);
         p += k;
         bytes -= k;
     }
+    account(d, total, t0);
     return HPML_OK;
 }
 
@@ -183,7 +204,9 @@ hpml_status dist_allgather(hpml_dist *d, const void *in, void *out, size_t bytes
     if (!bytes)
         return HPML_OK;
     const void *send = in == (const char *)out + (size_t)d->rank * bytes ? MPI_IN_PLACE : in;
+    double t0 = MPI_Wtime();
     MPI_Allgather(send, (int)bytes, MPI_BYTE, out, (int)bytes, MPI_BYTE, d->comm);
+    account(d, bytes, t0);
     return HPML_OK;
 }
 
@@ -200,12 +223,15 @@ static hpml_status allreduce(hpml_dist *d, void *buf, size_t n, size_t elem, MPI
         return HPML_OK;
     if (!d->usable)
         return out_of_step();
+    double t0 = MPI_Wtime();
+    size_t total = n * elem;
     for (char *p = buf; n;) {
         size_t k = n < DIST_CHUNK ? n : DIST_CHUNK;
         MPI_Allreduce(MPI_IN_PLACE, p, (int)k, t, mpi_op(op), d->comm);
         p += k * elem;
         n -= k;
     }
+    account(d, total, t0);
     return HPML_OK;
 }
 

@@ -34,6 +34,11 @@ hpml_status hpml_dist_init(hpml_dist **out)
 }
 
 void hpml_dist_free(hpml_dist *d) { hpml_free(d); }
+void hpml_dist_get_stats(const hpml_dist *d, hpml_dist_stats *out)
+{
+    (void)d;
+    memset(out, 0, sizeof *out);
+}
 void hpml_dist_abort(hpml_dist *d, int exit_code) { (void)d, (void)exit_code; }
 
 int dist_size(const hpml_dist *d) { (void)d; return 1; }
