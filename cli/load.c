@@ -1,5 +1,6 @@
 /* load.c — CSV options and dataset options shared by the subcommands. */
 #include "load.h"
+#include "world.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -43,6 +44,7 @@ int cli_read_table_hints(const cli_args *a, const char *path, const char *const 
         return 1;
     }
     opt.na_tokens = cli_get(a, "na");
+    opt.dist = cli_world(); /* several processes: each parses its share of the records */
     cli_list num, cat;
     if (cli_list_split(cli_get(a, "numeric"), &num))
         return 3;

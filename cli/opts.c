@@ -1,5 +1,6 @@
 /* opts.c — option parsing shared by the subcommands. */
 #include "opts.h"
+#include "world.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -321,7 +322,10 @@ void cli_print_options(const cli_opt *spec, int n_spec)
 int cli_fail(hpml_status s)
 {
     const char *msg = hpml_last_error();
-    fprintf(stderr, "%s\n", *msg ? msg : hpml_status_name(s));
+    /* another rank's failure, learned at a check: that rank shows it */
+    int who = hpml_dist_failed_rank(cli_world());
+    if (who < 0 || who == hpml_dist_rank(cli_world()))
+        fprintf(stderr, "%s\n", *msg ? msg : hpml_status_name(s));
     return hpml_status_exit_code(s);
 }
 

@@ -117,6 +117,15 @@ typedef struct hpml_csv_options {
     const char *const *hint_names;
     const hpml_coltype_hint *hints;
     int n_hints;
+    /* Several processes (borrowed; NULL or one process: this one reads it
+     * all). Every process calls the read (collective) and gets the whole
+     * table, equal to one process's read, but parses only its share of the
+     * records: a byte range cut at a record boundary. Types and category
+     * codes are agreed across the processes; an error in any share fails
+     * the read on every process with that share's file:line:column (the
+     * lowest process's, if several fail). A gzip file or a stream is read
+     * whole by every process. */
+    hpml_dist *dist;
 } hpml_csv_options;
 
 /* Fills *opt with the defaults above. */
@@ -882,6 +891,10 @@ HPML_API int hpml_dist_size(const hpml_dist *d);
  * once): the caller reports its failure and ends every process with
  * hpml_dist_abort. A process with HPML_OK waits as long as it takes. */
 HPML_API hpml_status hpml_dist_check(hpml_dist *d, hpml_status st, int *failed_rank);
+
+/* The rank whose failure a check agreed on (later checks return it at once,
+ * without meeting), or -1. Not collective. */
+HPML_API int hpml_dist_failed_rank(const hpml_dist *d);
 
 /* 1 while d's processes are in step; 0 after a check timed out. */
 HPML_API int hpml_dist_usable(const hpml_dist *d);

@@ -36,6 +36,7 @@
 #include "data/numparse.h"
 #include "data/source.h"
 #include "data/table.h"
+#include "dist/dist.h"
 
 #define CHUNK_BYTES ((size_t)4 << 20)
 #define MAX_RECORD_BYTES ((size_t)256 << 20)
@@ -65,6 +66,10 @@ typedef struct csv_reader {
     int any_bumped;
     uint64_t header_bytes;  /* BOM + blank lines + header record */
     uint64_t data_line0;    /* line of the first byte after the header */
+    hpml_dist *dist;        /* several processes share the records (else NULL) */
+    uint64_t data_start;    /* input offset of this process's first record */
+    uint64_t data_bytes;    /* bytes of the records it reads (0: unknown) */
+    uint64_t line_start;    /* the line data_start is on */
 
     csv_chunk *chunks;      /* threads */
     int n_chunks_init;
@@ -606,12 +611,12 @@ static hpml_status settle_block(csv_reader *r, int n, uint64_t line)
 /* Reserves column storage after the first block from its density. */
 static hpml_status reserve_estimate(csv_reader *r, size_t rows, size_t bytes)
 {
-    uint64_t size = r->src.size;
+    uint64_t size = r->data_bytes;
     if (r->src.is_gzip)
         size *= 4; /* a guess; columns grow without copying anyway */
     double est = rows;
-    if (bytes && size > r->header_bytes)
-        est = (double)(size - r->header_bytes) * (double)rows / (double)bytes * 1.05 + 64;
+    if (bytes && size)
+        est = (double)size * (double)rows / (double)bytes * 1.05 + 64;
     if (est > 4294967294.0)
         est = 4294967294.0;
     return table_reserve(r->t, (size_t)est > rows ? (size_t)est : rows);
@@ -623,7 +628,7 @@ static hpml_status read_pass(csv_reader *r, int pass)
 {
     hpml_table *t = r->t;
     size_t row = 0;
-    uint64_t line = r->data_line0;
+    uint64_t line = r->line_start;
     size_t cuts[257];
     uint8_t *kinds = hpml_malloc((size_t)r->n_cols);
     if (!kinds)
@@ -711,6 +716,219 @@ out:
     return s;
 }
 
+/* ------------------------------------------------------ several processes
+ *
+ * Each process parses its share of the records, then the shares are put
+ * together on every process in rank order, as the thread ranges of one
+ * window are: the table is the one a single process reads. Every process
+ * reads the header and the type sample itself (the same bytes: no
+ * messages). The collectives run in the same order on every process; a
+ * failure in a share is agreed at a check (dist_check) before the next
+ * collective, and one that cannot be (memory, in the middle of putting the
+ * shares together) ends every process (dist_abort). */
+
+static uint64_t count_newlines(const char *p, size_t n)
+{
+    uint64_t k = 0;
+    for (size_t i = 0; i < n; i++)
+        k += p[i] == '\n';
+    return k;
+}
+
+/* The first record boundary at or after a, given the quote parity at a. */
+static size_t boundary_at(const csv_reader *r, size_t a, int q)
+{
+    if (a <= r->header_bytes)
+        return (size_t)r->header_bytes;
+    if (r->src.mem[a - 1] == '\n' && !q)
+        return a;
+    return next_boundary(r->src.mem, r->src.mem_len, a, q, r->dia.quote);
+}
+
+/* This process's records: the bytes after the header are cut evenly, each
+ * cut moved on to the next record boundary, which every process finds
+ * alike from the quotes counted before it (a newline ends a record after an
+ * even number of quotes). The newlines before its share give its first line. */
+static hpml_status share_records(csv_reader *r)
+{
+    const int np = dist_size(r->dist), me = dist_rank(r->dist);
+    const size_t h = (size_t)r->header_bytes, body = r->src.mem_len - h;
+    const size_t a0 = h + (size_t)((uint64_t)body * (uint64_t)me / (uint64_t)np),
+                 a1 = h + (size_t)((uint64_t)body * (uint64_t)(me + 1) / (uint64_t)np);
+    uint64_t mine[2] = {r->dia.quote ? count_quotes(r->src.mem + a0, a1 - a0, r->dia.quote) : 0,
+                        count_newlines(r->src.mem + a0, a1 - a0)};
+    uint64_t *all = hpml_malloc_array((size_t)np * 2, sizeof *all);
+    if (!all)
+        return dist_abort(r->dist, hpml_fail(HPML_ERR_NOMEM, "%s: out of memory", r->name));
+    hpml_status s = dist_allgather(r->dist, mine, all, sizeof mine);
+    uint64_t quotes = 0, lines = 0;
+    for (int k = 0; k < me; k++) {
+        quotes += all[2 * k];
+        lines += all[2 * k + 1];
+    }
+    hpml_free(all);
+    if (s != HPML_OK)
+        return s;
+    size_t from = boundary_at(r, a0, (int)(quotes & 1));
+    size_t to = me == np - 1 ? r->src.mem_len : boundary_at(r, a1, (int)((quotes + mine[0]) & 1));
+    if (to < from)
+        to = from;
+    r->line_start = r->data_line0 + lines + count_newlines(r->src.mem + a0, from - a0);
+    r->data_start = from;
+    r->data_bytes = to - from;
+    return hpml_source_limit(&r->src, from, to);
+}
+
+/* Every process's share of `each` bytes at buf + off[k] * elem, from the
+ * process that has it. */
+static hpml_status share_out(hpml_dist *d, char *buf, const uint64_t *off, const uint64_t *n,
+                             size_t elem)
+{
+    hpml_status s = HPML_OK;
+    for (int k = 0; k < dist_size(d) && s == HPML_OK; k++)
+        s = dist_bcast(d, buf + off[k] * elem, n[k] * elem, k);
+    return s;
+}
+
+/* The shares put together: r->t (this process's rows) becomes the whole
+ * table. Per column, numeric values travel as they are; a categorical
+ * column's dictionaries are sent in rank order and merged (codes in order
+ * of first appearance in the file, as one process gives them), then each
+ * process's codes, mapped to the merged dictionary by their owner. */
+static hpml_status gather_shares(csv_reader *r)
+{
+    hpml_dist *d = r->dist;
+    const int np = dist_size(d), me = dist_rank(d), nc = r->n_cols;
+    hpml_table *part = r->t, *w = NULL;
+    /* per process: rows, first line, anchors, blank lines, then per column
+     * the bytes of its dictionary (categorical) and its missing values */
+    const size_t per = 4 + 2 * (size_t)nc;
+    uint64_t *info = hpml_malloc_array((size_t)np * per, sizeof *info);
+    uint64_t *off = hpml_malloc_array((size_t)np * 2 + 1, sizeof *off);
+    uint64_t *mine = info ? info + (size_t)me * per : NULL;
+    char *text = NULL;
+    int32_t *map = NULL;
+    line_anchor *anch = NULL;
+    hpml_status s = HPML_OK;
+    if (!info || !off)
+        goto nomem;
+    mine[0] = part->n_rows;
+    mine[1] = r->line_start;
+    mine[2] = part->n_anchors;
+    mine[3] = part->n_blank_lines;
+    size_t text_max = 0;
+    for (int c = 0; c < nc; c++) {
+        const hpml_dict *dc = &part->cols[c].dict;
+        uint64_t bytes = 0;
+        for (int32_t i = 0; part->cols[c].type == HPML_COL_CATEGORICAL && i < dc->n; i++)
+            bytes += dc->len[i] + 1;
+        mine[4 + 2 * c] = bytes;
+        mine[5 + 2 * c] = part->cols[c].n_missing;
+    }
+    if ((s = dist_allgather(d, mine, info, per * sizeof *info)) != HPML_OK)
+        goto out;
+    uint64_t *rows = off + np, total = 0, anchors = 0;
+    for (int k = 0; k < np; k++) {
+        const uint64_t *ik = info + (size_t)k * per;
+        off[k] = total;
+        rows[k] = ik[0];
+        total += ik[0];
+        anchors += ik[2];
+        for (int c = 0; c < nc; c++)
+            if (ik[4 + 2 * c] > text_max)
+                text_max = ik[4 + 2 * c];
+    }
+    if (total > 4294967294u) {
+        s = hpml_fail(HPML_ERR_DATA, "%s: more than 4,294,967,294 rows: split the file", r->name);
+        goto out; /* every process says it */
+    }
+    /* everything this process needs before the first column travels */
+    s = table_create(r->name, nc, (const char *const *)r->names, &w);
+    if (s == HPML_OK)
+        s = table_reserve(w, total ? total : 1);
+    if (s == HPML_OK && (!(text = hpml_malloc(text_max + 1)) ||
+                         !(anch = hpml_malloc_array(anchors + 1, sizeof *anch))))
+        s = hpml_fail(HPML_ERR_NOMEM, "%s: out of memory", r->name);
+    if ((s = dist_check(d, s, NULL)) != HPML_OK)
+        goto out;
+    w->n_rows = total;
+    w->delimiter = part->delimiter;
+    w->data_line0 = r->data_line0;
+    for (int c = 0; c < nc && s == HPML_OK; c++) {
+        table_column *col = &w->cols[c], *pc = &part->cols[c];
+        col->type = pc->type;
+        for (int k = 0; k < np; k++)
+            col->n_missing += info[(size_t)k * per + 5 + 2 * c];
+        if (col->type != HPML_COL_CATEGORICAL) {
+            memcpy(table_f32(w, c) + off[me], table_f32(part, c), part->n_rows * sizeof(float));
+            s = share_out(d, col->data, off, rows, sizeof(float));
+            continue;
+        }
+        /* the dictionaries in rank order; this process's codes mapped */
+        hpml_free(map);
+        if (!(map = hpml_malloc_array(pc->dict.n ? (size_t)pc->dict.n : 1, sizeof *map)))
+            goto abort;
+        for (int k = 0; k < np && s == HPML_OK; k++) {
+            size_t bytes = info[(size_t)k * per + 4 + 2 * c];
+            if (k == me)
+                for (size_t i = 0, at = 0; i < (size_t)pc->dict.n; at += pc->dict.len[i++] + 1)
+                    memcpy(text + at, hpml_dict_str(&pc->dict, (int32_t)i), pc->dict.len[i] + 1);
+            if ((s = dist_bcast(d, text, bytes, k)) != HPML_OK)
+                break;
+            for (size_t at = 0, i = 0; at < bytes; i++) {
+                size_t len = strlen(text + at);
+                int32_t code;
+                if (hpml_dict_intern(&col->dict, text + at, len, &code) != HPML_OK)
+                    goto abort;
+                if (k == me)
+                    map[i] = code;
+                at += len + 1;
+            }
+        }
+        const int32_t *in = table_i32(part, c);
+        int32_t *out = table_i32(w, c) + off[me];
+        for (size_t i = 0; i < part->n_rows; i++)
+            out[i] = in[i] < 0 ? -1 : map[in[i]];
+        if (s == HPML_OK)
+            s = share_out(d, col->data, off, rows, sizeof(int32_t));
+    }
+    /* the lines: each share's anchors, moved to its place in the file */
+    for (int k = 0; k < np && s == HPML_OK; k++) {
+        const uint64_t *ik = info + (size_t)k * per;
+        if (k == me && part->n_anchors)
+            memcpy(anch, part->anchors, part->n_anchors * sizeof *anch);
+        if ((s = dist_bcast(d, anch, ik[2] * sizeof *anch, k)) != HPML_OK)
+            break;
+        uint64_t base = ik[1] - r->data_line0 - off[k]; /* line = data_line0 + row + extra */
+        if (table_add_anchor(w, off[k], base) != HPML_OK)
+            goto abort;
+        for (uint64_t i = 0; i < ik[2]; i++)
+            if (table_add_anchor(w, off[k] + anch[i].row, base + anch[i].extra) != HPML_OK)
+                goto abort;
+        w->n_blank_lines += ik[3];
+    }
+    if (s == HPML_OK) {
+        hpml_table_free(part);
+        r->t = w;
+        w = NULL;
+    }
+    goto out;
+abort:
+    s = dist_abort(d, hpml_fail(HPML_ERR_NOMEM, "%s: out of memory while putting the shares of "
+                                "the processes together", r->name));
+    goto out;
+nomem:
+    s = dist_abort(d, hpml_fail(HPML_ERR_NOMEM, "%s: out of memory", r->name));
+out:
+    hpml_free(info);
+    hpml_free(off);
+    hpml_free(text);
+    hpml_free(map);
+    hpml_free(anch);
+    hpml_table_free(w);
+    return s;
+}
+
 /* Guesses the column types from the first SAMPLE_ROWS records in the buffer. */
 static void infer_types(csv_reader *r)
 {
@@ -790,6 +1008,66 @@ static hpml_status validate_options(const hpml_csv_options *opt, const char *nam
     return HPML_OK;
 }
 
+/* Opens the input and reads the header; the types from the sample; the
+ * empty table. */
+static hpml_status prepare(csv_reader *r, const char *path, const char *mem, size_t mem_len,
+                           const hpml_csv_options *opt)
+{
+    hpml_status s = validate_options(opt, r->name);
+    if (s != HPML_OK)
+        return s;
+    r->dia.delim = opt->delimiter ? opt->delimiter : ',';
+    r->dia.quote = opt->quote;
+    r->dia.decimal = opt->decimal;
+    r->threads = opt->threads ? opt->threads : omp_get_max_threads();
+    if (r->threads > 256)
+        r->threads = 256;
+    if ((s = set_na_tokens(r, opt->na_tokens)) != HPML_OK)
+        return s;
+    size_t block = opt->block_bytes ? opt->block_bytes : CHUNK_BYTES;
+    r->min_range = block < (64u << 10) ? block : (64u << 10);
+    if (path)
+        s = hpml_source_open_file(&r->src, path, block * (size_t)r->threads);
+    else
+        hpml_source_open_mem(&r->src, mem, mem_len, r->name, block * (size_t)r->threads);
+    if (s != HPML_OK)
+        return s;
+    if ((s = read_header(r, opt)) != HPML_OK)
+        return s;
+    if (r->dia.decimal == r->dia.delim)
+        return hpml_fail(HPML_ERR_ARG, "%s: the delimiter is '%c', so the decimal mark cannot be",
+                         r->name, r->dia.delim);
+    r->data_start = r->header_bytes;
+    r->data_bytes = r->src.size > r->header_bytes ? r->src.size - r->header_bytes : 0;
+    r->line_start = r->data_line0;
+    r->kinds = hpml_malloc((size_t)r->n_cols);
+    r->bumped = hpml_calloc((size_t)r->n_cols, 1);
+    r->chunks = hpml_calloc((size_t)r->threads, sizeof *r->chunks);
+    r->remap = hpml_calloc((size_t)r->threads, sizeof *r->remap);
+    r->remap_cap = hpml_calloc((size_t)r->threads, sizeof *r->remap_cap);
+    if (!r->kinds || !r->bumped || !r->chunks || !r->remap || !r->remap_cap)
+        return HPML_ERR_NOMEM;
+    for (; r->n_chunks_init < r->threads; r->n_chunks_init++)
+        if ((s = csv_chunk_init(&r->chunks[r->n_chunks_init], r->n_cols)) != HPML_OK)
+            return s;
+    if ((s = apply_hints(r, opt)) != HPML_OK)
+        return s;
+    infer_types(r);
+    if ((s = table_create(r->name, r->n_cols, (const char *const *)r->names, &r->t)) != HPML_OK)
+        return s;
+    r->t->delimiter = r->dia.delim;
+    for (int c = 0; c < r->n_cols; c++)
+        if (r->kinds[c] == CSV_CATEGORICAL)
+            r->t->cols[c].type = HPML_COL_CATEGORICAL;
+    return HPML_OK;
+}
+
+/* Several processes: every one of them ends here with the same status. */
+static hpml_status agree(const csv_reader *r, hpml_status s)
+{
+    return r->dist ? dist_check(r->dist, s, NULL) : s;
+}
+
 /* Reads the file at path, or else the buffer mem[0..mem_len). */
 static hpml_status read_csv(const char *path, const char *mem, size_t mem_len, const char *name,
                             const hpml_csv_options *opt_in, hpml_table **out)
@@ -801,61 +1079,39 @@ static hpml_status read_csv(const char *path, const char *mem, size_t mem_len, c
     memset(&r, 0, sizeof r);
     r.src.fd = -1;
     r.name = name;
-    hpml_status s = validate_options(opt, name);
-    if (s != HPML_OK)
-        goto out;
-    r.dia.delim = opt->delimiter ? opt->delimiter : ',';
-    r.dia.quote = opt->quote;
-    r.dia.decimal = opt->decimal;
-    r.threads = opt->threads ? opt->threads : omp_get_max_threads();
-    if (r.threads > 256)
-        r.threads = 256;
-    if ((s = set_na_tokens(&r, opt->na_tokens)) != HPML_OK)
-        goto out;
-    size_t block = opt->block_bytes ? opt->block_bytes : CHUNK_BYTES;
-    r.min_range = block < (64u << 10) ? block : (64u << 10);
-    if (path)
-        s = hpml_source_open_file(&r.src, path, block * (size_t)r.threads);
-    else
-        hpml_source_open_mem(&r.src, mem, mem_len, name, block * (size_t)r.threads);
-    if (s != HPML_OK)
-        goto out;
-    if ((s = read_header(&r, opt)) != HPML_OK)
-        goto out;
-    if (r.dia.decimal == r.dia.delim) {
-        s = hpml_fail(HPML_ERR_ARG, "%s: the delimiter is '%c', so the decimal mark cannot be",
-                      name, r.dia.delim);
-        goto out;
-    }
-    r.kinds = hpml_malloc((size_t)r.n_cols);
-    r.bumped = hpml_calloc((size_t)r.n_cols, 1);
-    r.chunks = hpml_calloc((size_t)r.threads, sizeof *r.chunks);
-    r.remap = hpml_calloc((size_t)r.threads, sizeof *r.remap);
-    r.remap_cap = hpml_calloc((size_t)r.threads, sizeof *r.remap_cap);
-    if (!r.kinds || !r.bumped || !r.chunks || !r.remap || !r.remap_cap) {
-        s = HPML_ERR_NOMEM;
-        goto out;
-    }
-    for (; r.n_chunks_init < r.threads; r.n_chunks_init++)
-        if ((s = csv_chunk_init(&r.chunks[r.n_chunks_init], r.n_cols)) != HPML_OK)
+    int64_t *flags = NULL; /* several processes: per column, bumped anywhere */
+    hpml_status s = prepare(&r, path, mem, mem_len, opt);
+    if (dist_size(opt->dist) > 1) {
+        r.dist = opt->dist;
+        if (s == HPML_OK && !(flags = hpml_calloc((size_t)r.n_cols + 1, sizeof *flags)))
+            s = HPML_ERR_NOMEM;
+        if ((s = agree(&r, s)) != HPML_OK) /* every process has its header, or all stop */
             goto out;
-    if ((s = apply_hints(&r, opt)) != HPML_OK)
+        /* shares of a mapped file or a buffer (if every process has one);
+         * a stream is read whole by each */
+        flags[r.n_cols] = r.src.mem != NULL;
+        if ((s = dist_allreduce_i64(r.dist, flags + r.n_cols, 1, DIST_MIN)) != HPML_OK)
+            goto out;
+        if (!flags[r.n_cols])
+            r.dist = NULL;
+        else if ((s = share_records(&r)) != HPML_OK)
+            goto out;
+    } else if (s != HPML_OK) {
         goto out;
-    infer_types(&r);
-    if ((s = table_create(name, r.n_cols, (const char *const *)r.names, &r.t)) != HPML_OK)
+    }
+    r.t->data_line0 = r.line_start;
+    if ((s = agree(&r, read_pass(&r, 1))) != HPML_OK)
         goto out;
-    r.t->delimiter = r.dia.delim;
-    r.t->data_line0 = r.data_line0;
-    for (int c = 0; c < r.n_cols; c++)
-        if (r.kinds[c] == CSV_CATEGORICAL)
-            r.t->cols[c].type = HPML_COL_CATEGORICAL;
-
-    if ((s = read_pass(&r, 1)) != HPML_OK)
-        goto out;
-    if (r.t->n_rows == 0) {
-        s = hpml_fail_at(HPML_ERR_PARSE, name, r.data_line0, 1,
-                         "no data rows after the header (the file has only column names)");
-        goto out;
+    if (r.dist) { /* a column with text in any share is categorical in all */
+        for (int c = 0; c < r.n_cols; c++)
+            flags[c] = r.bumped[c];
+        if ((s = dist_allreduce_i64(r.dist, flags, (size_t)r.n_cols, DIST_MAX)) != HPML_OK)
+            goto out;
+        for (int c = 0; c < r.n_cols; c++)
+            if (flags[c] && !r.bumped[c]) {
+                r.bumped[c] = 1;
+                r.any_bumped = 1;
+            }
     }
     if (r.any_bumped) {
         for (int c = 0; c < r.n_cols; c++) {
@@ -865,10 +1121,18 @@ static hpml_status read_csv(const char *path, const char *mem, size_t mem_len, c
                 r.t->cols[c].n_missing = 0;
             }
         }
-        if ((s = hpml_source_restart(&r.src, r.header_bytes)) != HPML_OK)
+        s = hpml_source_restart(&r.src, r.data_start);
+        if (s == HPML_OK)
+            s = read_pass(&r, 2);
+        if ((s = agree(&r, s)) != HPML_OK)
             goto out;
-        if ((s = read_pass(&r, 2)) != HPML_OK)
-            goto out;
+    }
+    if (r.dist && (s = gather_shares(&r)) != HPML_OK)
+        goto out;
+    if (r.t->n_rows == 0) {
+        s = hpml_fail_at(HPML_ERR_PARSE, name, r.data_line0, 1,
+                         "no data rows after the header (the file has only column names)");
+        goto out;
     }
     table_shrink(r.t);
     *out = r.t;
@@ -876,6 +1140,7 @@ static hpml_status read_csv(const char *path, const char *mem, size_t mem_len, c
 out:
     if (s == HPML_ERR_NOMEM && !strstr(hpml_last_error(), "memory"))
         hpml_fail(HPML_ERR_NOMEM, "%s: out of memory", name);
+    hpml_free(flags);
     hpml_table_free(r.t);
     reader_free(&r);
     return s;

@@ -227,6 +227,15 @@ hpml_status hpml_source_restart(hpml_source *s, uint64_t off)
     return HPML_OK;
 }
 
+hpml_status hpml_source_limit(hpml_source *s, uint64_t from, uint64_t to)
+{
+    if (!s->mem || from > to || to > s->mem_len)
+        return hpml_fail(HPML_ERR_INTERNAL, "%s: cannot read bytes [%llu, %llu) alone", s->name,
+                         (unsigned long long)from, (unsigned long long)to);
+    s->mem_len = (size_t)to;
+    return hpml_source_restart(s, from);
+}
+
 void hpml_source_close(hpml_source *s)
 {
     if (s->gz)
@@ -234,7 +243,7 @@ void hpml_source_close(hpml_source *s)
     if (s->fd >= 0)
         close(s->fd);
     if (s->mapped)
-        munmap((void *)s->mem, s->mem_len);
+        munmap((void *)s->mem, (size_t)s->size); /* mem_len may be limited */
     hpml_big_free(s->buf, s->buf_cap);
     s->gz = NULL;
     s->fd = -1;

@@ -19,7 +19,7 @@ typedef struct hpml_source {
     int fd;                /* open file, or -1 */
     void *gz;              /* gzFile, or NULL */
     const char *mem;       /* mapped file or caller's buffer (whole input), or NULL */
-    size_t mem_len;
+    size_t mem_len;        /* its end (hpml_source_limit may bring it forward) */
     int mapped;            /* mem is our mapping (munmap at close) */
     uint64_t size;         /* bytes on disk (compressed size for gzip); 0 if unknown */
     int is_gzip;
@@ -49,6 +49,9 @@ void hpml_source_consume(hpml_source *s, size_t n);
 void hpml_source_widen(hpml_source *s);
 /* Restarts the window at input offset `off` (a second pass). */
 hpml_status hpml_source_restart(hpml_source *s, uint64_t off);
+/* A mapped file or a buffer only: the input becomes bytes [from, to) (the
+ * window restarts at from; the end of input is at to). */
+hpml_status hpml_source_limit(hpml_source *s, uint64_t from, uint64_t to);
 void hpml_source_close(hpml_source *s);
 
 #endif

@@ -60,7 +60,9 @@ hpml_status dist_allreduce_f64(hpml_dist *d, double *buf, size_t n, dist_op op);
 /* Every process passes its status; returns, on every process, HPML_OK if all
  * passed HPML_OK, else the status of the lowest failing rank, whose message
  * becomes every process's hpml_last_error(); *who (may be NULL) gets that
- * rank, -1 if none. A failing process waits at most DIST_FAIL_WAIT_SECONDS:
+ * rank, -1 if none. Once a check agreed on a failure, later checks return
+ * that failure at once without meeting (so a library call and its caller
+ * may both check on the way out). A failing process waits at most DIST_FAIL_WAIT_SECONDS:
  * if the others do not come it returns its own status, *who = its rank, and
  * the handle becomes unusable (the caller then ends the run with
  * dist_abort). Waiting processes sleep between polls (no spinning core). */

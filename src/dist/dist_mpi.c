@@ -20,17 +20,24 @@
 #include "core/log.h"
 #include "dist/dist.h"
 
+/* The longest message a check carries (error.c keeps 1024 bytes). */
+#define DIST_MSG_CAP 1024
+
 struct hpml_dist {
     MPI_Comm comm;   /* a duplicate of MPI_COMM_WORLD (owned), or MPI_COMM_NULL: alone */
     int rank, size;
     int owns_mpi;    /* hpml_dist_init initialised MPI: hpml_dist_free finalises it */
     int usable;      /* 0 after a dist_check timed out (a request is left pending) */
     hpml_dist_stats stats; /* this process's collectives so far */
+    /* After a check agreed on a failure nobody meets again: later checks
+     * return it at once (the run is ending; a library call and its caller
+     * may both check) */
+    hpml_status failed;
+    int failed_rank;
+    char failed_msg[DIST_MSG_CAP];
 };
 
 #define DIST_CHUNK ((size_t)1 << 30)
-/* The longest message a check carries (error.c keeps 1024 bytes). */
-#define DIST_MSG_CAP 1024
 
 static int alone(const hpml_dist *d) { return !d || d->comm == MPI_COMM_NULL; }
 
@@ -155,6 +162,7 @@ void hpml_dist_abort(hpml_dist *d, int exit_code)
 int dist_size(const hpml_dist *d) { return d ? d->size : 1; }
 int dist_rank(const hpml_dist *d) { return d ? d->rank : 0; }
 int dist_usable(const hpml_dist *d) { return !d || d->usable; }
+int hpml_dist_failed_rank(const hpml_dist *d) { return d && d->failed ? d->failed_rank : -1; }
 
 hpml_status dist_barrier(hpml_dist *d)
 {
@@ -286,6 +294,11 @@ hpml_status dist_check(hpml_dist *d, hpml_status st, int *who)
         return st;
     if (!d->usable)
         return st != HPML_OK ? st : out_of_step();
+    if (d->failed != HPML_OK) {
+        if (who)
+            *who = d->failed_rank;
+        return hpml_fail(d->failed, "%s", d->failed_msg);
+    }
     /* the minimum of rank x 256 + status over the failing processes (size x
      * 256 for a process that passed) names the lowest failing rank and its
      * status in one reduction. Non-blocking, so that a failing process can
@@ -312,6 +325,9 @@ hpml_status dist_check(hpml_dist *d, hpml_status st, int *who)
         hpml_fail(s, "%s", msg);
     if (who)
         *who = r;
+    d->failed = s;
+    d->failed_rank = r;
+    memcpy(d->failed_msg, msg, sizeof d->failed_msg);
     return s;
 }
 

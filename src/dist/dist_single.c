@@ -44,6 +44,7 @@ void hpml_dist_abort(hpml_dist *d, int exit_code) { (void)d, (void)exit_code; }
 int dist_size(const hpml_dist *d) { (void)d; return 1; }
 int dist_rank(const hpml_dist *d) { (void)d; return 0; }
 int dist_usable(const hpml_dist *d) { (void)d; return 1; }
+int hpml_dist_failed_rank(const hpml_dist *d) { (void)d; return -1; }
 hpml_status dist_barrier(hpml_dist *d) { (void)d; return HPML_OK; }
 
 hpml_status dist_bcast(hpml_dist *d, void *buf, size_t bytes, int root)

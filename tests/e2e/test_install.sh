@@ -20,7 +20,7 @@ else
     fail example_links_shared "build or run against libhpml.so failed"
 fi
 if cc examples/read_csv.c $(pkg-config --cflags hpml) $prefix/lib/libhpml.a \
-        $(pkg-config --libs-only-other --static hpml) -lz -lm -o "$TMP/static" 2>"$TMP/err" &&
+        $(pkg-config --libs --static hpml | sed 's/ -lhpml / /') -o "$TMP/static" 2>"$TMP/err" &&
     "$TMP/static" $FIX/small.csv >"$TMP/out" 2>>"$TMP/err" && grep -q "^5 rows" "$TMP/out"; then
     pass example_links_static
 else

@@ -205,6 +205,36 @@ else
     fail synth_once_n2 "exit $rc; $(ls $TMP/syn 2>&1 | tr '\n' ' ')"
 fi
 
+# ---- reading: each process parses its share of the records, the table is
+# one process's. The cuts fall among quoted fields with newlines, blank lines,
+# a category first seen late, text in a numeric-looking column in the last
+# share only, and a last record without its newline.
+awk 'BEGIN { srand(11); print "id,x1,x2,cat,y"
+    for (i = 0; i < 3000; i++) {
+        if (i % 97 == 5) print ""
+        c = i < 2000 ? (i % 3 == 0 ? "red" : "\"gr,een\"") : (i % 5 == 0 ? "\"two\nlines\"" : "violet")
+        x2 = i == 2600 ? "n/a-ish" : sprintf("%.4f", rand())
+        printf "%d,%.5f,%s,%s,%.3f%s", i, rand() * 4 - 2, x2, c, rand(), i < 2999 ? "\n" : ""
+    } }' >$TMP/shares.csv
+gbdt_same read_shares $TMP/shares.csv --target y --n_trees 8 --max_depth 3
+# ... three processes for two records: shares may be empty
+printf 'a,b,y\n1,x,0.5\n2,y,0.7\n' >$TMP/two.csv
+gbdt_same read_tiny $TMP/two.csv --target y --n_trees 2 --min_samples_leaf 1 --min_child_weight 0
+# ... a malformed row in rank 1's share: every rank exits with code 2 within
+# seconds, the one-process message (file:line:column) printed once
+run train $TMP/shares.csv --target y --numeric x2 -o $TMP/bad.hpml
+msg1=$(head -n 1 "$TMP/err")
+for n in 2 $([ $san = 1 ] || echo 3); do
+    mpi -n $n "$HPML" train $TMP/shares.csv --target y --numeric x2 -o $TMP/bad.hpml
+    if [ "$rc" -eq 2 ] && [ -n "$msg1" ] && [ "$(grep -cF -- "$msg1" "$TMP/err")" -eq 1 ] &&
+        grep -q ":27[0-9][0-9]:.*n/a-ish" <<<"$msg1" && grep -q "^\[rank $((n - 1))/$n\] " "$TMP/err" &&
+        [ ! -e $TMP/bad.hpml ] && faster_than 10; then
+        pass malformed_row_in_last_share_n$n
+    else
+        fail malformed_row_in_last_share_n$n "exit $rc after $secs s; one process: $msg1; $(head -c 300 "$TMP/err")"
+    fi
+done
+
 # ---- failures: the same on every rank, printed once
 mpi -n 3 "$HPML" train $TMP/none.csv --target y -o $TMP/none.hpml
 if [ "$rc" -eq 2 ] && [ "$(grep -c 'none.csv: cannot open' "$TMP/err")" -eq 1 ] &&
