@@ -7,10 +7,9 @@
 #include "dist/dist.h"
 
 /* FNV-1a, 64 bits: a fingerprint, not a defence against forgery. */
-static uint64_t fnv1a64(const void *bytes, size_t n)
+uint64_t dist_hash(uint64_t h, const void *bytes, size_t n)
 {
     const unsigned char *p = bytes;
-    uint64_t h = 14695981039346656037ULL;
     for (size_t i = 0; i < n; i++) {
         h ^= p[i];
         h *= 1099511628211ULL;
@@ -23,7 +22,7 @@ hpml_status dist_agree(hpml_dist *d, const char *what, const void *bytes, size_t
     int size = dist_size(d);
     if (size == 1)
         return HPML_OK;
-    uint64_t h = fnv1a64(bytes, n);
+    uint64_t h = dist_hash(DIST_HASH_INIT, bytes, n);
     /* every process allocates the same; a failure here cannot be met at a
      * check (the others are in the allgather), so it ends the run */
     uint64_t *all = hpml_malloc_array((size_t)size, sizeof *all);

@@ -68,6 +68,11 @@ hpml_status dist_allreduce_f64(hpml_dist *d, double *buf, size_t n, dist_op op);
  * dist_abort). Waiting processes sleep between polls (no spinning core). */
 hpml_status dist_check(hpml_dist *d, hpml_status st, int *who);
 
+/* A fingerprint built piece by piece (not collective): h = DIST_HASH_INIT,
+ * then h = dist_hash(h, bytes, n) per piece; compare it with dist_agree. */
+#define DIST_HASH_INIT 14695981039346656037ULL
+uint64_t dist_hash(uint64_t h, const void *bytes, size_t n);
+
 /* Fails with HPML_ERR_ARG on every process unless every process passed the
  * same bytes (compared by a 64-bit hash); the message names `what` and the
  * ranks that differ from rank 0. */

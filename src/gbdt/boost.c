@@ -297,6 +297,32 @@ static hpml_status boost_one(trainer *t, const gbdt_bins *b, const gbdt_params *
     return HPML_OK;
 }
 
+/* Processes that train together must train the same model on the same
+ * data: a fingerprint of the parameters (threads, progress and the handle
+ * left out), the row count and every feature's bins, compared across them
+ * (the bins come from a sample of every row: different data, or a column
+ * typed differently, changes them). */
+static hpml_status agree_setup(const gbdt_params *p, const gbdt_bins *b, size_t n_all)
+{
+    const double v[] = {p->objective, p->n_trees, p->learning_rate, p->max_depth, p->max_leaves,
+                        p->grow_policy, p->min_child_weight, p->min_samples_leaf, p->lambda,
+                        p->alpha, p->gamma, p->subsample, p->colsample_bytree, p->max_bin,
+                        p->base_score, p->huber_delta, p->quantile_alpha,
+                        p->early_stopping_rounds, (double)n_all, b->n_features};
+    uint64_t h = dist_hash(DIST_HASH_INIT, v, sizeof v);
+    h = dist_hash(h, &p->seed, sizeof p->seed);
+    for (int j = 0; j < b->n_features; j++) {
+        h = dist_hash(h, &b->n_bins[j], sizeof b->n_bins[j]);
+        h = dist_hash(h, &b->n_categories[j], sizeof b->n_categories[j]);
+        if (b->categorical[j])
+            h = dist_hash(h, b->cat_bin[j], (size_t)b->n_categories[j]);
+        else
+            h = dist_hash(h, b->cuts[j], (size_t)b->n_bins[j] * sizeof(double));
+    }
+    return dist_agree(p->dist, "the training parameters or data (a --config file, or a data "
+                      "file that differs between nodes?)", &h, sizeof h);
+}
+
 /* Keeps the first `rounds` rounds of trees (early stopping). */
 static void truncate_rounds(gbdt_model *m, int rounds)
 {
@@ -342,6 +368,10 @@ hpml_status gbdt_train_valid(const hpml_dataset *d, const uint32_t *rows, size_t
     gbdt_bins b;
     if ((st = gbdt_bins_build_part(d, rows, n, lo, hi, p->max_bin, t.threads, &b)) != HPML_OK)
         return st;
+    if (np > 1 && (st = agree_setup(p, &b, n)) != HPML_OK) {
+        gbdt_bins_free(&b);
+        return st;
+    }
     int k = t.k, n_rounds = p->n_trees;
     m->n_features = t.nf;
     m->trees = hpml_calloc((size_t)n_rounds * (size_t)k, sizeof *m->trees);

@@ -256,6 +256,18 @@ if [ "$rc" -eq 2 ] && [ "$(grep -c '^\[rank 1/2\] d.csv: cannot open' "$TMP/err"
 else
     fail rank1_failure_ends_all "exit $rc after $secs s"
 fi
+# ... and processes whose --config files differ (node-local files) are refused
+printf 'learning_rate = 0.1\n' >$TMP/wa/c.cfg
+printf 'learning_rate = 0.2\n' >$TMP/wb/c.cfg
+cp $TR $TMP/wb/d.csv
+mpi -n 1 -wdir $TMP/wa "$abs" train d.csv --target y --ignore label --config c.cfg -o m.hpml : \
+    -n 1 -wdir $TMP/wb "$abs" train d.csv --target y --ignore label --config c.cfg -o m.hpml
+if [ "$rc" -eq 1 ] && [ "$(grep -c 'the processes differ in the training parameters or data' "$TMP/err")" -eq 1 ] &&
+    [ ! -e $TMP/wa/m.hpml ]; then
+    pass config_differs_refused
+else
+    fail config_differs_refused "exit $rc"
+fi
 # ... and processes started with different command lines are refused
 mpi -n 1 "$HPML" info $FIX/small.csv : -n 1 "$HPML" info $FIX/small.csv --json
 if [ "$rc" -eq 1 ] && grep -q 'the processes differ in the hpml version or the command line: rank 1 differs from rank 0' "$TMP/err"; then
