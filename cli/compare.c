@@ -249,6 +249,7 @@ int cmd_compare(int argc, char **argv)
     spec.n_models = models.n;
     spec.bootstrap = bootstrap;
     spec.seed = (uint64_t)seed_i;
+    spec.dist = cli_world(); /* trees: each process trains on its share of the rows */
     if ((rc = cli_get_int(&a, "threads", 0, 0, 4096, &spec.threads)) != 0)
         goto out;
     /* a group column identifies rows (cell lines, patients): not a feature */

@@ -793,6 +793,12 @@ typedef struct hpml_compare_spec {
     int importance_repeats;  /* shuffles per feature (default 3) */
     uint64_t seed;           /* bootstrap and permutation (default 0) */
     int threads;             /* 0: all cores (default); overrides the learners' */
+    /* Processes running the comparison together (borrowed; NULL: this one
+     * alone): every process calls hpml_compare_run with the same arguments;
+     * trees train with each process on its share of the rows (the same
+     * models), everything else runs in full on each (overrides the
+     * learners' handles). */
+    hpml_dist *dist;
     /* Shown in the report so the run can be understood and repeated (copied;
      * may be NULL): the data file, how the split was made, the command. */
     const char *data_name, *split_text, *command;

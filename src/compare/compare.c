@@ -491,6 +491,7 @@ hpml_status hpml_compare_run(const hpml_dataset *d, const hpml_split *s,
         if (e->kind == HPML_MODEL_GBDT) {
             m->gbdt = *e->gbdt;
             m->gbdt.threads = spec->threads;
+            m->gbdt.dist = spec->dist;
             m->gbdt.progress = keep_going; /* trees compute the training curve only then */
             m->gbdt.progress_user = NULL;
         } else {

@@ -196,6 +196,21 @@ mpi -n 2 "$HPML" eval $TMP/m1.hpml $TE --json
 if [ "$rc" -eq 0 ] && [ "$(grep -c '"rmse"' "$TMP/out")" -eq 1 ]; then pass eval_once_n2; else
     fail eval_once_n2 "exit $rc"; fi
 
+# ---- compare: trees trained in shares, the same models and predictions, one report
+run compare $TR --target y --ignore label --models gbdt,mlp --mlp.epochs 2 --threads 1 \
+    --bootstrap 50 --out $TMP/c1
+mpi -n 2 "$HPML" compare $TR --target y --ignore label --models gbdt,mlp --mlp.epochs 2 \
+    --threads 1 --bootstrap 50 --out $TMP/c2
+same=1
+for f in gbdt.hpml mlp.hpml predictions_gbdt.csv predictions_mlp.csv; do
+    cmp -s $TMP/c1/$f $TMP/c2/$f || same=0
+done
+if [ "$rc" -eq 0 ] && [ $same = 1 ] && [ "$(grep -c '^gbdt ' "$TMP/out")" -eq 1 ]; then
+    pass compare_same_n2
+else
+    fail compare_same_n2 "exit $rc; same=$same"
+fi
+
 # ---- synth: the files written once
 mpi -n 2 "$HPML" synth drug-response --out $TMP/syn --cells 6 --drugs 5 --genes 3 --descriptors 2
 if [ "$rc" -eq 0 ] && [ "$(wc -l <"$TMP/out")" -eq 1 ] &&
