@@ -214,25 +214,95 @@ static hpml_status base_margin(const trainer *t, const hpml_dataset *d, const ui
 
 /* Quantile objective: each leaf's value becomes the alpha quantile of its
  * rows' residuals (rows of a leaf are contiguous in t->idx after growing).
- * t->g is free scratch here: its gradients were quantized already. */
-static void renew_quantile_leaves(trainer *t, const gbdt_bins *b, size_t n_sample, double lr,
-                                  double alpha, gbdt_tree *tree)
+ * t->g is free scratch here: its gradients were quantized already. With
+ * several processes, a leaf's residuals are those of every process's rows
+ * in it: each process's (in its leaf order) are sent to all, with where each
+ * leaf's begin, and every process takes the quantiles of the whole lists
+ * (the same multiset, so the same value, whatever the order). */
+static hpml_status renew_quantile_leaves(trainer *t, const gbdt_bins *b, size_t n_sample,
+                                         double lr, double alpha, gbdt_tree *tree)
 {
+    const int np = dist_size(t->dist), me = dist_rank(t->dist), nn = tree->n_nodes;
     float *res = t->g;
+    int64_t *span = NULL; /* np x nn x (start, count) */
+    uint64_t *off = NULL;
+    float *all = NULL, *one = NULL;
+    if (np > 1 && (!(span = hpml_calloc((size_t)np * (size_t)nn * 2, sizeof *span)) ||
+                   !(off = hpml_malloc_array((size_t)np + 1, sizeof *off))))
+        goto nomem;
     int next = n_sample ? gbdt_tree_leaf_binned(tree, b, t->idx[0]) : 0;
-    for (size_t s = 0; s < n_sample;) {
+    for (size_t s = 0; s < n_sample;) { /* residuals in leaf runs, and where each begins */
         int leaf = next;
         size_t e = s;
-        do { /* the leaf's rows: up to the first row of another leaf */
-            res[e - s] = (float)(t->y[t->idx[e]] - t->F[t->idx[e]]);
+        do {
+            res[e] = (float)(t->y[t->idx[e]] - t->F[t->idx[e]]);
             e++;
         } while (e < n_sample && (next = gbdt_tree_leaf_binned(tree, b, t->idx[e])) == leaf);
-        double v = lr * gbdt_quantile(res, e - s, alpha);
-        tree->nodes[leaf].value = v;
-        for (size_t i = s; i < e; i++)
-            t->leaf[i] = v;
+        if (span) {
+            span[((size_t)me * (size_t)nn + (size_t)leaf) * 2] = (int64_t)s;
+            span[((size_t)me * (size_t)nn + (size_t)leaf) * 2 + 1] = (int64_t)(e - s);
+        } else {
+            double v = lr * gbdt_quantile(res + s, e - s, alpha);
+            tree->nodes[leaf].value = v;
+            for (size_t i = s; i < e; i++)
+                t->leaf[i] = v;
+        }
         s = e;
     }
+    if (!span)
+        return HPML_OK;
+    hpml_status st = dist_allgather(t->dist, span + (size_t)me * (size_t)nn * 2, span,
+                                    (size_t)nn * 2 * sizeof *span);
+    if (st != HPML_OK)
+        goto out;
+    uint64_t total = 0, biggest = 0; /* a process's residuals: the counts of its leaves */
+    for (int k = 0; k < np; k++) {
+        off[k] = total;
+        for (int leaf = 0; leaf < nn; leaf++)
+            total += (uint64_t)span[((size_t)k * (size_t)nn + (size_t)leaf) * 2 + 1];
+    }
+    off[np] = total;
+    for (int leaf = 0; leaf < nn; leaf++) {
+        uint64_t c = 0;
+        for (int k = 0; k < np; k++)
+            c += (uint64_t)span[((size_t)k * (size_t)nn + (size_t)leaf) * 2 + 1];
+        biggest = c > biggest ? c : biggest;
+    }
+    if (!(all = hpml_malloc_array(total ? total : 1, sizeof *all)) ||
+        !(one = hpml_malloc_array(biggest ? biggest : 1, sizeof *one)))
+        goto nomem;
+    memcpy(all + off[me], res, n_sample * sizeof *res);
+    for (int k = 0; k < np; k++)
+        if ((st = dist_bcast(t->dist, all + off[k], (size_t)(off[k + 1] - off[k]) * sizeof *all,
+                             k)) != HPML_OK)
+            goto out;
+    for (int leaf = 0; leaf < nn; leaf++) {
+        if (tree->nodes[leaf].feature >= 0)
+            continue;
+        size_t c = 0;
+        for (int k = 0; k < np; k++) {
+            const int64_t *sp = span + ((size_t)k * (size_t)nn + (size_t)leaf) * 2;
+            memcpy(one + c, all + off[k] + sp[0], (size_t)sp[1] * sizeof *one);
+            c += (size_t)sp[1];
+        }
+        if (!c)
+            continue; /* no sampled row anywhere: the grown value stays */
+        double v = lr * gbdt_quantile(one, c, alpha);
+        tree->nodes[leaf].value = v;
+        const int64_t *sp = span + ((size_t)me * (size_t)nn + (size_t)leaf) * 2;
+        for (int64_t i = sp[0]; i < sp[0] + sp[1]; i++)
+            t->leaf[i] = v;
+    }
+    st = HPML_OK;
+    goto out;
+nomem:
+    st = hpml_fail(HPML_ERR_NOMEM, "out of memory computing quantile leaves");
+out:
+    hpml_free(span);
+    hpml_free(off);
+    hpml_free(all);
+    hpml_free(one);
+    return st;
 }
 
 /* Output of the tree for dataset row `row` of d, each node's feature read
@@ -277,8 +347,10 @@ static hpml_status boost_one(trainer *t, const gbdt_bins *b, const gbdt_params *
                              t->leaf)) != HPML_OK)
         return st;
     const int k = t->k;
-    if (m->loss.objective == HPML_GBDT_QUANTILE)
-        renew_quantile_leaves(t, b, n_sample, gp.learning_rate, m->loss.quantile_alpha, tree);
+    if (m->loss.objective == HPML_GBDT_QUANTILE &&
+        (st = renew_quantile_leaves(t, b, n_sample, gp.learning_rate, m->loss.quantile_alpha,
+                                    tree)) != HPML_OK)
+        return st;
     if (n_sample == n) {
 #pragma omp parallel for schedule(static) num_threads(t->threads) if (n >= GBDT_PAR_ROWS)
         for (size_t i = 0; i < n; i++)
@@ -358,9 +430,6 @@ hpml_status gbdt_train_valid(const hpml_dataset *d, const uint32_t *rows, size_t
      * histograms, sums and metric are combined exactly, so every split, and
      * the model, is that of one process with all the rows. */
     const int np = dist_size(p->dist), rank = dist_rank(p->dist);
-    if (np > 1 && m->loss.objective == HPML_GBDT_QUANTILE)
-        return hpml_fail(HPML_ERR_ARG, "the quantile objective trains in one process (its leaf "
-                         "values are quantiles of every row's residual)");
     const size_t lo = n * (size_t)rank / (size_t)np, hi = n * (size_t)(rank + 1) / (size_t)np;
     trainer t = {.n = hi - lo, .nv = valid ? n_valid : 0, .n_all = n, .row0 = lo,
                  .dist = p->dist, .k = m->loss.k, .nf = hpml_dataset_n_features(d),
