@@ -118,12 +118,14 @@ static int sample_features(const gbdt_params *p, int tree, int nf, int *feats)
 typedef struct trainer {
     size_t n, nv;           /* this process's training rows; validation rows */
     size_t n_all, row0;     /* training rows of all processes; the first of ours */
+    size_t nv_all, v0;      /* validation rows of all processes; the first of ours */
     hpml_dist *dist;
     int k, nf, threads;
     float *y, *g, *h, *yv, *xv;   /* xv: validation rows' features, row-major; NULL
                                      over a star schema (read per node: valid) */
     const hpml_dataset *valid;
-    const uint32_t *vrows;
+    const uint32_t *vrows;  /* ours (NULL: 0..nv-1) */
+    uint32_t *vown;         /* ours when the caller gave none and they start past 0 */
     double *F, *Fv, *leaf;
     int64_t *packed;
     uint32_t *idx, *sample;
@@ -138,6 +140,7 @@ static void trainer_free(trainer *t)
     hpml_free(t->h);
     hpml_free(t->yv);
     hpml_free(t->xv);
+    hpml_free(t->vown);
     hpml_free(t->F);
     hpml_free(t->Fv);
     hpml_free(t->leaf);
@@ -149,7 +152,8 @@ static void trainer_free(trainer *t)
 }
 
 /* rows: all processes' training rows (NULL: 0..n_all-1); ours are
- * row0..row0+n of them. */
+ * row0..row0+n of them; of the validation rows vrows (NULL: 0..nv_all-1),
+ * v0..v0+nv. */
 static hpml_status trainer_alloc(trainer *t, const hpml_dataset *d, const uint32_t *rows,
                                  const hpml_dataset *valid, const uint32_t *vrows)
 {
@@ -169,16 +173,24 @@ static hpml_status trainer_alloc(trainer *t, const hpml_dataset *d, const uint32
     const float *target = hpml_dataset_target(d);
     for (size_t i = 0; i < n; i++)
         t->y[i] = target[rows ? rows[t->row0 + i] : t->row0 + i];
-    if (nv == 0)
+    if (t->nv_all == 0)
         return HPML_OK;
     t->valid = valid;
-    t->vrows = vrows;
+    if (!vrows && t->v0) {
+        if (!(t->vown = hpml_malloc_array(nv ? nv : 1, sizeof *t->vown)))
+            return HPML_ERR_NOMEM;
+        for (size_t i = 0; i < nv; i++)
+            t->vown[i] = (uint32_t)(t->v0 + i);
+    }
+    t->vrows = vrows ? vrows + t->v0 : t->vown;
+    vrows = t->vrows;
     /* over a star schema, rows x features would be the materialised join */
     const int lazy = hpml_dataset_n_joins(valid) > 0;
-    t->yv = hpml_malloc_array(nv, sizeof *t->yv);
-    t->xv = lazy ? NULL : hpml_malloc_array(nv * (size_t)t->nf, sizeof *t->xv);
-    t->Fv = hpml_malloc_array(nv * (size_t)t->k, sizeof *t->Fv);
-    float *col = hpml_malloc_array(nv, sizeof *col);
+    const size_t nv1 = nv ? nv : 1; /* a process may have none */
+    t->yv = hpml_malloc_array(nv1, sizeof *t->yv);
+    t->xv = lazy ? NULL : hpml_malloc_array(nv1 * (size_t)t->nf, sizeof *t->xv);
+    t->Fv = hpml_malloc_array(nv1 * (size_t)t->k, sizeof *t->Fv);
+    float *col = hpml_malloc_array(nv1, sizeof *col);
     hpml_status st = HPML_OK;
     if (!t->yv || (!lazy && !t->xv) || !t->Fv || !col)
         st = HPML_ERR_NOMEM;
@@ -431,7 +443,9 @@ hpml_status gbdt_train_valid(const hpml_dataset *d, const uint32_t *rows, size_t
      * the model, is that of one process with all the rows. */
     const int np = dist_size(p->dist), rank = dist_rank(p->dist);
     const size_t lo = n * (size_t)rank / (size_t)np, hi = n * (size_t)(rank + 1) / (size_t)np;
-    trainer t = {.n = hi - lo, .nv = valid ? n_valid : 0, .n_all = n, .row0 = lo,
+    const size_t nv_all = valid ? n_valid : 0, v0 = nv_all * (size_t)rank / (size_t)np,
+                 v1 = nv_all * (size_t)(rank + 1) / (size_t)np;
+    trainer t = {.n = hi - lo, .nv = v1 - v0, .n_all = n, .row0 = lo, .nv_all = nv_all, .v0 = v0,
                  .dist = p->dist, .k = m->loss.k, .nf = hpml_dataset_n_features(d),
                  .threads = p->threads > 0 ? p->threads : omp_get_max_threads()};
     gbdt_bins b;
@@ -491,8 +505,11 @@ hpml_status gbdt_train_valid(const hpml_dataset *d, const uint32_t *rows, size_t
             (st = gbdt_metric_exact(&m->loss, t.F, t.y, t.n, t.n_all, t.dist,
                                     &m->train_metric[r])) != HPML_OK)
             goto out;
-        m->valid_metric[r] = t.nv ? gbdt_metric(&m->loss, t.Fv, t.yv, t.nv) : NAN;
-        if (t.nv && m->valid_metric[r] < best) {
+        m->valid_metric[r] = NAN;
+        if (t.nv_all && (st = gbdt_metric_exact(&m->loss, t.Fv, t.yv, t.nv, t.nv_all, t.dist,
+                                                &m->valid_metric[r])) != HPML_OK)
+            goto out;
+        if (t.nv_all && m->valid_metric[r] < best) {
             best = m->valid_metric[r];
             best_round = r + 1;
         }

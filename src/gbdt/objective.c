@@ -231,14 +231,6 @@ static double metric_of(const gbdt_loss *l, double mean)
     return l->objective == HPML_GBDT_SQUARED_ERROR ? sqrt(mean) : mean;
 }
 
-double gbdt_metric(const gbdt_loss *l, const double *F, const float *y, size_t n)
-{
-    double sum = 0;
-    for (size_t i = 0; i < n; i++)
-        sum += row_loss(l, F, y, i);
-    return metric_of(l, sum / (double)n);
-}
-
 hpml_status gbdt_metric_exact(const gbdt_loss *l, const double *F, const float *y, size_t n,
                               size_t n_all, hpml_dist *dist, double *out)
 {

@@ -51,11 +51,8 @@ void gbdt_gradients(const gbdt_loss *l, const double *F, const float *y, size_t 
 double gbdt_quantile(float *v, size_t n, double q);
 /* Prediction from the k margins of one row: identity, sigmoid or softmax. */
 void gbdt_transform(const gbdt_loss *l, const double *margin, float *out);
-/* Mean metric over rows 0..n at margins F, summed in row order (so it does
- * not depend on the thread count). */
-double gbdt_metric(const gbdt_loss *l, const double *F, const float *y, size_t n);
-/* The same over the rows of every process of dist (n here, n_all in all),
- * summed exactly: each row's loss in fixed point (a power-of-two unit from
+/* Mean metric at margins F over the rows of every process of dist (n here,
+ * n_all in all), summed exactly: each row's loss in fixed point (a power-of-two unit from
  * the largest loss anywhere, so n_all of them fit in 62 bits), the integers
  * added — the same value for any split of the rows among processes, within
  * one unit per row of the plain sum. */

@@ -157,6 +157,8 @@ gbdt_same gbdt_sampled $TR --target y --ignore label --n_trees 15 --subsample 0.
     --colsample_bytree 0.6 --min_samples_leaf 5 --max_bin 16
 gbdt_same gbdt_lossguide_early_stop $TR --target y --ignore label --n_trees 60 \
     --grow_policy lossguide --max_leaves 12 --max_depth 0 --valid-size 0.2 --early_stopping_rounds 3
+gbdt_same gbdt_valid_file $TR --target y --ignore label --n_trees 40 --valid $TE \
+    --early_stopping_rounds 3 --learning_rate 0.5
 gbdt_same gbdt_binary $CANCER --target y --ignore test,xgb --n_trees 15 --max_depth 4
 gbdt_same gbdt_multiclass $TR --target label --task multiclass --n_trees 5 --max_depth 3
 # a star schema: the dimension tables are read by every process
