@@ -20,7 +20,8 @@ static const cli_opt train_opts[] = {
     {"valid", NULL, 0, "validation CSV (same columns) for the per-round metric and early stopping"},
     {"valid-size", NULL, 0, "or: hold out this fraction of the rows for validation (seeded by --seed)"},
     {"config", NULL, 0, "file of 'name = value' lines (any option or parameter; the command line wins)"},
-    {"log-every", NULL, 0, "print the train/valid metric every N rounds (default 0: never)"},
+    {"log-every", NULL, 0, "print the train/valid metric every N rounds (default 0: never; trees "
+                           "compute the training metric only then and at the last round)"},
     {"json", NULL, 1, "print one JSON object (timings, history, importance) instead of text"},
     {"help", NULL, 1, "show this help"},
 };
@@ -250,6 +251,7 @@ int cmd_train(int argc, char **argv)
     progress_state ps = {log_every, !json && isatty(2), 0};
     p.progress = np.progress = on_progress; /* also keeps the loop's time */
     p.dist = cli_world(); /* trees: each process trains on its share of the rows */
+    p.metric_every = log_every; /* the training metric when printed, and at the end */
     p.progress_user = np.progress_user = &ps;
     uint64_t seed = mk == HPML_MODEL_GBDT ? p.seed : np.seed;
     double t0 = cli_now_seconds();

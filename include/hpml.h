@@ -606,6 +606,11 @@ typedef struct hpml_gbdt_params {
                                     best round's trees (0: off) */
     hpml_progress_fn progress;   /* optional, called after every round */
     void *progress_user;
+    /* With a progress function: the training metric (a pass over every
+     * training row, costly beside a tree on a large set) is computed every
+     * metric_every rounds, and at the last round; 0: at the last round only
+     * (NaN in the other rounds' history). Default 1: every round. */
+    int metric_every;
     /* Processes training this model together, each on its share of the
      * training rows (every one holding the same dataset), or NULL: this
      * process alone. The model is the same, byte for byte, for any number
@@ -615,7 +620,8 @@ typedef struct hpml_gbdt_params {
 
 /* Defaults: AUTO objective, 100 trees, learning_rate 0.3, max_depth 6,
  * depthwise, min_child_weight 1, lambda 1, subsample 1, colsample 1,
- * max_bin 255, base_score NaN, huber_delta 1, quantile_alpha 0.5, seed 0. */
+ * max_bin 255, base_score NaN, huber_delta 1, quantile_alpha 0.5, seed 0,
+ * metric_every 1. */
 HPML_API void hpml_gbdt_params_init(hpml_gbdt_params *p);
 /* Sets a parameter from text, by name or alias ("eta", "num_leaves",
  * "reg_lambda", ...). An unknown name, or a value out of range, fails with

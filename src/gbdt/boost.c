@@ -500,26 +500,30 @@ hpml_status gbdt_train_valid(const hpml_dataset *d, const uint32_t *rows, size_t
                 goto out;
         m->n_rounds = r + 1;
         m->n_history = r + 1;
-        m->train_metric[r] = NAN;
-        if (p->progress &&
-            (st = gbdt_metric_exact(&m->loss, t.F, t.y, t.n, t.n_all, t.dist,
-                                    &m->train_metric[r])) != HPML_OK)
-            goto out;
         m->valid_metric[r] = NAN;
-        if (t.nv_all && (st = gbdt_metric_exact(&m->loss, t.Fv, t.yv, t.nv, t.nv_all, t.dist,
-                                                &m->valid_metric[r])) != HPML_OK)
+        if (t.nv_all && (st = gbdt_metric_exact(&m->loss, t.Fv, t.yv, t.nv, t.nv_all, t.threads,
+                                                t.dist, &m->valid_metric[r])) != HPML_OK)
             goto out;
         if (t.nv_all && m->valid_metric[r] < best) {
             best = m->valid_metric[r];
             best_round = r + 1;
         }
+        const int stop = p->early_stopping_rounds > 0 &&
+                         r + 1 - best_round >= p->early_stopping_rounds;
+        /* the training metric (a pass over every row) where it is asked for */
+        m->train_metric[r] = NAN;
+        if (p->progress &&
+            (stop || r + 1 == n_rounds || (p->metric_every > 0 && (r + 1) % p->metric_every == 0)) &&
+            (st = gbdt_metric_exact(&m->loss, t.F, t.y, t.n, t.n_all, t.threads, t.dist,
+                                    &m->train_metric[r])) != HPML_OK)
+            goto out;
         if (p->progress) {
             hpml_progress pr = {r + 1, n_rounds, gbdt_metric_name(&m->loss), m->train_metric[r],
                                 m->valid_metric[r], best_round, omp_get_wtime() - t0};
             if (p->progress(&pr, p->progress_user))
                 break;
         }
-        if (p->early_stopping_rounds > 0 && r + 1 - best_round >= p->early_stopping_rounds)
+        if (stop)
             break;
     }
     if (p->early_stopping_rounds > 0 && best_round > 0)

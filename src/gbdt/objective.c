@@ -232,13 +232,20 @@ static double metric_of(const gbdt_loss *l, double mean)
 }
 
 hpml_status gbdt_metric_exact(const gbdt_loss *l, const double *F, const float *y, size_t n,
-                              size_t n_all, hpml_dist *dist, double *out)
+                              size_t n_all, int threads, hpml_dist *dist, double *out)
 {
+    /* threads: a max and an integer sum do not depend on the order */
     double top = 0;
+    int nan = 0;
+#pragma omp parallel for schedule(static) reduction(max : top) reduction(| : nan) \
+    num_threads(threads) if (n >= 65536)
     for (size_t i = 0; i < n; i++) {
         double v = fabs(row_loss(l, F, y, i));
-        top = v > top || v != v ? v : top;
+        nan |= v != v;
+        top = v > top ? v : top;
     }
+    if (nan)
+        top = NAN;
     hpml_status st = dist_allreduce_f64(dist, &top, 1, DIST_MAX);
     if (st != HPML_OK)
         return st;
@@ -251,6 +258,8 @@ hpml_status gbdt_metric_exact(const gbdt_loss *l, const double *F, const float *
     while (e > -1000 && ldexp(top, e) * (double)(n_all ? n_all : 1) >= 0x1.0p62)
         e--;
     int64_t sum = 0;
+#pragma omp parallel for schedule(static) reduction(+ : sum) num_threads(threads) \
+    if (n >= 65536)
     for (size_t i = 0; i < n; i++)
         sum += (int64_t)llrint(ldexp(row_loss(l, F, y, i), e));
     if ((st = dist_allreduce_i64(dist, &sum, 1, DIST_SUM)) != HPML_OK)

@@ -57,6 +57,6 @@ void gbdt_transform(const gbdt_loss *l, const double *margin, float *out);
  * added — the same value for any split of the rows among processes, within
  * one unit per row of the plain sum. */
 hpml_status gbdt_metric_exact(const gbdt_loss *l, const double *F, const float *y, size_t n,
-                              size_t n_all, hpml_dist *dist, double *out);
+                              size_t n_all, int threads, hpml_dist *dist, double *out);
 
 #endif

@@ -17,6 +17,7 @@ void hpml_gbdt_params_init(hpml_gbdt_params *p)
     memset(p, 0, sizeof *p);
     p->objective = HPML_GBDT_AUTO;
     p->n_trees = 100;
+    p->metric_every = 1;
     p->learning_rate = 0.3;
     p->max_depth = 6;
     p->grow_policy = HPML_GROW_DEPTHWISE;
@@ -138,6 +139,9 @@ hpml_status hpml_gbdt_params_check(const hpml_gbdt_params *p)
     if (p->grow_policy == HPML_GROW_LOSSGUIDE && p->max_depth == 0 && p->max_leaves == 0)
         return hpml_fail(HPML_ERR_ARG, "grow_policy=lossguide needs max_leaves (or max_depth) "
                          "to limit the tree");
+    if (p->metric_every < 0)
+        return hpml_fail(HPML_ERR_ARG, "metric_every must be 0 (the last round only) or more, "
+                         "got %d", p->metric_every);
     if (!isfinite(p->base_score) && !isnan(p->base_score))
         return hpml_fail(HPML_ERR_ARG, "parameter base_score must be finite");
     return HPML_OK;

@@ -66,6 +66,20 @@ expect_out train_json '"train_seconds": [0-9.]+, "peak_rss_mib"' \
 expect_out train_json_history '"history": \{"metric": "rmse", "rounds": 5, "best_round": 5' \
     train $TR --target y --ignore label --n_trees 5 --valid $TE -o $TMP/j.hpml --json
 
+# ... the training metric (a pass over every row) at the logged rounds and the last
+expect_out train_json_metric_logged '"train": \[null, [0-9.]+, null, [0-9.]+, 0\.915047355' \
+    train $TR --target y --ignore label --n_trees 5 --log-every 2 -o $TMP/j.hpml --json
+expect_out train_json_metric_last '"train": \[null, null, null, null, 0\.915047355' \
+    train $TR --target y --ignore label --n_trees 5 -o $TMP/j.hpml --json
+# ... and at the round early stopping ends on
+run train $TR --target y --ignore label --n_trees 500 --eta 0.8 --max_depth 8 --lambda 0 \
+    --early_stopping_rounds 5 --valid-size 0.2 -o $TMP/es.hpml
+if [ "$rc" -eq 0 ] && grep -qE '^train rmse: [0-9.]+ \(last\)' "$TMP/out"; then
+    pass early_stopping_last_train_metric
+else
+    fail early_stopping_last_train_metric "exit $rc"
+fi
+
 # ---- early stopping with a held-out fraction; log lines on stderr
 run train $TR --target y --ignore label --n_trees 500 --eta 0.8 --max_depth 8 --lambda 0 \
     --early_stopping_rounds 5 --valid-size 0.2 --log-every 1 -o $TMP/es.hpml
