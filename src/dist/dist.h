@@ -57,6 +57,13 @@ hpml_status dist_allreduce_i64(hpml_dist *d, int64_t *buf, size_t n, dist_op op)
 hpml_status dist_allreduce_f32(hpml_dist *d, float *buf, size_t n, dist_op op);
 hpml_status dist_allreduce_f64(hpml_dist *d, double *buf, size_t n, dist_op op);
 
+/* Each process gives n = counts[0] + ... + counts[size - 1] values at in
+ * (counts the same everywhere); process r receives in out[0..counts[r]) the
+ * sums over the processes of values counts[0] + ... + counts[r - 1] on, the
+ * r-th block (each block < 2^31 values). Exact, as allreduce_i64. */
+hpml_status dist_reduce_scatter_i64(hpml_dist *d, const int64_t *in, int64_t *out,
+                                    const size_t *counts);
+
 /* Every process passes its status; returns, on every process, HPML_OK if all
  * passed HPML_OK, else the status of the lowest failing rank, whose message
  * becomes every process's hpml_last_error(); *who (may be NULL) gets that

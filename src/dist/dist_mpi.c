@@ -258,6 +258,36 @@ hpml_status dist_allreduce_f64(hpml_dist *d, double *buf, size_t n, dist_op op)
     return allreduce(d, buf, n, sizeof *buf, MPI_DOUBLE, op);
 }
 
+hpml_status dist_reduce_scatter_i64(hpml_dist *d, const int64_t *in, int64_t *out,
+                                    const size_t *counts)
+{
+    if (alone(d)) {
+        if (counts[0] && in != out)
+            memmove(out, in, counts[0] * sizeof *out);
+        return HPML_OK;
+    }
+    if (!d->usable)
+        return out_of_step();
+    int *rc = hpml_malloc_array((size_t)d->size, sizeof *rc);
+    if (!rc) /* the others are in the exchange: this cannot be met at a check */
+        return dist_abort(d, hpml_fail(HPML_ERR_NOMEM, "out of memory for a reduction"));
+    size_t total = 0;
+    for (int r = 0; r < d->size; r++) {
+        if (counts[r] > INT_MAX) {
+            hpml_free(rc);
+            return dist_abort(d, hpml_fail(HPML_ERR_INTERNAL, "a reduction block of %zu values "
+                                           "(at most %d)", counts[r], INT_MAX));
+        }
+        rc[r] = (int)counts[r];
+        total += counts[r];
+    }
+    double t0 = MPI_Wtime();
+    MPI_Reduce_scatter(in, out, rc, MPI_INT64_T, MPI_SUM, d->comm);
+    account(d, total * sizeof *in, t0);
+    hpml_free(rc);
+    return HPML_OK;
+}
+
 static double now_seconds(void)
 {
     struct timespec ts;

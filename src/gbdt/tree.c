@@ -64,6 +64,18 @@ typedef struct grower {
     uint8_t *dir;           /* per row: goes left (partition scratch) */
     uint32_t *rows_buf[2];  /* the caller's rows and the scratch: partitions go */
     int64_t *packed_buf[2]; /* from one to the other, never back */
+    /* Several processes: each sums, subtracts and searches only its own
+     * features' histograms, a contiguous block of the layout, and the best
+     * splits are exchanged. One process: own is every allowed feature. */
+    int np, me;
+    const int *own;         /* the features searched here (NULL: all) */
+    int n_own;
+    size_t *block;          /* np: each process's block, in values (owned) */
+    size_t own_at;          /* where ours begins */
+    int *own_buf;           /* backs own (owned) */
+    int64_t *recv;          /* our block's sums (owned) */
+    gbdt_split *gath;       /* np x cap_gath: the processes' best splits (owned) */
+    int cap_gath;
 } grower;
 
 /* The histograms in a buffer: packed sums, then (if counted) counts. */
@@ -72,13 +84,64 @@ static gbdt_hist view(const grower *w, int64_t *buf)
     return (gbdt_hist){buf, w->counted ? buf + gbdt_hist_total(w->b) : NULL};
 }
 
-/* Histograms built over this process's rows, summed over all processes
- * (the whole buffer: sums and, if counted, counts). */
+/* Histograms built over this process's rows, summed over all processes in
+ * this process's block (of the sums and, if counted, of the counts): the
+ * rest of the buffer is never read. */
 static hpml_status reduce_hist(const grower *w, int64_t *h)
 {
-    if (dist_size(w->p->dist) == 1)
+    if (w->np == 1)
         return HPML_OK;
-    return dist_allreduce_i64(w->p->dist, h, w->hist_bytes / sizeof *h, DIST_SUM);
+    const size_t total = gbdt_hist_total(w->b);
+    hpml_status st = HPML_OK;
+    for (int part = 0; part < 1 + w->counted && st == HPML_OK; part++) {
+        int64_t *base = h + (size_t)part * total;
+        if ((st = dist_reduce_scatter_i64(w->p->dist, base, w->recv, w->block)) == HPML_OK)
+            memcpy(base + w->own_at, w->recv, w->block[w->me] * sizeof *base);
+    }
+    return st;
+}
+
+/* This process's features: the histogram layout cut into np blocks of
+ * about equal size at feature boundaries, ours the me-th; of them, those
+ * the tree may use. */
+static hpml_status own_features(grower *w)
+{
+    const gbdt_bins *b = w->b;
+    const int nf = b->n_features, np = w->np;
+    const size_t total = gbdt_hist_total(b);
+    w->block = hpml_malloc_array((size_t)np, sizeof *w->block);
+    w->own_buf = hpml_malloc_array((size_t)nf + 1, sizeof *w->own_buf);
+    if (!w->block || !w->own_buf)
+        return HPML_ERR_NOMEM;
+    int f = 0, lo = 0, hi = nf;
+    size_t biggest = 0;
+    for (int r = 0; r < np; r++) {
+        int f0 = f;
+        size_t end = total * (size_t)(r + 1) / (size_t)np;
+        while (f < nf && gbdt_hist_at(b, f) < end)
+            f++;
+        if (r == np - 1)
+            f = nf;
+        size_t a = f0 < nf ? gbdt_hist_at(b, f0) : total, e = f < nf ? gbdt_hist_at(b, f) : total;
+        w->block[r] = e - a;
+        biggest = w->block[r] > biggest ? w->block[r] : biggest;
+        if (r == w->me) {
+            lo = f0;
+            hi = f;
+            w->own_at = a;
+        }
+    }
+    const gbdt_grow_params *p = w->p;
+    w->n_own = 0;
+    for (int a = 0; a < (p->features ? p->n_features : nf); a++) {
+        int j = p->features ? p->features[a] : a;
+        if (j >= lo && j < hi)
+            w->own_buf[w->n_own++] = j;
+    }
+    w->own = w->own_buf;
+    if (!(w->recv = hpml_malloc_array(biggest ? biggest : 1, sizeof *w->recv)))
+        return HPML_ERR_NOMEM;
+    return HPML_OK;
 }
 
 /* Row counts n[0..m) of nodes, from this process's partition, summed over
@@ -134,11 +197,11 @@ static void make_leaf(grower *w, const candidate *c)
  * combined in feature order (the lowest feature wins ties), so the result
  * does not depend on the thread count. w->per_feature and w->open have room
  * for nc candidates (level_fit). */
-static void find_splits(grower *w, candidate *const *c, int nc)
+static hpml_status find_splits(grower *w, candidate *const *c, int nc)
 {
     const gbdt_grow_params *p = w->p;
     const gbdt_bins *b = w->b;
-    const int na = p->features ? p->n_features : b->n_features;
+    const int na = w->n_own;
     int *open = w->s->level_open, n_open = 0; /* the candidates that may split */
     for (int i = 0; i < nc; i++) {
         c[i]->split = (gbdt_split){.feature = -1, .gain = p->split.gamma};
@@ -152,7 +215,7 @@ static void find_splits(grower *w, candidate *const *c, int nc)
 #pragma omp parallel for schedule(dynamic, 4) num_threads(p->threads) if (tasks > 8)
     for (int task = 0; task < tasks; task++) {
         const candidate *ci = c[open[task / na]];
-        int a = task % na, j = p->features ? p->features[a] : a;
+        int a = task % na, j = w->own ? w->own[a] : a;
         gbdt_split *out = &per_feature[task];
         *out = (gbdt_split){.feature = -1, .gain = p->split.gamma};
         gbdt_hist h = view(w, ci->hist);
@@ -166,6 +229,31 @@ static void find_splits(grower *w, candidate *const *c, int nc)
             if (sp->feature >= 0 && sp->gain > c[open[o]]->split.gain)
                 c[open[o]]->split = *sp;
         }
+    if (w->np == 1)
+        return HPML_OK;
+    /* every process's best of its features, combined the same way: the
+     * blocks ascend, so the lowest feature still wins ties */
+    if (w->cap_gath < nc) {
+        hpml_free(w->gath);
+        w->cap_gath = nc > 2 * w->cap_gath ? nc : 2 * w->cap_gath;
+        if (!(w->gath = hpml_malloc_array((size_t)w->np * (size_t)w->cap_gath, sizeof *w->gath))) {
+            w->cap_gath = 0;
+            return HPML_ERR_NOMEM;
+        }
+    }
+    gbdt_split *mine = w->gath + (size_t)w->me * (size_t)nc;
+    for (int i = 0; i < nc; i++)
+        mine[i] = c[i]->split;
+    hpml_status st = dist_allgather(p->dist, mine, w->gath, (size_t)nc * sizeof *mine);
+    for (int i = 0; st == HPML_OK && i < nc; i++) {
+        c[i]->split = w->gath[i];
+        for (int r = 1; r < w->np; r++) {
+            const gbdt_split *sp = &w->gath[(size_t)r * (size_t)nc + (size_t)i];
+            if (sp->feature >= 0 && sp->gain > c[i]->split.gain)
+                c[i]->split = *sp;
+        }
+    }
+    return st;
 }
 
 #define PAR_PARTITION_ROWS 16384 /* below this, one thread partitions */
@@ -518,7 +606,7 @@ static hpml_status split_candidate(grower *w, size_t i, size_t mid)
         if (c.hist) {
             large->hist = c.hist;
             gbdt_hist hp = view(w, c.hist), hs = view(w, small->hist);
-            gbdt_hist_subtract(w->b, &hp, &hs, w->p->features, w->p->n_features, &hp);
+            gbdt_hist_subtract(w->b, &hp, &hs, w->own, w->n_own, &hp);
         } else {
             if (!(large->hist = hist_get(w))) {
                 hist_put(w, small->hist);
@@ -532,7 +620,11 @@ static hpml_status split_candidate(grower *w, size_t i, size_t mid)
             }
         }
         candidate *both[2] = {&L, &R};
-        find_splits(w, both, 2);
+        if ((st = find_splits(w, both, 2)) != HPML_OK) {
+            hist_put(w, L.hist);
+            hist_put(w, R.hist);
+            return st;
+        }
     } else {
         hist_put(w, c.hist);
     }
@@ -573,7 +665,7 @@ static void build_pair(grower *w, candidate *kid, const int *sub, int k, int thr
                         threads > 1 ? w->s->spare : NULL, w->s->keysum, &h);
     }
     if (sub[k] && subtract)
-        gbdt_hist_subtract(w->b, &hl, &hs, p->features, p->n_features, &hl);
+        gbdt_hist_subtract(w->b, &hl, &hs, w->own, w->n_own, &hl);
 }
 
 /* Splits the depthwise batch cand[head..head+m), partitioned at mid[k],
@@ -651,7 +743,7 @@ static hpml_status split_level(grower *w, int m, const size_t *mid)
             break;
         if (sub[k]) {
             gbdt_hist hs = view(w, small->hist), hl = view(w, large->hist);
-            gbdt_hist_subtract(w->b, &hl, &hs, w->p->features, w->p->n_features, &hl);
+            gbdt_hist_subtract(w->b, &hl, &hs, w->own, w->n_own, &hl);
         }
     }
     if (st != HPML_OK) {
@@ -662,7 +754,11 @@ static hpml_status split_level(grower *w, int m, const size_t *mid)
     candidate **all = w->s->level_ptr;
     for (int k = 0; k < n_kids; k++)
         all[k] = &kid[k];
-    find_splits(w, all, n_kids);
+    if ((st = find_splits(w, all, n_kids)) != HPML_OK) {
+        for (int k = 0; k < n_kids; k++)
+            hist_put(w, kid[k].hist);
+        return st;
+    }
     for (int k = 0; k < n_kids; k++) {
         if (kid[k].split.feature < 0) { /* a leaf at once: no histogram to keep */
             make_leaf(w, &kid[k]);
@@ -829,7 +925,9 @@ hpml_status gbdt_grow_tree(const gbdt_bins *b, uint32_t *rows, size_t n, int64_t
 {
     grower w = {.b = b, .p = p, .q = q, .t = t, .rows = rows, .packed = packed,
                 .leaf_value = leaf_value, .counted = p->split.min_samples_leaf > 1, .s = s,
-                .cand = s->cand, .cap_cand = s->cap_cand};
+                .cand = s->cand, .cap_cand = s->cap_cand, .np = dist_size(p->dist),
+                .me = dist_rank(p->dist), .own = p->features,
+                .n_own = p->features ? p->n_features : b->n_features};
     w.hist_bytes = gbdt_hist_total(b) * sizeof(int64_t) * (w.counted ? 2 : 1);
     w.budget = p->hist_budget ? p->hist_budget : default_budget(b);
     if (w.budget < 4 * w.hist_bytes)
@@ -840,7 +938,7 @@ hpml_status gbdt_grow_tree(const gbdt_bins *b, uint32_t *rows, size_t n, int64_t
     w.identity = n == b->n_rows && (n == 0 || rows[n - 1] == n - 1);
     if (scratch_fit(s, n, b->n_features, w.hist_bytes, p->threads,
                     gbdt_keysum_stride(b, w.counted)) < 0 ||
-        root.node < 0)
+        root.node < 0 || (w.np > 1 && own_features(&w) != HPML_OK))
         goto nomem;
     w.tmp = s->tmp;
     w.tmp_packed = s->tmp_packed;
@@ -861,7 +959,10 @@ hpml_status gbdt_grow_tree(const gbdt_bins *b, uint32_t *rows, size_t n, int64_t
     }
     root.total = (gbdt_bin_sum){gbdt_packed_g(sum[0]), gbdt_packed_h(sum[0]), sum[1]};
     candidate *first = &root;
-    find_splits(&w, &first, 1);
+    if ((st = find_splits(&w, &first, 1)) != HPML_OK) {
+        hist_put(&w, root.hist);
+        goto nomem;
+    }
     if (push(&w, &root) < 0) {
         hist_put(&w, root.hist);
         goto nomem;
@@ -907,6 +1008,10 @@ out:
         hist_put(&w, w.cand[i].hist);
     s->cand = w.cand;
     s->cap_cand = w.cap_cand;
+    hpml_free(w.block);
+    hpml_free(w.own_buf);
+    hpml_free(w.recv);
+    hpml_free(w.gath);
     return st;
 }
 
