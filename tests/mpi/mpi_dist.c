@@ -104,6 +104,18 @@ static void collectives(void)
     for (int r = 0; r < size; r++)
         ok &= inplace[r] == 7 * r;
     check("allgather_in_place", ok);
+    /* reduce-scatter: block r (r + 1 values) of the sums reaches rank r */
+    int64_t rs_in[64], rs_out[8];
+    size_t counts[8];
+    int total = 0;
+    for (int r = 0; r < size && r < 8; r++)
+        total += (int)(counts[r] = (size_t)r + 1);
+    for (int i = 0; i < total; i++)
+        rs_in[i] = (int64_t)(rank + 1) * 1000 + i;
+    ok = size <= 8 && dist_reduce_scatter_i64(world, rs_in, rs_out, counts) == HPML_OK;
+    for (int i = 0, at = rank * (rank + 1) / 2; ok && i <= rank; i++)
+        ok = rs_out[i] == (int64_t)1000 * size * (size + 1) / 2 + (int64_t)size * (at + i);
+    check("reduce_scatter_i64", ok);
     check("barrier", dist_barrier(world) == HPML_OK);
 
     /* the failure protocol when all pass, and when ranks 1.. fail (the
