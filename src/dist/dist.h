@@ -57,6 +57,30 @@ hpml_status dist_allreduce_i64(hpml_dist *d, int64_t *buf, size_t n, dist_op op)
 hpml_status dist_allreduce_f32(hpml_dist *d, float *buf, size_t n, dist_op op);
 hpml_status dist_allreduce_f64(hpml_dist *d, double *buf, size_t n, dist_op op);
 
+/* A reduction in flight: started by dist_iallreduce_*, completed by
+ * dist_wait (which must come before the buffer is read or freed). The
+ * non-blocking calls are collective like the blocking ones: every process
+ * starts the same reductions in the same order (blocking collectives may
+ * come between). MPI moves the data only inside MPI calls (Open MPI has no
+ * progress thread): dist_test between pieces of work lets it go on. */
+typedef struct dist_request {
+    unsigned char impl[16];  /* the backend's request (an MPI_Request) */
+    int active;              /* started and not yet completed */
+} dist_request;
+
+/* In place, as dist_allreduce_*, without waiting: n <= INT_MAX. *req is
+ * the caller's until dist_wait. Counted in the statistics (a call, its
+ * bytes, and the seconds spent inside this call, dist_test and dist_wait). */
+hpml_status dist_iallreduce_f32(hpml_dist *d, float *buf, size_t n, dist_op op,
+                                dist_request *req);
+hpml_status dist_iallreduce_f64(hpml_dist *d, double *buf, size_t n, dist_op op,
+                                dist_request *req);
+/* Not collective: lets MPI progress; 1 once *req completed (it then needs no
+ * dist_wait), else 0. */
+int dist_test(hpml_dist *d, dist_request *req);
+/* Not collective: waits until *req completed (at once if it is not active). */
+hpml_status dist_wait(hpml_dist *d, dist_request *req);
+
 /* Every process passes its status; returns, on every process, HPML_OK if all
  * passed HPML_OK, else the status of the lowest failing rank, whose message
  * becomes every process's hpml_last_error(); *who (may be NULL) gets that

@@ -250,6 +250,70 @@ hpml_status dist_allreduce_f64(hpml_dist *d, double *buf, size_t n, dist_op op)
     return allreduce(d, buf, n, sizeof *buf, MPI_DOUBLE, op);
 }
 
+_Static_assert(sizeof(MPI_Request) <= sizeof(((dist_request *)0)->impl),
+               "dist_request holds an MPI_Request");
+
+/* buf: n elements of elem bytes, MPI type t, reduced without waiting. */
+static hpml_status iallreduce(hpml_dist *d, void *buf, size_t n, size_t elem, MPI_Datatype t,
+                              dist_op op, dist_request *req)
+{
+    req->active = 0;
+    if (alone(d))
+        return HPML_OK;
+    if (!d->usable)
+        return out_of_step();
+    if (n > INT_MAX)
+        return hpml_fail(HPML_ERR_ARG, "non-blocking reduction of %zu values (at most %d)", n,
+                         INT_MAX);
+    double t0 = MPI_Wtime();
+    MPI_Request r;
+    MPI_Iallreduce(MPI_IN_PLACE, buf, (int)n, t, mpi_op(op), d->comm, &r);
+    memcpy(req->impl, &r, sizeof r);
+    req->active = 1;
+    account(d, n * elem, t0);
+    return HPML_OK;
+}
+
+hpml_status dist_iallreduce_f32(hpml_dist *d, float *buf, size_t n, dist_op op,
+                                dist_request *req)
+{
+    return iallreduce(d, buf, n, sizeof *buf, MPI_FLOAT, op, req);
+}
+
+hpml_status dist_iallreduce_f64(hpml_dist *d, double *buf, size_t n, dist_op op,
+                                dist_request *req)
+{
+    return iallreduce(d, buf, n, sizeof *buf, MPI_DOUBLE, op, req);
+}
+
+int dist_test(hpml_dist *d, dist_request *req)
+{
+    if (!req->active)
+        return 1;
+    double t0 = MPI_Wtime();
+    MPI_Request r;
+    memcpy(&r, req->impl, sizeof r);
+    int done = 0;
+    MPI_Test(&r, &done, MPI_STATUS_IGNORE);
+    memcpy(req->impl, &r, sizeof r);
+    req->active = !done;
+    d->stats.seconds += MPI_Wtime() - t0;
+    return done;
+}
+
+hpml_status dist_wait(hpml_dist *d, dist_request *req)
+{
+    if (!req->active)
+        return HPML_OK;
+    double t0 = MPI_Wtime();
+    MPI_Request r;
+    memcpy(&r, req->impl, sizeof r);
+    MPI_Wait(&r, MPI_STATUS_IGNORE);
+    req->active = 0;
+    d->stats.seconds += MPI_Wtime() - t0;
+    return HPML_OK;
+}
+
 static double now_seconds(void)
 {
     struct timespec ts;
