@@ -250,6 +250,7 @@ int cmd_train(int argc, char **argv)
     progress_state ps = {log_every, !json && isatty(2), 0};
     p.progress = np.progress = on_progress; /* also keeps the loop's time */
     p.dist = cli_world(); /* trees: each process trains on its share of the rows */
+    np.dist = cli_world(); /* nets: each process takes its share of every batch */
     p.progress_user = np.progress_user = &ps;
     uint64_t seed = mk == HPML_MODEL_GBDT ? p.seed : np.seed;
     double t0 = cli_now_seconds();
