@@ -57,8 +57,10 @@ static double lr_at(const hpml_nn_params *p, const lr_plan *q, long s, int e,
                     long steps_per_epoch, double plateau_factor)
 {
     const double warm = q->warm, lr = q->peak;
-    if ((double)s < warm)
-        return q->from + (lr - q->from) * (double)(s + 1) / warm;
+    if ((double)s < warm) { /* at most the peak: a warm-up of a fractional step count */
+        double v = q->from + (lr - q->from) * (double)(s + 1) / warm;
+        return v < lr ? v : lr;
+    }
     switch (p->lr_schedule) {
     case HPML_LR_STEP:
         return lr * pow(p->lr_gamma, (double)(e / p->lr_step_epochs));
