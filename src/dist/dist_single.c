@@ -80,10 +80,16 @@ hpml_status dist_allreduce_f64(hpml_dist *d, double *buf, size_t n, dist_op op)
     return HPML_OK;
 }
 
-hpml_status dist_iallreduce_f32(hpml_dist *d, float *buf, size_t n, dist_op op,
+size_t dist_iallreduce_scratch(const hpml_dist *d, size_t n)
+{
+    (void)d, (void)n;
+    return 0;
+}
+
+hpml_status dist_iallreduce_f32(hpml_dist *d, float *buf, size_t n, dist_op op, float *scratch,
                                 dist_request *req)
 {
-    (void)d, (void)buf, (void)n, (void)op;
+    (void)d, (void)buf, (void)n, (void)op, (void)scratch;
     req->active = 0;
     return HPML_OK;
 }

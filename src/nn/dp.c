@@ -61,12 +61,21 @@ hpml_status nn_dp_init(nn_dp *dp, hpml_dist *dist, nn_net *net)
     if (!(dp->buckets = hpml_calloc(cap, sizeof *dp->buckets)))
         return HPML_ERR_NOMEM;
     plan(dp, net);
+    /* the exchanges' scratch: every bucket's, side by side (all in flight) */
+    size_t total = 0;
+    for (int b = 0; b < dp->n_buckets; b++) {
+        dp->buckets[b].scratch = total;
+        total += dist_iallreduce_scratch(dist, dp->buckets[b].hi - dp->buckets[b].lo);
+    }
+    if (total && !(dp->scratch = hpml_malloc_array(total, sizeof *dp->scratch)))
+        return HPML_ERR_NOMEM;
     return HPML_OK;
 }
 
 void nn_dp_free(nn_dp *dp)
 {
     hpml_free(dp->buckets);
+    hpml_free(dp->scratch);
     memset(dp, 0, sizeof *dp);
 }
 
@@ -113,6 +122,14 @@ void nn_dp_loss(nn_dp *dp, double loss)
         failed(dp, st);
 }
 
+size_t nn_dp_piece(const nn_dp *dp, size_t lo, size_t hi)
+{
+    for (int b = 0; dp && b < dp->n_buckets; b++)
+        if (dp->buckets[b].hi == hi)
+            return dp->buckets[b].lo > lo ? dp->buckets[b].lo : lo;
+    return lo;
+}
+
 void nn_dp_progress(nn_dp *dp)
 {
     if (!dp || !dp->progress)
@@ -134,8 +151,9 @@ void nn_dp_ready(nn_dp *dp, size_t from)
         return;
     while (dp->started < dp->n_buckets && dp->buckets[dp->started].lo >= from) {
         nn_bucket *b = &dp->buckets[dp->started++];
-        hpml_status st = dist_iallreduce_f32(dp->dist, dp->grads + b->lo, b->hi - b->lo,
-                                             DIST_SUM, &b->req);
+        hpml_status st =
+            dist_iallreduce_f32(dp->dist, dp->grads + b->lo, b->hi - b->lo, DIST_SUM,
+                                dp->scratch ? dp->scratch + b->scratch : NULL, &b->req);
         if (st != HPML_OK)
             failed(dp, st);
     }

@@ -32,11 +32,16 @@
 #include "dist/dist.h"
 #include "nn/net.h"
 
-/* Floats of gradient per bucket: 1 MiB (measured: docs/mpi.md). */
-#define NN_DP_BUCKET ((size_t)1 << 18)
+/* Floats of gradient per bucket: 4 MiB. Measured (2 processes on 2 cores,
+ * the benchmark's MLP of 2.2 MB, batch 256): 1 MiB buckets (four sums a
+ * step, each overlapping the layers below) took 10% longer than one: with
+ * no core to spare the overlap hides only waiting, and each sum costs a
+ * handshake that moves only when both processes are inside MPI. */
+#define NN_DP_BUCKET ((size_t)1 << 20)
 
 typedef struct nn_bucket {
     size_t lo, hi;           /* grads[lo, hi) */
+    size_t scratch;          /* its part of nn_dp.scratch */
     dist_request req;
 } nn_bucket;
 
@@ -46,6 +51,8 @@ typedef struct nn_dp {
     size_t n_params;
     int n_buckets;
     nn_bucket *buckets;      /* owned, in the order they start: descending lo */
+    float *scratch;          /* owned: what the buckets' reductions receive
+                                (dist_iallreduce_scratch; NULL: none) */
     int started;             /* buckets started this step */
     int progress;            /* 1: let MPI progress (dist_test) after each layer */
     size_t rows;             /* rows of this step's global batch */
@@ -71,6 +78,10 @@ void nn_dp_loss(nn_dp *dp, double loss);
  * bucket inside that range not yet started, in plan order, then lets MPI
  * progress. dp NULL: nothing. */
 void nn_dp_ready(nn_dp *dp, size_t from);
+/* Where the bucket that ends at hi begins, at least lo (dp NULL: lo): the
+ * backward pass of a layer of parameters [lo, hi) makes its gradients in
+ * bands [nn_dp_piece(dp, lo, hi), hi), then down to lo. */
+size_t nn_dp_piece(const nn_dp *dp, size_t lo, size_t hi);
 /* Lets the reductions in flight progress (between pieces of work). */
 void nn_dp_progress(nn_dp *dp);
 /* Starts what is left and waits for every reduction of the step: grads then

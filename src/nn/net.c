@@ -490,28 +490,32 @@ static void forward_rows(const nn_net *net, nn_work *w, const float *x, int r0, 
     }
 }
 
-/* Dense layer i of a row-local net, by thread t of T (called by each): its
- * weight and bias gradients from dy[B][O] = d loss / d its output (columns
- * split among the threads), d loss / d its input into dxl (unless NULL) for
- * the thread's block of rows, and the activation and dropout layers below
- * it down to the next dense layer, in place on dxl, for the same rows. The
- * caller runs one parallel region per dense layer: the layer below needs
- * every row of dxl, and between regions the main thread starts the
- * gradient sums of data-parallel training (no MPI inside a region). */
+/* What dense_rows does of a layer. */
+enum { ROWS_DB = 1, ROWS_DW = 2, ROWS_DX = 4 };
+
+/* Dense layer i of a row-local net, by thread t of T (called by each), from
+ * dy[B][O] = d loss / d its output: ROWS_DW: rows [o0, o1) of its weight
+ * gradient (their columns split among the threads); ROWS_DB: its bias
+ * gradient; ROWS_DX: d loss / d its input into dxl (unless NULL) for the
+ * thread's block of rows, and the activation and dropout layers below it
+ * down to the next dense layer, in place on dxl, for the same rows. The
+ * caller runs parallel regions of these (the layer below needs every row
+ * of dxl); between regions the main thread starts the gradient sums of
+ * data-parallel training (no MPI inside a region). */
 static void dense_rows(nn_net *net, nn_work *w, const float *x, const float *dy, float *dxl,
-                       int B, int i, int t, int T)
+                       int B, int i, int parts, int o0, int o1, int t, int T)
 {
     const nn_layer *l = &net->layers[i];
     const int In = l->in_c, O = l->out_c;
     const float *xl = i > 0 ? w->y[i - 1] : x, *W = net->params + l->w_off;
     float *dW = net->grads + l->w_off, *db = net->grads + l->b_off;
     int c0, c1;
-    split(In, t, T, 16, &c0, &c1); /* dW[O][c0..c1) = dy^T x_l[.][c0..c1) */
-    if (c1 > c0 && xl) /* x_l NULL: the first layer over factorised inputs, its caller does dW */
-        cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, O, c1 - c0, B, 1.0f, dy, O, xl + c0,
-                    In, 0.0f, dW + c0, In);
+    split(In, t, T, 16, &c0, &c1); /* dW[o0..o1)[c0..c1) = dy[.][o0..o1)^T x_l[.][c0..c1) */
+    if ((parts & ROWS_DW) && c1 > c0 && xl) /* x_l NULL: over factorised inputs, the caller's */
+        cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, o1 - o0, c1 - c0, B, 1.0f, dy + o0,
+                    O, xl + c0, In, 0.0f, dW + (size_t)o0 * (size_t)In + (size_t)c0, In);
     split(O, t, T, 16, &c0, &c1); /* db[c0..c1) = sum of dy[.][c0..c1), rows in order */
-    if (c1 > c0) {
+    if ((parts & ROWS_DB) && c1 > c0) {
         memset(db + c0, 0, sizeof *db * (size_t)(c1 - c0));
         for (int r = 0; r < B; r++) {
             const float *d = dy + (size_t)r * (size_t)O;
@@ -523,7 +527,7 @@ static void dense_rows(nn_net *net, nn_work *w, const float *x, const float *dy,
     int r0, r1;
     split(B, t, T, 8, &r0, &r1);
     const int R = r1 - r0;
-    if (!dxl || R <= 0)
+    if (!(parts & ROWS_DX) || !dxl || R <= 0)
         return;
     /* dx_l[r0..r1) = dy[r0..r1) W */
     cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, R, In, O, 1.0f,
@@ -540,7 +544,10 @@ static void dense_rows(nn_net *net, nn_work *w, const float *x, const float *dy,
 
 /* Backward of a row-local net: dense layer by dense layer from the top, the
  * gradient with respect to each one's output (all rows) in one ping-pong
- * buffer, its input's into the other. */
+ * buffer, its input's into the other. A layer whose weights data-parallel
+ * training sums in several buckets (dp.h) makes its weight gradient in the
+ * buckets' bands of rows, from the top, each band's sum starting before the
+ * next band is computed; then d loss / d its input. */
 static const float *backward_rows(nn_net *net, nn_work *w, const float *x, const float *dz, int B,
                                   float *dx_out)
 {
@@ -552,15 +559,30 @@ static const float *backward_rows(nn_net *net, nn_work *w, const float *x, const
     const int T = pass_threads(B);
     const float *dy = dz, *first_dy = NULL;
     for (int i = net->n_layers - 1; i >= 0; i--) {
-        if (net->layers[i].kind != NN_DENSE)
+        const nn_layer *l = &net->layers[i];
+        if (l->kind != NN_DENSE)
             continue; /* done by the dense layer above */
         float *dxl = i > 0 ? (dy == w->g0 ? w->g1 : w->g0) : dx_out;
+        const int whole = i == 0 && !x; /* over factorised inputs: no dW here */
+        size_t hi = l->b_off + l->n_b; /* the bands' parameters: [p, hi) */
+        int parts = ROWS_DB, o1 = l->out_c;
+        for (;;) {
+            size_t p = whole ? l->w_off : nn_dp_piece(w->dp, l->w_off, hi);
+            int o0 = (int)((p - l->w_off) / (size_t)l->in_c);
+            parts |= ROWS_DW | (o0 == 0 ? ROWS_DX : 0);
 #pragma omp parallel num_threads(T) if (T > 1)
-        dense_rows(net, w, x, dy, dxl, B, i, omp_get_thread_num(), omp_get_num_threads());
-        if (i > 0 || x)
-            nn_dp_ready(w->dp, net->layers[i].w_off);
-        else
-            first_dy = dy; /* over factorised inputs: the caller does the first dW */
+            dense_rows(net, w, x, dy, dxl, B, i, parts, o0, o1, omp_get_thread_num(),
+                       omp_get_num_threads());
+            if (!whole)
+                nn_dp_ready(w->dp, p);
+            if (o0 == 0)
+                break;
+            hi = p;
+            o1 = o0;
+            parts = 0;
+        }
+        if (whole)
+            first_dy = dy; /* the caller does the first layer's dW */
         dy = dxl;
     }
     return first_dy;

@@ -102,6 +102,11 @@ check mlp_dropout_early_stop $TR --target y --ignore label --model mlp --layers 
     --epochs 30 --lr 0.03 --valid-size 0.2 --early-stopping-rounds 3 --seed 5 --threads 1
 if grep -q '"rounds": 14, "best_round": 11' $TMP/h2.json; then pass mlp_early_stop_epoch; else
     fail mlp_early_stop_epoch "$(grep -o '"rounds": [0-9]*, "best_round": [0-9]*' $TMP/h2.json)"; fi
+# ---- a layer of more weights than a bucket (1024 x 1024 + 1024 > 2^20): its
+# gradient is made and summed in two bands of rows, the first band's sum
+# overlapping the second's computation
+check mlp_layer_in_bands $TR --target y --ignore label --model mlp --layers 1024,1024 \
+    --dropout 0.1 --epochs 1 --valid-size 0.2 --seed 5 --threads 1
 # ---- a CNN with dropout, a plateau schedule and a cross-entropy loss
 check cnn_dropout $TR --target label --ignore y --model cnn --conv 4:3:1,8:3:1 --pool 1 --layers 16 \
     --dropout 0.1 --epochs 4 --lr 0.01 --lr-schedule plateau --plateau-patience 1 --valid-size 0.2 \
