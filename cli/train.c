@@ -252,6 +252,7 @@ int cmd_train(int argc, char **argv)
     p.progress = np.progress = on_progress; /* also keeps the loop's time */
     p.dist = cli_world(); /* trees: each process trains on its share of the rows */
     p.metric_every = log_every; /* the training metric when printed, and at the end */
+    np.dist = cli_world(); /* nets: each process takes its share of every batch */
     p.progress_user = np.progress_user = &ps;
     uint64_t seed = mk == HPML_MODEL_GBDT ? p.seed : np.seed;
     double t0 = cli_now_seconds();

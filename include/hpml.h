@@ -719,6 +719,20 @@ typedef struct hpml_nn_params {
     int threads;                 /* 0: all cores */
     hpml_progress_fn progress;   /* optional, called after every epoch */
     void *progress_user;
+    /* Processes training this net together (synchronous data parallel), or
+     * NULL: this process alone. Every process holds the same dataset and
+     * calls with the same arguments; each computes the gradient over its
+     * share of every batch of batch_size rows (batch_size / N rows), the
+     * shares' gradients are summed, batch norm's statistics are those of
+     * the whole batch, and the losses, early stopping and schedules are the
+     * same on every process: the training of one process to float rounding
+     * (docs/mpi.md). */
+    hpml_dist *dist;
+    int scale_lr;                /* 1: batch_size is per process (the batch of
+                                    a step is N x batch_size) and lr grows to
+                                    N x lr over warmup_epochs (0: 5, at most
+                                    half the epochs) from lr (Goyal et al.
+                                    2017); with one process nothing changes */
 } hpml_nn_params;
 
 /* Defaults for kind (MLP or CNN): MLP layers 256,128; CNN conv 16:5:1,32:5:2,

@@ -63,6 +63,47 @@ hpml_status dist_allreduce_f64(hpml_dist *d, double *buf, size_t n, dist_op op);
  * r-th block (each block < 2^31 values). Exact, as allreduce_i64. */
 hpml_status dist_reduce_scatter_i64(hpml_dist *d, const int64_t *in, int64_t *out,
                                     const size_t *counts);
+/* A reduction in flight: started by dist_iallreduce_*, completed by
+ * dist_test or dist_wait (before the buffer is read or freed). The
+ * non-blocking calls are collective like the blocking ones: every process
+ * starts the same reductions in the same order (blocking collectives may
+ * come between). MPI moves data only inside MPI calls (Open MPI has no
+ * progress thread): dist_test between pieces of work lets it go on. */
+#define DIST_XCHG_MAX 8      /* processes up to which a reduction with scratch
+                                exchanges the buffers directly */
+typedef struct dist_request {
+    _Alignas(16) unsigned char impl[2 * (DIST_XCHG_MAX - 1) * 16]; /* MPI_Requests */
+    int active;              /* started and not yet completed */
+    int n_mpi;               /* MPI requests in impl */
+    float *buf, *scratch;    /* the exchange's (borrowed) */
+    size_t n;
+    dist_op op;
+} dist_request;
+
+/* Floats of scratch that dist_iallreduce_f32 uses for n values: (size - 1)
+ * x n up to DIST_XCHG_MAX processes, else 0 (none needed). */
+size_t dist_iallreduce_scratch(const hpml_dist *d, size_t n);
+/* In place, as dist_allreduce_f32, without waiting: n <= INT_MAX; *req and
+ * buf are the caller's until completion. With scratch (NULL when
+ * dist_iallreduce_scratch says 0), every process sends its n values to
+ * every other and each sums the N contributions in rank order when they are
+ * in (the same bits everywhere): one round, which the first MPI call after
+ * the last process started it can finish. Otherwise MPI_Iallreduce, whose
+ * implementation in Open MPI (libnbc) goes through rounds that move only
+ * inside MPI calls and allocates its buffers at each call: measured 1.4 to
+ * 1.6 times slower here (docs/mpi.md). Counted in the statistics (a call,
+ * its bytes, and the seconds inside this call, dist_test and dist_wait). */
+hpml_status dist_iallreduce_f32(hpml_dist *d, float *buf, size_t n, dist_op op, float *scratch,
+                                dist_request *req);
+/* The same over doubles by MPI_Iallreduce (a few values: the scratch and
+ * buf fields of *req are unused). */
+hpml_status dist_iallreduce_f64(hpml_dist *d, double *buf, size_t n, dist_op op,
+                                dist_request *req);
+/* Not collective: lets MPI progress; 1 once *req completed (it then needs no
+ * dist_wait), else 0. */
+int dist_test(hpml_dist *d, dist_request *req);
+/* Not collective: waits until *req completed (at once if it is not active). */
+hpml_status dist_wait(hpml_dist *d, dist_request *req);
 
 /* Every process passes its status; returns, on every process, HPML_OK if all
  * passed HPML_OK, else the status of the lowest failing rank, whose message

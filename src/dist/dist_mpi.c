@@ -35,6 +35,7 @@ struct hpml_dist {
     hpml_status failed;
     int failed_rank;
     char failed_msg[DIST_MSG_CAP];
+    uint64_t exchanges;    /* dist_iallreduce_f32 exchanges started (their tags) */
 };
 
 #define DIST_CHUNK ((size_t)1 << 30)
@@ -285,6 +286,137 @@ hpml_status dist_reduce_scatter_i64(hpml_dist *d, const int64_t *in, int64_t *ou
     MPI_Reduce_scatter(in, out, rc, MPI_INT64_T, MPI_SUM, d->comm);
     account(d, total * sizeof *in, t0);
     hpml_free(rc);
+    return HPML_OK;
+}
+
+_Static_assert(2 * (DIST_XCHG_MAX - 1) * sizeof(MPI_Request) <=
+                   sizeof(((dist_request *)0)->impl),
+               "dist_request holds the MPI_Requests of an exchange");
+
+static MPI_Request *mpi_requests(dist_request *req) { return (MPI_Request *)(void *)req->impl; }
+
+/* buf: n elements of elem bytes, MPI type t, reduced by MPI_Iallreduce. */
+static hpml_status iallreduce(hpml_dist *d, void *buf, size_t n, size_t elem, MPI_Datatype t,
+                              dist_op op, dist_request *req)
+{
+    req->active = 0;
+    if (alone(d))
+        return HPML_OK;
+    if (!d->usable)
+        return out_of_step();
+    if (n > INT_MAX)
+        return hpml_fail(HPML_ERR_ARG, "non-blocking reduction of %zu values (at most %d)", n,
+                         INT_MAX);
+    double t0 = MPI_Wtime();
+    MPI_Iallreduce(MPI_IN_PLACE, buf, (int)n, t, mpi_op(op), d->comm, mpi_requests(req));
+    req->n_mpi = 1;
+    req->scratch = NULL;
+    req->active = 1;
+    account(d, n * elem, t0);
+    return HPML_OK;
+}
+
+size_t dist_iallreduce_scratch(const hpml_dist *d, size_t n)
+{
+    return alone(d) || d->size > DIST_XCHG_MAX ? 0 : (size_t)(d->size - 1) * n;
+}
+
+hpml_status dist_iallreduce_f32(hpml_dist *d, float *buf, size_t n, dist_op op, float *scratch,
+                                dist_request *req)
+{
+    if (!scratch || alone(d) || d->size > DIST_XCHG_MAX)
+        return iallreduce(d, buf, n, sizeof *buf, MPI_FLOAT, op, req);
+    req->active = 0;
+    if (!d->usable)
+        return out_of_step();
+    if (n > INT_MAX)
+        return hpml_fail(HPML_ERR_ARG, "non-blocking reduction of %zu values (at most %d)", n,
+                         INT_MAX);
+    /* the exchange: rank k's values go to slot k (k < rank) or k - 1 of
+     * scratch; a tag of its own (every process starts them in the same
+     * order), so that exchanges in flight together never match each other */
+    double t0 = MPI_Wtime();
+    const int tag = 1000 + (int)(d->exchanges++ % 30000);
+    MPI_Request r[2 * (DIST_XCHG_MAX - 1)];
+    int m = 0;
+    for (int k = 0; k < d->size; k++) {
+        if (k == d->rank)
+            continue;
+        float *slot = scratch + (size_t)(k < d->rank ? k : k - 1) * n;
+        MPI_Irecv(slot, (int)n, MPI_FLOAT, k, tag, d->comm, &r[m++]);
+        MPI_Isend(buf, (int)n, MPI_FLOAT, k, tag, d->comm, &r[m++]);
+    }
+    *req = (dist_request){.active = 1, .n_mpi = m, .buf = buf, .scratch = scratch, .n = n,
+                          .op = op};
+    memcpy(req->impl, r, sizeof *r * (size_t)m);
+    account(d, n * sizeof *buf, t0);
+    return HPML_OK;
+}
+
+static float combine(dist_op op, float a, float b)
+{
+    return op == DIST_SUM ? a + b : op == DIST_MIN ? (b < a ? b : a) : (b > a ? b : a);
+}
+
+/* The exchange is in: buf = the processes' values combined in rank order
+ * (two: in either order, which gives the same bits). One pass, no copy. */
+static void exchange_finish(const hpml_dist *d, dist_request *q)
+{
+    const size_t n = q->n;
+    const int me = d->rank, N = d->size;
+    float *restrict out = q->buf;
+    if (N == 2) {
+        const float *restrict x = q->scratch;
+        if (q->op == DIST_SUM)
+            for (size_t i = 0; i < n; i++)
+                out[i] += x[i];
+        else
+            for (size_t i = 0; i < n; i++)
+                out[i] = combine(q->op, out[i], x[i]);
+    } else {
+        const float *x[DIST_XCHG_MAX]; /* the contributions in rank order */
+        for (int k = 0; k < N; k++)
+            x[k] = k == me ? out : q->scratch + (size_t)(k < me ? k : k - 1) * n;
+        for (size_t i = 0; i < n; i++) {
+            float v = x[0][i];
+            for (int k = 1; k < N; k++)
+                v = combine(q->op, v, x[k][i]);
+            out[i] = v;
+        }
+    }
+    q->active = 0;
+}
+
+hpml_status dist_iallreduce_f64(hpml_dist *d, double *buf, size_t n, dist_op op,
+                                dist_request *req)
+{
+    return iallreduce(d, buf, n, sizeof *buf, MPI_DOUBLE, op, req);
+}
+
+int dist_test(hpml_dist *d, dist_request *req)
+{
+    if (!req->active)
+        return 1;
+    double t0 = MPI_Wtime();
+    int done = 0;
+    MPI_Testall(req->n_mpi, mpi_requests(req), &done, MPI_STATUSES_IGNORE);
+    if (done && req->scratch)
+        exchange_finish(d, req);
+    req->active = !done;
+    d->stats.seconds += MPI_Wtime() - t0;
+    return done;
+}
+
+hpml_status dist_wait(hpml_dist *d, dist_request *req)
+{
+    if (!req->active)
+        return HPML_OK;
+    double t0 = MPI_Wtime();
+    MPI_Waitall(req->n_mpi, mpi_requests(req), MPI_STATUSES_IGNORE);
+    if (req->scratch)
+        exchange_finish(d, req);
+    req->active = 0;
+    d->stats.seconds += MPI_Wtime() - t0;
     return HPML_OK;
 }
 

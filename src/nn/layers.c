@@ -219,27 +219,33 @@ void nn_flatten_backward(const float *dy, float *dx, int B, int L, int C)
 /* ----------------------------------------------------------- normalisation */
 
 void nn_batchnorm_train(const float *x, const float *gamma, const float *beta, float *y,
-                        float *xhat, double *stat, float *run, size_t R, int C)
+                        float *xhat, double *stat, float *run, size_t R, int C,
+                        const nn_sum_sync *sync)
 {
     /* per channel, in row order, in double: mean then variance (two passes) */
     double *invstd = stat, *sum = stat + C, *var = stat + 2 * (size_t)C;
+    const size_t Rt = sync ? sync->rows : R;
     for (int c = 0; c < C; c++)
         sum[c] = var[c] = 0;
     for (size_t r = 0; r < R; r++)
         for (int c = 0; c < C; c++)
             sum[c] += x[r * (size_t)C + (size_t)c];
+    if (sync)
+        sync->sum(sync->ctx, sum, (size_t)C);
     for (int c = 0; c < C; c++)
-        sum[c] /= (double)R;
+        sum[c] /= (double)Rt;
     for (size_t r = 0; r < R; r++)
         for (int c = 0; c < C; c++) {
             double d = x[r * (size_t)C + (size_t)c] - sum[c];
             var[c] += d * d;
         }
+    if (sync)
+        sync->sum(sync->ctx, var, (size_t)C);
     for (int c = 0; c < C; c++) {
-        double v = var[c] / (double)R;
+        double v = var[c] / (double)Rt;
         invstd[c] = 1.0 / sqrt(v + NN_NORM_EPS);
         if (run) {
-            double unbiased = R > 1 ? var[c] / (double)(R - 1) : v;
+            double unbiased = Rt > 1 ? var[c] / (double)(Rt - 1) : v;
             run[c] = (float)(0.9 * run[c] + 0.1 * sum[c]);
             run[C + c] = (float)(0.9 * run[C + c] + 0.1 * unbiased);
         }
@@ -264,8 +270,10 @@ void nn_batchnorm_eval(const float *x, const float *gamma, const float *beta, co
 }
 
 void nn_batchnorm_backward(const float *dy, const float *xhat, double *stat, const float *gamma,
-                           float *dgamma, float *dbeta, float *dx, size_t R, int C)
+                           float *dgamma, float *dbeta, float *dx, size_t R, int C,
+                           const nn_sum_sync *sync)
 {
+    const size_t Rt = sync ? sync->rows : R;
     const double *invstd = stat;
     double *sg = stat + C, *sb = stat + 2 * (size_t)C;
     for (int c = 0; c < C; c++)
@@ -282,11 +290,13 @@ void nn_batchnorm_backward(const float *dy, const float *xhat, double *stat, con
     }
     if (!dx)
         return;
+    if (sync) /* sg then sb: 2C doubles */
+        sync->sum(sync->ctx, sg, 2 * (size_t)C);
     for (size_t r = 0; r < R; r++)
         for (int c = 0; c < C; c++) {
             size_t i = r * (size_t)C + (size_t)c;
-            dx[i] = (float)(gamma[c] * invstd[c] / (double)R *
-                            ((double)R * dy[i] - sb[c] - xhat[i] * sg[c]));
+            dx[i] = (float)(gamma[c] * invstd[c] / (double)Rt *
+                            ((double)Rt * dy[i] - sb[c] - xhat[i] * sg[c]));
         }
 }
 

@@ -46,17 +46,31 @@ void nn_pool_backward(const float *dy, const int32_t *arg, float *dx, int B, int
 void nn_flatten_forward(const float *x, float *y, int B, int L, int C);
 void nn_flatten_backward(const float *dy, float *dx, int B, int L, int C);
 
+/* Batch norm synchronised over the processes of a data-parallel pass, each
+ * with its share of the batch's rows: sum(ctx, buf, n) replaces buf[n] by
+ * its sum over them (a collective); rows: the R of all shares together. */
+typedef struct nn_sum_sync {
+    void (*sum)(void *ctx, double *buf, size_t n);
+    void *ctx;
+    size_t rows;
+} nn_sum_sync;
+
 /* Batch norm over R = B*L rows of x[R][C], per channel. Training: batch
  * statistics (biased variance), xhat[R][C] and stat[0..C) = 1/sd cached
  * (stat has 3*C doubles; the rest is scratch), running mean/var (run[0..C),
  * run[C..2C)) updated with momentum 0.1 and the unbiased variance, if run is
- * not NULL. */
+ * not NULL. sync (NULL: one process): the statistics are those of every
+ * process's rows (R may be 0 here). */
 void nn_batchnorm_train(const float *x, const float *gamma, const float *beta, float *y,
-                        float *xhat, double *stat, float *run, size_t R, int C);
+                        float *xhat, double *stat, float *run, size_t R, int C,
+                        const nn_sum_sync *sync);
 void nn_batchnorm_eval(const float *x, const float *gamma, const float *beta, const float *run,
                        float *y, size_t R, int C);
+/* dgamma, dbeta: the sums over this process's rows (summed over the
+ * processes with the other gradients); dx from the sums over all of them. */
 void nn_batchnorm_backward(const float *dy, const float *xhat, double *stat, const float *gamma,
-                           float *dgamma, float *dbeta, float *dx, size_t R, int C);
+                           float *dgamma, float *dbeta, float *dx, size_t R, int C,
+                           const nn_sum_sync *sync);
 
 /* Layer norm of each row of x[B][L][C] over its L*C values; gamma/beta
  * indexed c*L + t. xhat[B][L*C], invstd[B] cached. */

@@ -13,10 +13,16 @@ const char *nn_loss_name(nn_loss_kind kind)
 double nn_loss(nn_loss_kind kind, double delta, const float *z, const float *y, int B, int O,
                float *dz)
 {
+    return nn_loss_share(kind, delta, z, y, B, B, O, dz);
+}
+
+double nn_loss_share(nn_loss_kind kind, double delta, const float *z, const float *y, int B,
+                     int B_all, int O, float *dz)
+{
     double total = 0;
     if (kind == NN_LOSS_MSE || kind == NN_LOSS_HUBER) {
         const size_t n = (size_t)B * (size_t)O;
-        const double scale = 1.0 / (double)n;
+        const double scale = 1.0 / ((double)B_all * (double)O);
         for (size_t i = 0; i < n; i++) {
             double d = (double)z[i] - y[i];
             if (kind == NN_LOSS_MSE) {
@@ -32,7 +38,7 @@ double nn_loss(nn_loss_kind kind, double delta, const float *z, const float *y, 
         }
         return total * scale;
     }
-    const double scale = 1.0 / (double)B;
+    const double scale = 1.0 / (double)B_all;
     if (kind == NN_LOSS_BCE) {
         for (int r = 0; r < B; r++) {
             double v = z[r], t = y[r];

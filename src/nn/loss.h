@@ -13,6 +13,12 @@ typedef enum nn_loss_kind {
  * ce: y[B]); if dz is not NULL it receives d loss / d z [B][O]. */
 double nn_loss(nn_loss_kind kind, double delta, const float *z, const float *y, int B, int O,
                float *dz);
+/* The same for B rows of a batch of B_all (a process's share of a batch
+ * split over several: nn_train): the sum of B rows' losses over B_all rows
+ * (mse/huber: B_all x O values), and their gradients likewise, so that the
+ * shares' sums are the whole batch's mean and gradient. */
+double nn_loss_share(nn_loss_kind kind, double delta, const float *z, const float *y, int B,
+                     int B_all, int O, float *dz);
 /* Name of the loss as the training history calls it. */
 const char *nn_loss_name(nn_loss_kind kind);
 

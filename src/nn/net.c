@@ -10,6 +10,7 @@
 #include "core/alloc.h"
 #include "core/error.h"
 #include "core/rng.h"
+#include "nn/dp.h"
 #include "nn/layers.h"
 
 /* Appends a layer taking the previous layer's output shape (or the input). */
@@ -250,17 +251,30 @@ void nn_work_free(nn_work *w, const nn_net *net)
 
 /* ------------------------------------------------------------------ passes */
 
+/* Batch norm layer l's sums over the processes of a data-parallel pass in
+ * *s, or NULL for one process. */
+static const nn_sum_sync *bn_sync(const nn_work *w, const nn_layer *l, nn_sum_sync *s)
+{
+    if (!w->dp)
+        return NULL;
+    *s = (nn_sum_sync){nn_dp_sum, w->dp, w->dp->rows * (size_t)l->in_l};
+    return s;
+}
+
 /* The passes over any layer list: one layer after the other, each over the
  * whole batch (BLAS and the elementwise loops parallel inside). */
 static const float *forward_serial(const nn_net *net, nn_work *w, const float *x, int B,
                                    int train, int mc, uint64_t key, float *running)
 {
     const float *in = x;
+    nn_sum_sync sync;
     for (int i = 0; i < net->n_layers; i++) {
         const nn_layer *l = &net->layers[i];
         const float *W = net->params + l->w_off, *b = net->params + l->b_off;
         float *y = w->y[i];
         const size_t n = (size_t)B * nn_out_width(l);
+        if (B == 0 && l->kind != NN_BATCHNORM)
+            continue; /* a process without rows takes part in batch norm's sums */
         switch (l->kind) {
         case NN_DENSE:
             if (!in) { /* the first layer, its product x W^T in y already */
@@ -293,7 +307,7 @@ static const float *forward_serial(const nn_net *net, nn_work *w, const float *x
             if (train)
                 nn_batchnorm_train(in, W, b, y, w->cache[i], w->stat[i],
                                    running ? running + l->st_off : NULL,
-                                   (size_t)B * (size_t)l->in_l, l->in_c);
+                                   (size_t)B * (size_t)l->in_l, l->in_c, bn_sync(w, l, &sync));
             else
                 nn_batchnorm_eval(in, W, b, net->state + l->st_off, y,
                                   (size_t)B * (size_t)l->in_l, l->in_c);
@@ -307,7 +321,7 @@ static const float *forward_serial(const nn_net *net, nn_work *w, const float *x
             break;
         case NN_DROPOUT:
             if (train || mc)
-                nn_dropout_forward(in, y, w->cache[i], 0, n, l->p,
+                nn_dropout_forward(in, y, w->cache[i], w->row0 * nn_out_width(l), n, l->p,
                                    hpml_mix64(key ^ (0x51ED27u + (uint64_t)i)));
             else
                 memcpy(y, in, sizeof *y * n);
@@ -323,6 +337,7 @@ static const float *backward_serial(nn_net *net, nn_work *w, const float *x, con
 {
     const float *dy = dz;
     int db_done = 0; /* the bias gradient of layer i was summed by the activation above it */
+    nn_sum_sync sync;
     for (int i = net->n_layers - 1; i >= 0; i--) {
         const nn_layer *l = &net->layers[i];
         const float *in = i > 0 ? w->y[i - 1] : x, *W = net->params + l->w_off;
@@ -333,6 +348,13 @@ static const float *backward_serial(nn_net *net, nn_work *w, const float *x, con
         const size_t n = (size_t)B * nn_out_width(l);
         if (!dx && l->n_w == 0)
             break; /* the bottom layer, without parameters: nothing to do */
+        if (B == 0 && l->kind != NN_BATCHNORM) { /* no rows: zero gradients */
+            memset(dW, 0, sizeof *dW * (l->n_w + l->n_b)); /* weights then bias */
+            if (l->n_w + l->n_b)
+                nn_dp_ready(w->dp, l->w_off);
+            dy = dx;
+            continue;
+        }
         switch (l->kind) {
         case NN_DENSE:
             if (!in) { /* the first layer over factorised inputs: its caller does dW */
@@ -356,7 +378,7 @@ static const float *backward_serial(nn_net *net, nn_work *w, const float *x, con
             break;
         case NN_BATCHNORM:
             nn_batchnorm_backward(dy, w->cache[i], w->stat[i], W, dW, db, dx,
-                                  (size_t)B * (size_t)l->in_l, l->in_c);
+                                  (size_t)B * (size_t)l->in_l, l->in_c, bn_sync(w, l, &sync));
             break;
         case NN_LAYERNORM:
             nn_layernorm_backward(dy, w->cache[i], w->stat[i], W, dW, db, dx, B, l->in_l, l->in_c);
@@ -375,6 +397,8 @@ static const float *backward_serial(nn_net *net, nn_work *w, const float *x, con
             nn_dropout_backward(dy, w->cache[i], dx, n);
             break;
         }
+        if (l->n_w + l->n_b) /* this layer's gradients, and those above, are final */
+            nn_dp_ready(w->dp, l->w_off);
         dy = dx;
     }
     return NULL;
@@ -456,8 +480,8 @@ static void forward_rows(const nn_net *net, nn_work *w, const float *x, int r0, 
             }
         } else if (l->kind == NN_ACT) {
             nn_act_forward(l->act, in, y, n);
-        } else if (train || mc) { /* dropout */
-            nn_dropout_forward(in, y, w->cache[i] + o, o, n, l->p,
+        } else if (train || mc) { /* dropout, keyed by the rows' place in the global batch */
+            nn_dropout_forward(in, y, w->cache[i] + o, w->row0 * wd + o, n, l->p,
                                hpml_mix64(key ^ (0x51ED27u + (uint64_t)i)));
         } else {
             memcpy(y, in, sizeof *y * n);
@@ -466,64 +490,102 @@ static void forward_rows(const nn_net *net, nn_work *w, const float *x, int r0, 
     }
 }
 
-/* Backward of a row-local net by T threads, called by each (thread t). The
- * gradient with respect to each dense layer's output (all rows) is in one
- * ping-pong buffer; the layer writes its input's gradient into the other,
- * and the activation and dropout below work in place on it, row block by
- * row block. */
-static void backward_rows(nn_net *net, nn_work *w, const float *x, const float *dz, int B,
-                          float *dx_out, int t, int T, const float **first_dy)
+/* What dense_rows does of a layer. */
+enum { ROWS_DB = 1, ROWS_DW = 2, ROWS_DX = 4 };
+
+/* Dense layer i of a row-local net, by thread t of T (called by each), from
+ * dy[B][O] = d loss / d its output: ROWS_DW: rows [o0, o1) of its weight
+ * gradient (their columns split among the threads); ROWS_DB: its bias
+ * gradient; ROWS_DX: d loss / d its input into dxl (unless NULL) for the
+ * thread's block of rows, and the activation and dropout layers below it
+ * down to the next dense layer, in place on dxl, for the same rows. The
+ * caller runs parallel regions of these (the layer below needs every row
+ * of dxl); between regions the main thread starts the gradient sums of
+ * data-parallel training (no MPI inside a region). */
+static void dense_rows(nn_net *net, nn_work *w, const float *x, const float *dy, float *dxl,
+                       int B, int i, int parts, int o0, int o1, int t, int T)
 {
+    const nn_layer *l = &net->layers[i];
+    const int In = l->in_c, O = l->out_c;
+    const float *xl = i > 0 ? w->y[i - 1] : x, *W = net->params + l->w_off;
+    float *dW = net->grads + l->w_off, *db = net->grads + l->b_off;
+    int c0, c1;
+    split(In, t, T, 16, &c0, &c1); /* dW[o0..o1)[c0..c1) = dy[.][o0..o1)^T x_l[.][c0..c1) */
+    if ((parts & ROWS_DW) && c1 > c0 && xl) /* x_l NULL: over factorised inputs, the caller's */
+        cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, o1 - o0, c1 - c0, B, 1.0f, dy + o0,
+                    O, xl + c0, In, 0.0f, dW + (size_t)o0 * (size_t)In + (size_t)c0, In);
+    split(O, t, T, 16, &c0, &c1); /* db[c0..c1) = sum of dy[.][c0..c1), rows in order */
+    if ((parts & ROWS_DB) && c1 > c0) {
+        memset(db + c0, 0, sizeof *db * (size_t)(c1 - c0));
+        for (int r = 0; r < B; r++) {
+            const float *d = dy + (size_t)r * (size_t)O;
+#pragma omp simd
+            for (int c = c0; c < c1; c++)
+                db[c] += d[c];
+        }
+    }
     int r0, r1;
     split(B, t, T, 8, &r0, &r1);
     const int R = r1 - r0;
-    const float *dy = dz;
-    float *dx = w->g0;
+    if (!(parts & ROWS_DX) || !dxl || R <= 0)
+        return;
+    /* dx_l[r0..r1) = dy[r0..r1) W */
+    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, R, In, O, 1.0f,
+                dy + (size_t)r0 * (size_t)O, O, W, In, 0.0f, dxl + (size_t)r0 * (size_t)In, In);
+    for (int j = i - 1; j > 0 && net->layers[j].kind != NN_DENSE; j--) {
+        const nn_layer *a = &net->layers[j];
+        const size_t wd = nn_out_width(a), o = (size_t)r0 * wd, n = (size_t)R * wd;
+        if (a->kind == NN_ACT) /* x of the activation is the output below it */
+            nn_act_backward(a->act, w->y[j - 1] + o, w->y[j] + o, dxl + o, dxl + o, n);
+        else
+            nn_dropout_backward(dxl + o, w->cache[j] + o, dxl + o, n);
+    }
+}
+
+/* Backward of a row-local net: dense layer by dense layer from the top, the
+ * gradient with respect to each one's output (all rows) in one ping-pong
+ * buffer, its input's into the other. A layer whose weights data-parallel
+ * training sums in several buckets (dp.h) makes its weight gradient in the
+ * buckets' bands of rows, from the top, each band's sum starting before the
+ * next band is computed; then d loss / d its input. */
+static const float *backward_rows(nn_net *net, nn_work *w, const float *x, const float *dz, int B,
+                                  float *dx_out)
+{
+    if (B == 0) { /* a process without rows in this batch: zero gradients */
+        memset(net->grads, 0, sizeof *net->grads * net->n_params);
+        nn_dp_ready(w->dp, 0);
+        return NULL;
+    }
+    const int T = pass_threads(B);
+    const float *dy = dz, *first_dy = NULL;
     for (int i = net->n_layers - 1; i >= 0; i--) {
         const nn_layer *l = &net->layers[i];
-        const size_t wd = nn_out_width(l), o = (size_t)r0 * wd, n = (size_t)R * wd;
-        if (l->kind == NN_ACT) { /* in place: dy is dx of the dense layer above */
-            nn_act_backward(l->act, w->y[i - 1] + o, w->y[i] + o, dx + o, dx + o, n);
-            continue;
-        }
-        if (l->kind == NN_DROPOUT) {
-            nn_dropout_backward(dx + o, w->cache[i] + o, dx + o, n);
-            continue;
-        }
-        /* dense: dy[B][O] complete (the barrier), x_l[B][I] its input */
-        const int In = l->in_c, O = l->out_c;
-        const float *xl = i > 0 ? w->y[i - 1] : x, *W = net->params + l->w_off;
-        float *dW = net->grads + l->w_off, *db = net->grads + l->b_off;
-        if (i < net->n_layers - 1) {
-            dy = dx; /* what the layers above left */
-#pragma omp barrier
-        }
-        int c0, c1;
-        split(In, t, T, 16, &c0, &c1); /* dW[O][c0..c1) = dy^T x_l[.][c0..c1) */
-        if (!xl && t == 0)
-            *first_dy = dy; /* the first layer over factorised inputs: its caller does dW */
-        if (c1 > c0 && xl)
-            cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, O, c1 - c0, B, 1.0f, dy, O,
-                        xl + c0, In, 0.0f, dW + c0, In);
-        split(O, t, T, 16, &c0, &c1); /* db[c0..c1) = sum of dy[.][c0..c1), rows in order */
-        if (c1 > c0) {
-            memset(db + c0, 0, sizeof *db * (size_t)(c1 - c0));
-            for (int r = 0; r < B; r++) {
-                const float *d = dy + (size_t)r * (size_t)O;
-#pragma omp simd
-                for (int c = c0; c < c1; c++)
-                    db[c] += d[c];
-            }
-        }
+        if (l->kind != NN_DENSE)
+            continue; /* done by the dense layer above */
         float *dxl = i > 0 ? (dy == w->g0 ? w->g1 : w->g0) : dx_out;
-        if (dxl && R > 0) /* dx_l[r0..r1) = dy[r0..r1) W */
-            cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, R, In, O, 1.0f,
-                        dy + (size_t)r0 * (size_t)O, O, W, In, 0.0f, dxl + (size_t)r0 * (size_t)In,
-                        In);
-        if (!dxl)
-            break;
-        dx = dxl;
+        const int whole = i == 0 && !x; /* over factorised inputs: no dW here */
+        size_t hi = l->b_off + l->n_b; /* the bands' parameters: [p, hi) */
+        int parts = ROWS_DB, o1 = l->out_c;
+        for (;;) {
+            size_t p = whole ? l->w_off : nn_dp_piece(w->dp, l->w_off, hi);
+            int o0 = (int)((p - l->w_off) / (size_t)l->in_c);
+            parts |= ROWS_DW | (o0 == 0 ? ROWS_DX : 0);
+#pragma omp parallel num_threads(T) if (T > 1)
+            dense_rows(net, w, x, dy, dxl, B, i, parts, o0, o1, omp_get_thread_num(),
+                       omp_get_num_threads());
+            if (!whole)
+                nn_dp_ready(w->dp, p);
+            if (o0 == 0)
+                break;
+            hi = p;
+            o1 = o0;
+            parts = 0;
+        }
+        if (whole)
+            first_dy = dy; /* the caller does the first layer's dW */
+        dy = dxl;
     }
+    return first_dy;
 }
 
 const float *nn_forward(const nn_net *net, nn_work *w, const float *x, int B, int train, int mc,
@@ -547,10 +609,5 @@ const float *nn_backward(nn_net *net, nn_work *w, const float *x, const float *d
 {
     if (!row_local(net))
         return backward_serial(net, w, x, dz, B, dx_out);
-    const float *first_dy = NULL;
-    const int T = pass_threads(B);
-#pragma omp parallel num_threads(T) if (T > 1)
-    backward_rows(net, w, x, dz, B, dx_out, omp_get_thread_num(), omp_get_num_threads(),
-                  &first_dy);
-    return x ? NULL : first_dy;
+    return backward_rows(net, w, x, dz, B, dx_out);
 }

@@ -58,6 +58,12 @@ typedef struct nn_work {
                                 max_b (1/sd per row) */
     float *g0, *g1;          /* gradient ping-pong, max_b x widest tensor */
     float *scratch;          /* conv backward: d(im2col), max over conv layers */
+    /* data-parallel training (dp.h; 0 and NULL for one process): the
+     * position of the pass's first row in the global batch (dropout keys
+     * its masks by it), and the processes to sum batch norm's statistics
+     * and the gradients with (borrowed) */
+    size_t row0;
+    struct nn_dp *dp;
 } nn_work;
 
 /* Builds the layers of p for n_in inputs and n_out outputs and allocates
@@ -73,16 +79,22 @@ hpml_status nn_work_alloc(nn_work *w, const nn_net *net, int max_b, int training
 void nn_work_free(nn_work *w, const nn_net *net);
 
 /* Forward pass of B rows x[B][n_in]; returns the output [B][n_out] (in w).
+ * Dropout masks are a pure function of (key, layer, w->row0 + row, column);
+ * training with w->dp, batch norm's statistics are those of every process's
+ * rows (B may be 0 there).
  * x NULL: the first layer is dense and w->y[0] holds its product x W^T
  * already (an MLP over factorised inputs: factor.h); the pass adds the bias.
  * train: batch norm uses batch statistics (and updates the running ones in
  * `running`, laid out like net->state, unless NULL), dropout is on; dropout
  * also when mc (Monte-Carlo prediction, with the running statistics).
- * Dropout masks are a pure function of (key, layer, element). */
+ */
 const float *nn_forward(const nn_net *net, nn_work *w, const float *x, int B, int train, int mc,
                         uint64_t key, float *running);
 /* Backward pass after a training forward of the same x: dz[B][n_out] is
- * d loss / d output; writes every parameter gradient (overwriting). If dx is
+ * d loss / d output; writes every parameter gradient (overwriting). With
+ * w->dp, starts each bucket's sum as soon as its gradients are final (all
+ * but those of the first layer over factorised inputs); B may be 0 then
+ * (a process without rows in a short last batch: zero gradients). If dx is
  * not NULL it receives d loss / d x [B][n_in]. x NULL (after a forward with
  * x NULL; dx must be NULL): every gradient but the first layer's weights,
  * and returns d loss / d (the first layer's output before its bias)

@@ -79,6 +79,10 @@ static const param_def defs[] = {
      "constant,step,cosine,plateau", "constant, step, cosine or plateau (default constant)"},
     {"warmup_epochs", "warmup", PARAM_DOUBLE, OFF(warmup_epochs), 0, 1e7, 0, 0, NULL,
      "linear warm-up of the learning rate over this many epochs (default 0)"},
+    {"scale_lr", "", PARAM_INT, OFF(scale_lr), 0, 1, 0, 0, NULL,
+     "1: under mpirun with N processes, batch_size is per process (N x batch_size a step) and "
+     "the learning rate grows from lr to N x lr over warmup_epochs (0: 5, at most half the "
+     "epochs) (default 0)"},
     {"lr_step_epochs", "step_size", PARAM_INT, OFF(lr_step_epochs), 1, 1e7, 0, 0, NULL,
      "step schedule: epochs between decays (default 10)"},
     {"lr_gamma", "gamma,lr_factor", PARAM_DOUBLE, OFF(lr_gamma), 0, 1, 1, 1, NULL,

@@ -18,7 +18,7 @@ static const char *const nn_values[][2] = {
     {"activation", "gelu"}, {"dropout", "0.25"}, {"norm", "layer"}, {"epochs", "7"},
     {"batch_size", "64"}, {"optimizer", "sgd"}, {"lr", "0.01"}, {"momentum", "0.9"},
     {"weight_decay", "0.0001"}, {"beta1", "0.8"}, {"beta2", "0.99"}, {"eps", "1e-07"},
-    {"lr_schedule", "plateau"}, {"warmup_epochs", "1.5"}, {"lr_step_epochs", "3"},
+    {"lr_schedule", "plateau"}, {"warmup_epochs", "1.5"}, {"scale_lr", "1"}, {"lr_step_epochs", "3"},
     {"lr_gamma", "0.5"}, {"plateau_patience", "2"}, {"grad_clip", "1"},
     {"early_stopping_rounds", "4"}, {"loss", "huber"}, {"huber_delta", "2"},
     {"missing_indicators", "1"}, {"max_categories", "50"}, {"seed", "42"}, {"threads", "2"},
