@@ -11,8 +11,9 @@ set -euo pipefail
 # Build: compiler, zlib (.gz input), OpenBLAS (nets), SQLite (tune studies), MPI.
 BUILD_PKGS="gcc make pkg-config zlib1g-dev libopenblas-dev libsqlite3-dev openmpi-bin libopenmpi-dev"
 # Tests and references: Python packages that compute reference values, clang for the fuzzer,
-# headless Chromium to check that the compare report renders.
-TEST_PKGS="python3 python3-numpy python3-pandas python3-sklearn python3-xgboost python3-torch clang libclang-rt-14-dev chromium"
+# headless Chromium to check that the compare report renders, SLURM and munge for srun under a
+# single-node cluster (tests/e2e/test_slurm.sh starts its own: scripts/slurm-localhost.sh).
+TEST_PKGS="python3 python3-numpy python3-pandas python3-sklearn python3-xgboost python3-torch clang libclang-rt-14-dev chromium slurm-wlm munge"
 
 check_only=0
 [ "${1:-}" = "--check" ] && check_only=1
@@ -44,6 +45,15 @@ fi
 
 echo "install-deps: installing:$missing"
 export DEBIAN_FRONTEND=noninteractive
+# Without systemd (a container), the maintainer scripts of munge, slurmd and slurmctld would
+# start their daemons through invoke-rc.d. A policy-rc.d that denies every start (Debian's
+# container images ship one; otherwise it is there while apt runs) keeps them stopped.
+policy=/usr/sbin/policy-rc.d
+if [ ! -e "$policy" ] && [ ! -d /run/systemd/system ]; then
+    printf '#!/bin/sh\n# scripts/install-deps.sh: no daemon starts while it installs\nexit 101\n' >"$policy"
+    chmod 755 "$policy"
+    trap 'rm -f "$policy"' EXIT
+fi
 apt-get -o DPkg::Lock::Timeout=600 update -q
 # shellcheck disable=SC2086
 apt-get -o DPkg::Lock::Timeout=600 install -y -q --no-install-recommends $missing

@@ -287,29 +287,4 @@ if [ "$rc" -eq 1 ] && grep -q 'the processes differ in the hpml version or the c
 else
     fail command_lines_differ "exit $rc"
 fi
-
-# ---- under SLURM, when a cluster answers (e.g. after
-# ../shared/hpc/slurm-localhost.sh start; export SLURM_CONF=...): srun with
-# Open MPI's plugin gives the same model; without it the tasks are refused
-if [ $san = 1 ] || ! command -v srun >/dev/null || ! timeout 10 sinfo -h >/dev/null 2>&1; then
-    echo "test_mpi.sh: no SLURM cluster answers here: the srun tests are skipped" >&2
-    exit 0
-fi
-mkdir -p $TMP/slurm
-timeout 120 srun -K --mpi=pmix -n 2 "$HPML" train $TR --target y --ignore label --n_trees 20 \
-    --threads 1 -o $TMP/slurm/m.hpml >"$TMP/out" 2>"$TMP/err"
-rc=$?
-if [ "$rc" -eq 0 ] && cmp -s $TMP/m1.hpml $TMP/slurm/m.hpml && [ "$(ls $TMP/slurm)" = "m.hpml" ] &&
-    [ "$(grep -c '^written:' "$TMP/out")" -eq 1 ]; then
-    pass srun_pmix_model_same
-else
-    fail srun_pmix_model_same "exit $rc"
-fi
-timeout 120 srun --mpi=none -n 2 "$HPML" --version >"$TMP/out" 2>"$TMP/err"
-rc=$?
-if [ "$rc" -ne 0 ] && [ "$(grep -c 'srun started 2 tasks (SLURM_STEP_NUM_TASKS), but MPI does not connect them' "$TMP/err")" -eq 1 ] &&
-    [ ! -s "$TMP/out" ]; then
-    pass srun_without_plugin_refused
-else
-    fail srun_without_plugin_refused "exit $rc"
-fi
+# srun under a real SLURM cluster: tests/e2e/test_slurm.sh
