@@ -779,17 +779,6 @@ static hpml_status share_records(csv_reader *r)
     return hpml_source_limit(&r->src, from, to);
 }
 
-/* Every process's share of `each` bytes at buf + off[k] * elem, from the
- * process that has it. */
-static hpml_status share_out(hpml_dist *d, char *buf, const uint64_t *off, const uint64_t *n,
-                             size_t elem)
-{
-    hpml_status s = HPML_OK;
-    for (int k = 0; k < dist_size(d) && s == HPML_OK; k++)
-        s = dist_bcast(d, buf + off[k] * elem, n[k] * elem, k);
-    return s;
-}
-
 /* The shares put together: r->t (this process's rows) becomes the whole
  * table. Per column, numeric values travel as they are; a categorical
  * column's dictionaries are sent in rank order and merged (codes in order
@@ -861,7 +850,7 @@ static hpml_status gather_shares(csv_reader *r)
             col->n_missing += info[(size_t)k * per + 5 + 2 * c];
         if (col->type != HPML_COL_CATEGORICAL) {
             memcpy(table_f32(w, c) + off[me], table_f32(part, c), part->n_rows * sizeof(float));
-            s = share_out(d, col->data, off, rows, sizeof(float));
+            s = dist_allgatherv(d, col->data, off, rows, sizeof(float));
             continue;
         }
         /* the dictionaries in rank order; this process's codes mapped */
@@ -890,7 +879,7 @@ static hpml_status gather_shares(csv_reader *r)
         for (size_t i = 0; i < part->n_rows; i++)
             out[i] = in[i] < 0 ? -1 : map[in[i]];
         if (s == HPML_OK)
-            s = share_out(d, col->data, off, rows, sizeof(int32_t));
+            s = dist_allgatherv(d, col->data, off, rows, sizeof(int32_t));
     }
     /* the lines: each share's anchors, moved to its place in the file */
     for (int k = 0; k < np && s == HPML_OK; k++) {

@@ -52,6 +52,11 @@ hpml_status dist_bcast(hpml_dist *d, void *buf, size_t bytes, int root);
 /* Each process gives `bytes` (< 2 GiB) at in; out (size x bytes) receives
  * them in rank order. in may be out + rank x bytes (in place). */
 hpml_status dist_allgather(hpml_dist *d, const void *in, void *out, size_t bytes);
+/* In place, blocks of different sizes: process k's n[k] elements of elem
+ * bytes are at buf + off[k] x elem on it (the blocks apart, off and n the
+ * same everywhere), and reach that place on every process. */
+hpml_status dist_allgatherv(hpml_dist *d, void *buf, const uint64_t *off, const uint64_t *n,
+                            size_t elem);
 /* In place: buf[i] = op over processes of buf[i]. */
 hpml_status dist_allreduce_i64(hpml_dist *d, int64_t *buf, size_t n, dist_op op);
 hpml_status dist_allreduce_f32(hpml_dist *d, float *buf, size_t n, dist_op op);

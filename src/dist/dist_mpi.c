@@ -219,6 +219,42 @@ hpml_status dist_allgather(hpml_dist *d, const void *in, void *out, size_t bytes
     return HPML_OK;
 }
 
+hpml_status dist_allgatherv(hpml_dist *d, void *buf, const uint64_t *off, const uint64_t *n,
+                            size_t elem)
+{
+    if (alone(d))
+        return HPML_OK;
+    if (!d->usable)
+        return out_of_step();
+    int *cnt = hpml_malloc_array((size_t)d->size * 2, sizeof *cnt), *at = cnt + d->size;
+    if (!cnt) /* the others are in the exchange: this cannot be met at a check */
+        return dist_abort(d, hpml_fail(HPML_ERR_NOMEM, "out of memory for an exchange"));
+    int fits = elem <= INT_MAX;
+    uint64_t total = 0;
+    for (int k = 0; k < d->size; k++) {
+        fits &= n[k] <= INT_MAX && off[k] <= INT_MAX;
+        cnt[k] = (int)n[k];
+        at[k] = (int)off[k];
+        total += n[k];
+    }
+    double t0 = MPI_Wtime();
+    if (fits) { /* counts and places in units of one element */
+        MPI_Datatype t;
+        MPI_Type_contiguous((int)elem, MPI_BYTE, &t);
+        MPI_Type_commit(&t);
+        MPI_Allgatherv(MPI_IN_PLACE, 0, MPI_DATATYPE_NULL, buf, cnt, at, t, d->comm);
+        MPI_Type_free(&t);
+        account(d, total * elem, t0);
+    }
+    hpml_free(cnt);
+    for (int k = 0; !fits && k < d->size; k++) { /* past 2^31 elements: broadcasts */
+        hpml_status st = dist_bcast(d, (char *)buf + off[k] * elem, n[k] * elem, k);
+        if (st != HPML_OK)
+            return st;
+    }
+    return HPML_OK;
+}
+
 static MPI_Op mpi_op(dist_op op)
 {
     return op == DIST_MIN ? MPI_MIN : op == DIST_MAX ? MPI_MAX : MPI_SUM;

@@ -104,6 +104,23 @@ static void collectives(void)
     for (int r = 0; r < size; r++)
         ok &= inplace[r] == 7 * r;
     check("allgather_in_place", ok);
+    /* allgatherv: rank r's r + 1 values, in place, reach every rank */
+    int64_t gv[64];
+    uint64_t gv_off[8], gv_n[8];
+    int gv_total = 0;
+    for (int r = 0; r < size && r < 8; r++) {
+        gv_off[r] = (uint64_t)gv_total;
+        gv_total += (int)(gv_n[r] = (uint64_t)r + 1);
+    }
+    for (int i = 0; i < gv_total; i++)
+        gv[i] = -1;
+    for (int i = 0; i <= rank && size <= 8; i++)
+        gv[gv_off[rank] + (uint64_t)i] = 100 * rank + i;
+    ok = size <= 8 && dist_allgatherv(world, gv, gv_off, gv_n, sizeof *gv) == HPML_OK;
+    for (int r = 0; ok && r < size; r++)
+        for (int i = 0; ok && i <= r; i++)
+            ok = gv[gv_off[r] + (uint64_t)i] == 100 * r + i;
+    check("allgatherv", ok);
     /* reduce-scatter: block r (r + 1 values) of the sums reaches rank r */
     int64_t rs_in[64], rs_out[8];
     size_t counts[8];
