@@ -816,8 +816,9 @@ typedef struct hpml_compare_spec {
     /* Processes running the comparison together (borrowed; NULL: this one
      * alone): every process calls hpml_compare_run with the same arguments;
      * trees train with each process on its share of the rows (the same
-     * models), everything else runs in full on each (overrides the
-     * learners' handles). */
+     * models), nets with each process on its share of every batch (the same
+     * to float rounding); predictions, bootstrap and importance run in full
+     * on each (overrides the learners' handles). */
     hpml_dist *dist;
     /* Shown in the report so the run can be understood and repeated (copied;
      * may be NULL): the data file, how the split was made, the command. */

@@ -497,6 +497,7 @@ hpml_status hpml_compare_run(const hpml_dataset *d, const hpml_split *s,
         } else {
             m->nn = *e->nn;
             m->nn.threads = spec->threads;
+            m->nn.dist = spec->dist;
             m->nn.progress = NULL;
             m->nn.progress_user = NULL;
         }
