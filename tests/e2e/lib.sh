@@ -48,3 +48,13 @@ expect_out() {
         pass "$name"
     fi
 }
+
+# same_sections NAME STAR.hpml MAT.hpml: every section of the materialised
+# model is in the star one with the same bytes, in the same order; the star
+# one has one more, "JOINS", last (tests/e2e/same_sections.py).
+same_sections() {
+    local out
+    out=$(/usr/bin/python3 tests/e2e/same_sections.py "$2" "$3" 2>&1)
+    if [ $? -eq 0 ] && [ -z "$out" ] && [ -s "$2" ] && [ -s "$3" ]; then pass "$1"; else
+        fail "$1" "$out"; fi
+}

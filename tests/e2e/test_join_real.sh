@@ -88,26 +88,7 @@ cp $TMP/out $TMP/mat.txt
 [ "$rc" -eq 0 ] && pass join_real_train_materialised || fail join_real_train_materialised "exit $rc"
 
 # every section of the materialised model, byte for byte, then JOINS
-$PY - $TMP/star.hpml $TMP/mat.hpml >$TMP/cmp.txt 2>&1 <<'PY'
-import struct, sys
-def sections(path):
-    b = open(path, "rb").read()
-    assert b[:4] == b"HPML", path
-    n = struct.unpack_from("<I", b, 8)[0]
-    out = []
-    for i in range(n):
-        tag, off, size, _crc, _r = struct.unpack_from("<8sQQII", b, 16 + 32 * i)
-        out.append((tag.rstrip(b"\0").decode(), b[off:off + size]))
-    return out
-a, b = sections(sys.argv[1]), sections(sys.argv[2])
-if [t for t, _ in a] != [t for t, _ in b] + ["JOINS"]:
-    sys.exit("sections %s vs %s" % ([t for t, _ in a], [t for t, _ in b]))
-for (t, x), (_, y) in zip(a, b):
-    if x != y:
-        sys.exit("section %s differs (%d vs %d bytes)" % (t, len(x), len(y)))
-PY
-[ "$?" -eq 0 ] && [ ! -s $TMP/cmp.txt ] && pass join_real_same_sections ||
-    fail join_real_same_sections "$(cat $TMP/cmp.txt)"
+same_sections join_real_same_sections $TMP/star.hpml $TMP/mat.hpml
 
 # the trees split on qualified gene columns and on drug columns
 run importance $TMP/star.hpml
