@@ -192,6 +192,14 @@ static void make_leaf(grower *w, const candidate *c)
         memcpy(w->rows + c->begin, w->rows_buf[1] + c->begin, (c->end - c->begin) * sizeof *w->rows);
 }
 
+/* Keeps sp in *best if it gains more: called in feature order, the lowest
+ * feature wins ties, the choice every search here makes. */
+static inline void keep_better(gbdt_split *best, const gbdt_split *sp)
+{
+    if (sp->feature >= 0 && sp->gain > best->gain)
+        *best = *sp;
+}
+
 /* Best splits of candidates c[0..nc) over the allowed features; the
  * (candidate, feature) searches run in parallel, one region for all, and are
  * combined in feature order (the lowest feature wins ties), so the result
@@ -224,11 +232,8 @@ static hpml_status find_splits(grower *w, candidate *const *c, int nc)
                            &ci->total, w->q, &p->split, j, out);
     }
     for (int o = 0; o < n_open; o++)
-        for (int a = 0; a < na; a++) {
-            const gbdt_split *sp = &per_feature[(size_t)o * (size_t)na + (size_t)a];
-            if (sp->feature >= 0 && sp->gain > c[open[o]]->split.gain)
-                c[open[o]]->split = *sp;
-        }
+        for (int a = 0; a < na; a++)
+            keep_better(&c[open[o]]->split, &per_feature[(size_t)o * (size_t)na + (size_t)a]);
     if (w->np == 1)
         return HPML_OK;
     /* every process's best of its features, combined the same way: the
@@ -247,11 +252,8 @@ static hpml_status find_splits(grower *w, candidate *const *c, int nc)
     hpml_status st = dist_allgather(p->dist, mine, w->gath, (size_t)nc * sizeof *mine);
     for (int i = 0; st == HPML_OK && i < nc; i++) {
         c[i]->split = w->gath[i];
-        for (int r = 1; r < w->np; r++) {
-            const gbdt_split *sp = &w->gath[(size_t)r * (size_t)nc + (size_t)i];
-            if (sp->feature >= 0 && sp->gain > c[i]->split.gain)
-                c[i]->split = *sp;
-        }
+        for (int r = 1; r < w->np; r++)
+            keep_better(&c[i]->split, &w->gath[(size_t)r * (size_t)nc + (size_t)i]);
     }
     return st;
 }
