@@ -108,11 +108,12 @@ static void locate(const char *rec, uint64_t rec_line, const char *pos, uint64_t
     *col = c;
 }
 
-static size_t count_quotes(const char *p, size_t n, char quote)
+/* Occurrences of the byte ch in p[0..n) (quotes, newlines). */
+static size_t count_char(const char *p, size_t n, char ch)
 {
     size_t k = 0;
     const char *end = p + n;
-    while ((p = memchr(p, quote, (size_t)(end - p))) != NULL) {
+    while ((p = memchr(p, ch, (size_t)(end - p))) != NULL) {
         k++;
         p++;
     }
@@ -565,7 +566,7 @@ static int cut_ranges(csv_reader *r, size_t bound, size_t n_quotes, size_t *cuts
         if (at < cuts[k - 1])
             at = cuts[k - 1];
         if (n_quotes)
-            parity ^= (int)(count_quotes(r->src.data + prev_at, at - prev_at, r->dia.quote) & 1);
+            parity ^= (int)(count_char(r->src.data + prev_at, at - prev_at, r->dia.quote) & 1);
         prev_at = at;
         cuts[k] = next_boundary(r->src.data, bound, at, parity, n_quotes ? r->dia.quote : 0);
     }
@@ -642,7 +643,7 @@ static hpml_status read_pass(csv_reader *r, int pass)
             break;
         /* One scan for quotes: most numeric files have none, and then record
          * boundaries are just newlines. */
-        size_t n_quotes = r->dia.quote ? count_quotes(r->src.data, r->src.len, r->dia.quote) : 0;
+        size_t n_quotes = r->dia.quote ? count_char(r->src.data, r->src.len, r->dia.quote) : 0;
         size_t bound = r->src.eof ? r->src.len
                                   : last_boundary(r->src.data, r->src.len, r->dia.quote, n_quotes);
         int n;
@@ -671,7 +672,7 @@ static hpml_status read_pass(csv_reader *r, int pass)
             n = 1;
         } else {
             if (n_quotes && bound < r->src.len) /* only the tail past the boundary */
-                n_quotes -= count_quotes(r->src.data + bound, r->src.len - bound, r->dia.quote);
+                n_quotes -= count_char(r->src.data + bound, r->src.len - bound, r->dia.quote);
             n = cut_ranges(r, bound, n_quotes, cuts);
             parse_block(r, n, cuts, r->src.eof);
             if ((s = settle_block(r, n, line)) != HPML_OK)
@@ -727,14 +728,6 @@ out:
  * collective, and one that cannot be (memory, in the middle of putting the
  * shares together) ends every process (dist_abort). */
 
-static uint64_t count_newlines(const char *p, size_t n)
-{
-    uint64_t k = 0;
-    for (size_t i = 0; i < n; i++)
-        k += p[i] == '\n';
-    return k;
-}
-
 /* The first record boundary at or after a, given the quote parity at a. */
 static size_t boundary_at(const csv_reader *r, size_t a, int q)
 {
@@ -755,8 +748,8 @@ static hpml_status share_records(csv_reader *r)
     const size_t h = (size_t)r->header_bytes, body = r->src.mem_len - h;
     const size_t a0 = h + (size_t)((uint64_t)body * (uint64_t)me / (uint64_t)np),
                  a1 = h + (size_t)((uint64_t)body * (uint64_t)(me + 1) / (uint64_t)np);
-    uint64_t mine[2] = {r->dia.quote ? count_quotes(r->src.mem + a0, a1 - a0, r->dia.quote) : 0,
-                        count_newlines(r->src.mem + a0, a1 - a0)};
+    uint64_t mine[2] = {r->dia.quote ? count_char(r->src.mem + a0, a1 - a0, r->dia.quote) : 0,
+                        count_char(r->src.mem + a0, a1 - a0, '\n')};
     uint64_t *all = hpml_malloc_array((size_t)np * 2, sizeof *all);
     if (!all)
         return dist_abort(r->dist, hpml_fail(HPML_ERR_NOMEM, "%s: out of memory", r->name));
@@ -773,7 +766,7 @@ static hpml_status share_records(csv_reader *r)
     size_t to = me == np - 1 ? r->src.mem_len : boundary_at(r, a1, (int)((quotes + mine[0]) & 1));
     if (to < from)
         to = from;
-    r->line_start = r->data_line0 + lines + count_newlines(r->src.mem + a0, from - a0);
+    r->line_start = r->data_line0 + lines + count_char(r->src.mem + a0, from - a0, '\n');
     r->data_start = from;
     r->data_bytes = to - from;
     return hpml_source_limit(&r->src, from, to);
