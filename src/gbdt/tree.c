@@ -393,7 +393,10 @@ static int partition(grower *w, const candidate *c, int m, size_t *mid)
             piece_of(&sh, start, c, i, &lo, &hi);
             size_t l = c[i].begin + before, r = c[i].begin + total + (lo - c[i].begin) - before;
             for (size_t k = lo; k < hi; k++) {
-                size_t at = dir[k] ? l++ : r++;
+                /* branch-free: the direction is a coin toss to the predictor */
+                size_t d = dir[k], at = d ? l : r;
+                l += d;
+                r += d ^ 1;
                 out_rows[at] = rows[k];
                 out_packed[at] = packed[k];
             }
@@ -428,13 +431,13 @@ static int assign_leaves(grower *w, const candidate *c, int m, const double *vl,
             const gbdt_split *s = &c[i].split;
             const gbdt_col codes = gbdt_column(b, s->feature);
             const uint32_t *rows = w->rows_buf[c[i].buf];
-            const double l = vl[i], r = vr[i];
+            const double value[2] = {vr[i], vl[i]}; /* indexed by goes_left: no branch */
             size_t lo, hi;
             piece_of(&sh, start, c, i, &lo, &hi);
             for (size_t k = lo; k < hi; k++) {
                 if (k + PART_PREFETCH < hi)
                     prefetch_code(codes, rows[k + PART_PREFETCH]);
-                w->leaf_value[k] = goes_left(codes, rows[k], s) ? l : r;
+                w->leaf_value[k] = value[goes_left(codes, rows[k], s)];
             }
             if (c[i].buf)
                 memcpy(w->rows + lo, rows + lo, (hi - lo) * sizeof *w->rows);
