@@ -62,6 +62,29 @@ hpml_status dist_allreduce_i64(hpml_dist *d, int64_t *buf, size_t n, dist_op op)
 hpml_status dist_allreduce_f32(hpml_dist *d, float *buf, size_t n, dist_op op);
 hpml_status dist_allreduce_f64(hpml_dist *d, double *buf, size_t n, dist_op op);
 
+/* Memory shared by the processes of one node (MPI_Win_allocate_shared over
+ * the node's processes): every process of a node sees the same bytes at p,
+ * so a large read-only array is held once per node and its filling can be
+ * shared out (node_rank of node_size writes its part; then
+ * dist_shared_sync). One process, or one per node: ordinary memory
+ * (hpml_big_alloc). Collective: alloc, sync and free are called by every
+ * process, in the same order; a failure to allocate ends every process (MPI
+ * errors are fatal). bytes may be 0 (p NULL). */
+typedef struct dist_shared {
+    void *p;                 /* owned by the handle: dist_shared_free */
+    size_t bytes;
+    int node_rank, node_size;
+    int has_win;             /* 1: p is a window's (the backend's, in win); 0: ordinary memory */
+    unsigned char win[16];
+} dist_shared;
+
+hpml_status dist_shared_alloc(hpml_dist *d, size_t bytes, dist_shared *s);
+/* What every process of the node wrote before it is seen by all after it. */
+hpml_status dist_shared_sync(hpml_dist *d, dist_shared *s);
+/* Frees *s (collective with a window, unless d is no longer usable: then it
+ * is left to the end of the process). */
+void dist_shared_free(hpml_dist *d, dist_shared *s);
+
 /* Each process gives n = counts[0] + ... + counts[size - 1] values at in
  * (counts the same everywhere); process r receives in out[0..counts[r]) the
  * sums over the processes of values counts[0] + ... + counts[r - 1] on, the

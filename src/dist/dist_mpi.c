@@ -36,6 +36,8 @@ struct hpml_dist {
     int failed_rank;
     char failed_msg[DIST_MSG_CAP];
     uint64_t exchanges;    /* dist_iallreduce_f32 exchanges started (their tags) */
+    MPI_Comm node;         /* this node's processes (owned; made at the first
+                              dist_shared_alloc), or MPI_COMM_NULL */
 };
 
 #define DIST_CHUNK ((size_t)1 << 30)
@@ -101,6 +103,7 @@ hpml_status hpml_dist_init(hpml_dist **out)
     if (!d)
         return HPML_ERR_NOMEM;
     d->comm = MPI_COMM_NULL;
+    d->node = MPI_COMM_NULL;
     d->size = 1;
     d->usable = 1;
     hpml_status st = HPML_OK;
@@ -144,6 +147,8 @@ void hpml_dist_free(hpml_dist *d)
     /* an unusable handle has a request pending that the others never
      * matched: freeing or finalising could wait for them forever */
     if (d->usable && !finalized) {
+        if (d->node != MPI_COMM_NULL)
+            MPI_Comm_free(&d->node);
         if (d->comm != MPI_COMM_NULL)
             MPI_Comm_free(&d->comm);
         if (d->owns_mpi)
@@ -323,6 +328,73 @@ hpml_status dist_reduce_scatter_i64(hpml_dist *d, const int64_t *in, int64_t *ou
     account(d, total * sizeof *in, t0);
     hpml_free(rc);
     return HPML_OK;
+}
+
+_Static_assert(sizeof(MPI_Win) <= sizeof(((dist_shared *)0)->win), "dist_shared holds an MPI_Win");
+
+hpml_status dist_shared_alloc(hpml_dist *d, size_t bytes, dist_shared *s)
+{
+    *s = (dist_shared){.bytes = bytes, .node_size = 1};
+    if (!alone(d) && !d->usable)
+        return out_of_step();
+    int nr = 0, ns = 1;
+    if (!alone(d)) {
+        double t0 = MPI_Wtime();
+        if (d->node == MPI_COMM_NULL)
+            MPI_Comm_split_type(d->comm, MPI_COMM_TYPE_SHARED, d->rank, MPI_INFO_NULL, &d->node);
+        MPI_Comm_rank(d->node, &nr);
+        MPI_Comm_size(d->node, &ns);
+        account(d, 0, t0);
+    }
+    if (ns == 1) { /* alone on the node: ordinary memory */
+        if (bytes && !(s->p = hpml_big_alloc(bytes)))
+            return HPML_ERR_NOMEM;
+        return HPML_OK;
+    }
+    /* the node's first process holds all of it; the others map it */
+    double t0 = MPI_Wtime();
+    MPI_Win win;
+    void *base = NULL, *p = NULL;
+    MPI_Aint size = 0;
+    int unit = 1;
+    MPI_Win_allocate_shared(nr == 0 ? (MPI_Aint)bytes : 0, 1, MPI_INFO_NULL, d->node, &base,
+                            &win);
+    MPI_Win_shared_query(win, 0, &size, &unit, &p);
+    MPI_Win_fence(0, win);
+    account(d, 0, t0);
+    memcpy(s->win, &win, sizeof win);
+    s->has_win = 1;
+    s->p = bytes ? p : NULL;
+    s->node_rank = nr;
+    s->node_size = ns;
+    return HPML_OK;
+}
+
+hpml_status dist_shared_sync(hpml_dist *d, dist_shared *s)
+{
+    if (!s->has_win)
+        return HPML_OK;
+    if (!d->usable)
+        return out_of_step();
+    MPI_Win win;
+    memcpy(&win, s->win, sizeof win);
+    double t0 = MPI_Wtime();
+    MPI_Win_fence(0, win);
+    account(d, 0, t0);
+    return HPML_OK;
+}
+
+void dist_shared_free(hpml_dist *d, dist_shared *s)
+{
+    if (s->has_win) {
+        MPI_Win win;
+        memcpy(&win, s->win, sizeof win);
+        if (d->usable) /* else the others may never come: left to the end */
+            MPI_Win_free(&win);
+    } else if (s->p) {
+        hpml_big_free(s->p, s->bytes);
+    }
+    memset(s, 0, sizeof *s);
 }
 
 _Static_assert(2 * (DIST_XCHG_MAX - 1) * sizeof(MPI_Request) <=

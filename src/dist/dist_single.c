@@ -88,6 +88,29 @@ hpml_status dist_allreduce_f64(hpml_dist *d, double *buf, size_t n, dist_op op)
     return HPML_OK;
 }
 
+hpml_status dist_shared_alloc(hpml_dist *d, size_t bytes, dist_shared *s)
+{
+    (void)d;
+    *s = (dist_shared){.bytes = bytes, .node_size = 1};
+    if (bytes && !(s->p = hpml_big_alloc(bytes)))
+        return HPML_ERR_NOMEM;
+    return HPML_OK;
+}
+
+hpml_status dist_shared_sync(hpml_dist *d, dist_shared *s)
+{
+    (void)d, (void)s;
+    return HPML_OK;
+}
+
+void dist_shared_free(hpml_dist *d, dist_shared *s)
+{
+    (void)d;
+    if (s->p)
+        hpml_big_free(s->p, s->bytes);
+    memset(s, 0, sizeof *s);
+}
+
 hpml_status dist_reduce_scatter_i64(hpml_dist *d, const int64_t *in, int64_t *out,
                                     const size_t *counts)
 {

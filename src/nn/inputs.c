@@ -12,13 +12,52 @@ void nn_inputs_free(nn_inputs *in)
     for (int k = 0; in->parts && k < in->n_parts; k++) {
         nn_part *q = &in->parts[k];
         hpml_free(q->runs);
-        if (q->x)
+        if (q->x && q->x_bytes)
             hpml_big_free(q->x, q->x_bytes);
         hpml_free(q->map);
     }
     hpml_free(in->parts);
     hpml_free(in->t);
+    if (in->shared.has_win || in->shared.p)
+        dist_shared_free(in->dist, &in->shared);
     memset(in, 0, sizeof *in);
+}
+
+/* Part 0 of a one-table dataset over several processes: its rows in memory
+ * shared by the node's processes, each encoding its share of them. Every
+ * process comes here (the failures before were agreed), and leaves after
+ * agreeing on how the encoding went. */
+static hpml_status encode_shared(nn_inputs *in, const nn_prep *p, nn_part *q)
+{
+    const size_t row_bytes = (size_t)q->width * sizeof(float);
+    hpml_status st = HPML_OK;
+    if (row_bytes && q->n_rows > SIZE_MAX / row_bytes)
+        st = hpml_fail(HPML_ERR_NOMEM, "out of memory for the net's inputs (%zu rows x %d "
+                       "inputs)", q->n_rows, q->width);
+    /* the failures of any process so far (the others' failures: they met
+     * this check on their way out), then the collective allocation */
+    if ((st = dist_check(in->dist, st, NULL)) != HPML_OK)
+        return st;
+    st = dist_shared_alloc(in->dist, q->n_rows * row_bytes, &in->shared);
+    uint32_t *idx = NULL; /* the share's rows when in->rows is NULL (owned) */
+    if (st == HPML_OK && in->shared.p) {
+        q->x = in->shared.p;
+        in->floats += q->n_rows * (size_t)q->width;
+        const size_t k = (size_t)in->shared.node_rank, m = (size_t)in->shared.node_size;
+        const size_t lo = q->n_rows * k / m, hi = q->n_rows * (k + 1) / m;
+        if (!in->rows && hi > lo && (idx = hpml_malloc_array(hi - lo, sizeof *idx)))
+            for (size_t i = lo; i < hi; i++)
+                idx[i - lo] = (uint32_t)i;
+        if (!in->rows && hi > lo && !idx)
+            st = hpml_fail(HPML_ERR_NOMEM, "out of memory for the net's inputs");
+        else if (hi > lo)
+            st = nn_prep_dataset(p, in->d, in->rows ? in->rows + lo : idx, hi - lo,
+                                 q->x + lo * (size_t)q->width, NULL);
+    }
+    hpml_free(idx);
+    if ((st = dist_check(in->dist, st, NULL)) != HPML_OK)
+        return st;
+    return dist_shared_sync(in->dist, &in->shared);
 }
 
 /* q->x for q->n_rows x q->width floats (NULL if empty): mapped with huge
@@ -195,14 +234,18 @@ out:
 }
 
 hpml_status nn_inputs_make(nn_inputs *in, const nn_prep *p, const hpml_dataset *d,
-                           const uint32_t *rows, size_t n)
+                           const uint32_t *rows, size_t n, hpml_dist *dist)
 {
     memset(in, 0, sizeof *in);
+    in->dist = dist;
     in->d = d;
     in->rows = rows;
     in->n = n;
     in->n_in = p->n_inputs;
     in->n_parts = 1 + hpml_dataset_n_joins(d);
+    /* several processes, one table: part 0 shared (encode_shared), reached
+     * by every process with the failures so far */
+    const int shared = dist_size(dist) > 1 && in->n_parts == 1;
     hpml_status st = HPML_OK;
     in->parts = hpml_calloc((size_t)in->n_parts, sizeof *in->parts);
     in->t = hpml_malloc_array(n ? n : 1, (size_t)nn_prep_n_y(p) * sizeof *in->t);
@@ -226,12 +269,20 @@ hpml_status nn_inputs_make(nn_inputs *in, const nn_prep *p, const hpml_dataset *
     q->runs[0] = (nn_run){0, in->n_in, 0};
     q->width = in->n_in;
     q->n_rows = n;
+    if (shared) {
+        if ((st = encode_shared(in, p, q)) != HPML_OK)
+            goto fail;
+        return HPML_OK;
+    }
     if ((st = part_alloc(in, q)) != HPML_OK)
         goto fail;
     if (q->x && (st = nn_prep_dataset(p, d, rows, n, q->x, NULL)) != HPML_OK)
         goto fail;
     return HPML_OK;
 fail:
+    /* a process that failed before the shared part meets the others' first check */
+    if (shared && !in->shared.has_win && !in->shared.p)
+        st = dist_check(dist, st, NULL);
     nn_inputs_free(in);
     return st;
 }

@@ -19,6 +19,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "dist/dist.h"
 #include "hpml.h"
 #include "nn/prep.h"
 
@@ -32,8 +33,9 @@ typedef struct nn_part {
     int n_runs;
     nn_run *runs;            /* owned, n_runs, ascending by lo */
     size_t n_rows;           /* encoded rows */
-    float *x;                /* owned (hpml_big_alloc of x_bytes), n_rows x width;
-                                NULL when that is empty */
+    float *x;                /* n_rows x width, NULL when that is empty: owned
+                                (hpml_big_alloc of x_bytes), or (x_bytes 0) the
+                                nn_inputs' shared memory */
     size_t x_bytes;
     size_t n_dim;            /* joins: rows of the dimension table */
     int32_t *map;            /* joins: owned, n_dim + 1: the encoded row of each
@@ -50,12 +52,19 @@ typedef struct nn_inputs {
     nn_part *parts;          /* owned, n_parts */
     float *t;                /* owned, n x nn_prep_n_y: targets as nn_prep_targets */
     size_t floats;           /* floats of encoded rows held, all parts */
+    hpml_dist *dist;         /* borrowed: several processes (NULL: one) */
+    dist_shared shared;      /* several processes, one table: part 0's rows, held
+                                once per node, each process encoding its part */
 } nn_inputs;
 
 /* Encodes rows[0..n) (NULL: 0..n-1; borrowed, like d, for the life of in)
- * of d with the scalers p. *in is owned by the caller (nn_inputs_free). */
+ * of d with the scalers p. *in is owned by the caller (nn_inputs_free).
+ * With several processes (dist, borrowed; NULL: one), collective, every
+ * process with the same rows: a dataset of one table is encoded into
+ * memory shared by a node's processes, each encoding its share of the rows
+ * (dist.h: dist_shared); then nn_inputs_free is collective too. */
 hpml_status nn_inputs_make(nn_inputs *in, const nn_prep *p, const hpml_dataset *d,
-                           const uint32_t *rows, size_t n);
+                           const uint32_t *rows, size_t n, hpml_dist *dist);
 void nn_inputs_free(nn_inputs *in);
 
 /* Encoded rows in part k >= 1 of inputs idx[0..B) into enc[0..B) (drows:

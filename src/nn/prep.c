@@ -95,7 +95,7 @@ static void weighted_stats(const float *v, const double *w, size_t m, double *me
 }
 
 hpml_status nn_prep_fit(nn_prep *p, const hpml_dataset *d, const uint32_t *rows, size_t n,
-                        int missing_indicators, int max_categories)
+                        int missing_indicators, int max_categories, hpml_dist *dist)
 {
     memset(p, 0, sizeof *p);
     const int nf = hpml_dataset_n_features(d), nj = hpml_dataset_n_joins(d);
@@ -112,6 +112,7 @@ hpml_status nn_prep_fit(nn_prep *p, const hpml_dataset *d, const uint32_t *rows,
     p->y_mean = hpml_malloc_array((size_t)nn_prep_n_y(p), sizeof *p->y_mean);
     p->y_std = hpml_malloc_array((size_t)nn_prep_n_y(p), sizeof *p->y_std);
     dim_use *use = nj > 0 ? hpml_calloc((size_t)nj, sizeof *use) : NULL;
+    uint64_t *off = NULL, *cnt = NULL; /* several processes: their blocks of the features */
     hpml_status st = HPML_OK;
     if (!p->first || !p->n_cat || !p->indicator || !p->mean || !p->inv_std || !p->y_mean ||
         !p->y_std || (nj > 0 && !use)) {
@@ -130,15 +131,25 @@ hpml_status nn_prep_fit(nn_prep *p, const hpml_dataset *d, const uint32_t *rows,
             goto out;
         col_n = use[t].n_used > col_n ? use[t].n_used : col_n;
     }
-    /* numeric features' statistics, in parallel (each feature on its own) */
+    /* numeric features' statistics, in parallel (each feature on its own);
+     * several processes: each does its block [f0, f1) of the features */
+    const int np = dist_size(dist), me = dist_rank(dist);
+    const int f0 = (int)((int64_t)nf * me / np), f1 = (int)((int64_t)nf * (me + 1) / np);
+    if (np > 1 && (!(off = hpml_malloc_array((size_t)np, sizeof *off)) ||
+                   !(cnt = hpml_malloc_array((size_t)np, sizeof *cnt)))) {
+        st = hpml_fail(HPML_ERR_NOMEM, "out of memory preparing the net's inputs");
+        goto out;
+    }
+    for (int j = 0; j < nf; j++) {
+        p->indicator[j] = -1;
+        p->inv_std[j] = 1.0f;
+    }
     int failed = 0;
 #pragma omp parallel
     {
         float *col = hpml_malloc_array(col_n, sizeof *col); /* this thread's column */
 #pragma omp for schedule(dynamic, 4)
-        for (int j = 0; j < nf; j++) {
-            p->indicator[j] = -1;
-            p->inv_std[j] = 1.0f;
+        for (int j = f0; j < f1; j++) {
             if (hpml_dataset_feature_type(d, j) == HPML_COL_CATEGORICAL)
                 continue;
             const int t = hpml_dataset_feature_join(d, j);
@@ -158,10 +169,22 @@ hpml_status nn_prep_fit(nn_prep *p, const hpml_dataset *d, const uint32_t *rows,
         }
         hpml_free(col);
     }
-    if (failed) {
+    if (failed)
         st = hpml_fail(HPML_ERR_NOMEM, "out of memory preparing the net's inputs");
-        goto out;
+    if (np > 1) { /* every block to every process: exact copies of the floats */
+        if ((st = dist_check(dist, st, NULL)) != HPML_OK)
+            goto out;
+        for (int k = 0; k < np; k++) {
+            off[k] = (uint64_t)((int64_t)nf * k / np);
+            cnt[k] = (uint64_t)((int64_t)nf * (k + 1) / np) - off[k];
+        }
+        if ((st = dist_allgatherv(dist, p->mean, off, cnt, sizeof *p->mean)) != HPML_OK ||
+            (st = dist_allgatherv(dist, p->inv_std, off, cnt, sizeof *p->inv_std)) != HPML_OK ||
+            (st = dist_allgatherv(dist, p->indicator, off, cnt, sizeof *p->indicator)) != HPML_OK)
+            goto out;
     }
+    if (st != HPML_OK)
+        goto out;
     long inputs = 0;
     for (int j = 0; j < nf; j++) {
         p->first[j] = (int32_t)inputs;
@@ -207,6 +230,8 @@ hpml_status nn_prep_fit(nn_prep *p, const hpml_dataset *d, const uint32_t *rows,
         p->y_std[k] = sd > 0 && isfinite(sd) ? sd : 1;
     }
 out:
+    hpml_free(off);
+    hpml_free(cnt);
     dim_use_free(use, nj);
     if (st != HPML_OK)
         nn_prep_free(p);

@@ -8,6 +8,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "dist/dist.h"
 #include "hpml.h"
 
 typedef struct nn_prep {
@@ -36,9 +37,12 @@ static inline int nn_prep_n_y(const nn_prep *p)
  * more than max_categories categories, naming it. Over a star schema a
  * dimension table's feature is read once per dimension row the rows use,
  * weighted by how many use it; a row without a dimension row (on_missing
- * NAN) counts as missing for each of that table's features. */
+ * NAN) counts as missing for each of that table's features. With several
+ * processes (dist; NULL: this one alone), collective: each fits a block of
+ * the features and the blocks are exchanged, the same scalers as one
+ * process fits. */
 hpml_status nn_prep_fit(nn_prep *p, const hpml_dataset *d, const uint32_t *rows, size_t n,
-                        int missing_indicators, int max_categories);
+                        int missing_indicators, int max_categories, hpml_dist *dist);
 void nn_prep_free(nn_prep *p);
 
 /* Raw row-major values x[n][n_features] (categorical as codes, NaN or -1

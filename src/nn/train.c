@@ -259,7 +259,8 @@ hpml_status nn_train(const hpml_dataset *d, const uint32_t *rows, size_t n,
               : p->loss == HPML_NN_LOSS_HUBER ? NN_LOSS_HUBER
                                               : NN_LOSS_MSE;
     l->huber_delta = p->huber_delta;
-    if ((st = nn_prep_fit(&l->prep, d, rows, n, p->missing_indicators, p->max_categories)) !=
+    if ((st = nn_prep_fit(&l->prep, d, rows, n, p->missing_indicators, p->max_categories,
+                           p->dist)) !=
         HPML_OK)
         goto setup_done;
     ni = (size_t)l->prep.n_inputs;
@@ -278,8 +279,9 @@ hpml_status nn_train(const hpml_dataset *d, const uint32_t *rows, size_t n,
     const int max_b = z.max_b;
     /* the inputs of every training row (over a star schema: factorised, see
      * inputs.h), then the validation rows' */
-    if ((st = nn_inputs_make(&tr, &l->prep, d, rows, n)) != HPML_OK ||
-        (n_valid && (st = nn_inputs_make(&va, &l->prep, valid, valid_rows, n_valid)) != HPML_OK))
+    if ((st = nn_inputs_make(&tr, &l->prep, d, rows, n, p->dist)) != HPML_OK ||
+        (n_valid && (st = nn_inputs_make(&va, &l->prep, valid, valid_rows, n_valid, p->dist)) !=
+                        HPML_OK))
         goto setup_done;
     l->input_floats = tr.floats;
     fac_tr = nn_factor_applies(&l->net, &tr);
@@ -452,6 +454,11 @@ setup_done:
     l->net.grads = NULL;
     l->factorised_passes = ftr.passes + fva.passes;
 fail:
+    /* a failure of this process alone, in the middle of the exchanges, would
+     * leave the others waiting in their next one: it ends them all, before
+     * anything collective below (the shared inputs' release) */
+    if (z.np > 1 && st != HPML_OK && !agreed)
+        dist_abort(p->dist, st);
     nn_work_free(&w, &l->net); /* before the net it was sized for */
     if (st != HPML_OK)
         nn_learner_free(l);
@@ -470,9 +477,7 @@ fail:
     hpml_free(perm);
     hpml_free(best);
     nn_threads_leave(saved);
-    /* a failure of this process alone, in the middle of the exchanges, would
-     * leave the others waiting in their next one: it ends them all */
-    return z.np > 1 && st != HPML_OK && !agreed ? dist_abort(p->dist, st) : st;
+    return st;
 }
 
 #define PREDICT_ROWS 512

@@ -85,7 +85,7 @@ sums=""
 for n in 1 2 3; do
     mpi -n $n "$PROG" collectives
     grep -E '^(PASS|FAIL) ' "$TMP/out" | sed "s/^\(PASS\|FAIL\) /\1 n${n}_/"
-    if [ "$rc" -ne 0 ] || ! grep -q "^size $n$" "$TMP/out" || [ "$(grep -c '^PASS ' "$TMP/out")" -ne 17 ]; then
+    if [ "$rc" -ne 0 ] || ! grep -q "^size $n$" "$TMP/out" || [ "$(grep -c '^PASS ' "$TMP/out")" -ne 18 ]; then
         fail collectives_n$n "exit $rc, $(grep -c '^PASS ' "$TMP/out") checks passed"
     fi
     sums="$sums $(sed -n 's/^sum //p' "$TMP/out")"

@@ -135,6 +135,31 @@ static void collectives(void)
     check("reduce_scatter_i64", ok);
     check("barrier", dist_barrier(world) == HPML_OK);
 
+    /* node-shared memory: each process of the node writes its part, and
+     * after the sync every process reads every part (on one machine the
+     * node is every process); then an empty one */
+    dist_shared sh; /* every call below is made by every process (collective) */
+    const size_t n_sh = 300007; /* not a multiple of any size */
+    ok = dist_shared_alloc(world, n_sh * sizeof(int64_t), &sh) == HPML_OK && sh.p &&
+         sh.node_size == size && sh.node_rank == rank && (size == 1 || sh.has_win);
+    int64_t *v = ok ? sh.p : NULL;
+    size_t lo = n_sh * (size_t)sh.node_rank / (size_t)sh.node_size,
+           hi = n_sh * (size_t)(sh.node_rank + 1) / (size_t)sh.node_size;
+    for (size_t i = lo; v && i < hi; i++)
+        v[i] = value((int64_t)i) + sh.node_rank;
+    ok = dist_shared_sync(world, &sh) == HPML_OK && ok;
+    for (size_t i = 0, k = 0; ok && i < n_sh; i++) {
+        while (n_sh * (k + 1) / (size_t)sh.node_size <= i) /* k: the part's writer */
+            k++;
+        ok = v[i] == value((int64_t)i) + (int64_t)k;
+    }
+    dist_shared_free(world, &sh);
+    dist_shared empty;
+    ok = dist_shared_alloc(world, 0, &empty) == HPML_OK && !empty.p && ok;
+    ok = dist_shared_sync(world, &empty) == HPML_OK && ok;
+    dist_shared_free(world, &empty);
+    check("shared_memory", ok && !sh.p && !sh.has_win);
+
     /* the failure protocol when all pass, and when ranks 1.. fail (the
      * lowest failing rank's status and message reach everyone) */
     int who = 7;

@@ -261,7 +261,7 @@ static void check_target_scalers(const fixture *f)
         CHECK_OK(hpml_dataset_create(t, &sp, &d));
     nn_prep p;
     if (d && hpml_dataset_task(d) == HPML_TASK_REGRESSION) {
-        CHECK_OK(nn_prep_fit(&p, d, NULL, (size_t)B, 0, 100));
+        CHECK_OK(nn_prep_fit(&p, d, NULL, (size_t)B, 0, 100, NULL));
         CHECK(p.n_outputs == O && nn_prep_n_y(&p) == O);
         float *z = malloc(sizeof *z * (size_t)(B * p.n_inputs)),
               *ty = malloc(sizeof *ty * (size_t)(B * O));

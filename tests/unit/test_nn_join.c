@@ -220,8 +220,8 @@ static void test_scalers(void)
     both b;
     if (both_make(&b) == 0) {
         nn_prep ps, pf;
-        CHECK_OK(nn_prep_fit(&ps, b.star, b.train, b.n_train, 1, 100));
-        CHECK_OK(nn_prep_fit(&pf, b.flat, b.train, b.n_train, 1, 100));
+        CHECK_OK(nn_prep_fit(&ps, b.star, b.train, b.n_train, 1, 100, NULL));
+        CHECK_OK(nn_prep_fit(&pf, b.flat, b.train, b.n_train, 1, 100, NULL));
         /* dose 1; cells g1..g3 3 + tissue 4 + indicators of g1..g3 (rows
          * without a cell) 3; drugs d1, d2 2 + family 3 */
         CHECK(ps.n_inputs == 16 && pf.n_inputs == 16);
