@@ -38,6 +38,14 @@ struct hpml_dist {
     uint64_t exchanges;    /* dist_iallreduce_f32 exchanges started (their tags) */
     MPI_Comm node;         /* this node's processes (owned; made at the first
                               dist_shared_alloc), or MPI_COMM_NULL */
+    /* Reductions through the node's shared memory when every process is on
+     * one node (shm_state 1; -1: several nodes, MPI's collectives; 0: not
+     * looked yet): two sets of one slot of shm_slot bytes per process, the
+     * sets taken in turn, so one synchronisation per reduction suffices. */
+    int shm_state;
+    dist_shared shm;
+    size_t shm_slot;
+    uint64_t shm_ops;      /* reductions through it so far (the set: ops % 2) */
 };
 
 #define DIST_CHUNK ((size_t)1 << 30)
@@ -147,6 +155,7 @@ void hpml_dist_free(hpml_dist *d)
     /* an unusable handle has a request pending that the others never
      * matched: freeing or finalising could wait for them forever */
     if (d->usable && !finalized) {
+        dist_shared_free(d, &d->shm);
         if (d->node != MPI_COMM_NULL)
             MPI_Comm_free(&d->node);
         if (d->comm != MPI_COMM_NULL)
@@ -300,6 +309,39 @@ hpml_status dist_allreduce_f64(hpml_dist *d, double *buf, size_t n, dist_op op)
     return allreduce(d, buf, n, sizeof *buf, MPI_DOUBLE, op);
 }
 
+/* Whether reductions go through the node's shared memory: every process is
+ * on this node (collective the first time; the same answer everywhere). */
+static int shm_on(hpml_dist *d)
+{
+    if (d->shm_state == 0) {
+        if (d->node == MPI_COMM_NULL)
+            MPI_Comm_split_type(d->comm, MPI_COMM_TYPE_SHARED, d->rank, MPI_INFO_NULL, &d->node);
+        int ns = 1;
+        MPI_Comm_size(d->node, &ns);
+        d->shm_state = ns == d->size ? 1 : -1;
+    }
+    return d->shm_state > 0;
+}
+
+/* The node-shared slots for a reduction of `bytes` from each process
+ * (collective, the same bytes everywhere), or NULL: use MPI's collective. */
+static unsigned char *shm_slots(hpml_dist *d, size_t bytes)
+{
+    if (!shm_on(d))
+        return NULL;
+    if (bytes > d->shm_slot) { /* grown alike everywhere: the same bytes */
+        size_t slot = (bytes + 63) & ~(size_t)63;
+        slot = slot > 2 * d->shm_slot ? slot : 2 * d->shm_slot;
+        dist_shared_free(d, &d->shm);
+        if (dist_shared_alloc(d, 2 * (size_t)d->size * slot, &d->shm) != HPML_OK) {
+            d->shm_slot = 0; /* cannot happen: MPI's failures end the job */
+            return NULL;
+        }
+        d->shm_slot = slot;
+    }
+    return d->shm.p;
+}
+
 hpml_status dist_reduce_scatter_i64(hpml_dist *d, const int64_t *in, int64_t *out,
                                     const size_t *counts)
 {
@@ -324,9 +366,37 @@ hpml_status dist_reduce_scatter_i64(hpml_dist *d, const int64_t *in, int64_t *ou
         total += counts[r];
     }
     double t0 = MPI_Wtime();
-    MPI_Reduce_scatter(in, out, rc, MPI_INT64_T, MPI_SUM, d->comm);
-    account(d, total * sizeof *in, t0);
+    unsigned char *slots = shm_slots(d, total * sizeof *in);
+    if (!slots) {
+        MPI_Reduce_scatter(in, out, rc, MPI_INT64_T, MPI_SUM, d->comm);
+        account(d, total * sizeof *in, t0);
+        hpml_free(rc);
+        return HPML_OK;
+    }
     hpml_free(rc);
+    /* One node: each process copies its values into its slot of this
+     * reduction's set; after the synchronisation each sums its own block
+     * from every slot (integers: exact in any order). The next reduction
+     * uses the other set, and the one after it this set again only once
+     * every process is past the next synchronisation, so done reading. */
+    const size_t set = (size_t)(d->shm_ops++ % 2), slot = d->shm_slot;
+    int64_t *x = (int64_t *)(void *)(slots + set * (size_t)d->size * slot);
+    const size_t stride = slot / sizeof *x; /* values from one slot to the next */
+    memcpy(x + (size_t)d->rank * stride, in, total * sizeof *in);
+    dist_shared_sync(d, &d->shm);
+    size_t at = 0;
+    for (int r = 0; r < d->rank; r++)
+        at += counts[r];
+    const size_t m = counts[d->rank];
+    memcpy(out, x + at, m * sizeof *out);
+    for (int k = 1; k < d->size; k++) {
+        const int64_t *xk = x + (size_t)k * stride + at;
+        /* modulo 2^64 (as MPI_SUM does): parts of a buffer that its caller
+         * never reads (histograms of features not sampled) may hold anything */
+        for (size_t i = 0; i < m; i++)
+            out[i] = (int64_t)((uint64_t)out[i] + (uint64_t)xk[i]);
+    }
+    account(d, total * sizeof *in, t0);
     return HPML_OK;
 }
 
