@@ -140,20 +140,23 @@ void gbdt_bins_free(gbdt_bins *b);
  * when out of memory. `values` is not changed. */
 int gbdt_bin_cuts(float *values, size_t n, int max_bin, double *out);
 
-/* Bin code of value x given ascending cuts[0..n_cuts). */
+/* Bin code of value x given ascending cuts[0..n_cuts): 1 + the number of
+ * cuts <= x. Without branches on the comparisons (the window halves to a
+ * size that depends on n_cuts alone; a value's side is a coin toss to the
+ * predictor): cuts before base are <= x, the answer is within the window. */
 static inline uint8_t gbdt_bin_of(double x, const double *cuts, int n_cuts)
 {
     if (x != x)
         return 0;
-    int lo = 0, hi = n_cuts; /* number of cuts <= x */
-    while (lo < hi) {
-        int mid = (lo + hi) >> 1;
-        if (cuts[mid] <= x)
-            lo = mid + 1;
-        else
-            hi = mid;
+    if (n_cuts == 0)
+        return 1;
+    const double *base = cuts;
+    for (int n = n_cuts; n > 1;) {
+        int half = n / 2;
+        base = base[half] <= x ? base + half : base;
+        n -= half;
     }
-    return (uint8_t)(lo + 1);
+    return (uint8_t)((base - cuts) + (*base <= x) + 1);
 }
 
 #endif
