@@ -383,7 +383,9 @@ hpml_status dist_reduce_scatter_i64(hpml_dist *d, const int64_t *in, int64_t *ou
     int64_t *x = (int64_t *)(void *)(slots + set * (size_t)d->size * slot);
     const size_t stride = slot / sizeof *x; /* values from one slot to the next */
     memcpy(x + (size_t)d->rank * stride, in, total * sizeof *in);
-    dist_shared_sync(d, &d->shm);
+    MPI_Win win; /* dist_shared_sync without counting a second call */
+    memcpy(&win, d->shm.win, sizeof win);
+    MPI_Win_fence(0, win);
     size_t at = 0;
     for (int r = 0; r < d->rank; r++)
         at += counts[r];
