@@ -309,8 +309,9 @@ hpml_status dist_allreduce_f64(hpml_dist *d, double *buf, size_t n, dist_op op)
     return allreduce(d, buf, n, sizeof *buf, MPI_DOUBLE, op);
 }
 
-/* Whether reductions go through the node's shared memory: every process is
- * on this node (collective the first time; the same answer everywhere). */
+/* Whether reductions go through the node's shared memory: several
+ * processes, all on this node (collective the first time; the same answer
+ * everywhere). Then the slots are a window (shm.has_win). */
 static int shm_on(hpml_dist *d)
 {
     if (d->shm_state == 0) {
@@ -318,7 +319,7 @@ static int shm_on(hpml_dist *d)
             MPI_Comm_split_type(d->comm, MPI_COMM_TYPE_SHARED, d->rank, MPI_INFO_NULL, &d->node);
         int ns = 1;
         MPI_Comm_size(d->node, &ns);
-        d->shm_state = ns == d->size ? 1 : -1;
+        d->shm_state = d->size > 1 && ns == d->size ? 1 : -1;
     }
     return d->shm_state > 0;
 }
