@@ -432,7 +432,11 @@ static int row_local(const nn_net *net)
     return 1;
 }
 
-int nn_net_row_parallel(const nn_net *net) { return row_local(net); }
+int nn_net_row_parallel(const nn_net *net, int B)
+{
+    const int t = omp_get_max_threads();
+    return row_local(net) && (t <= 1 || B / t >= NN_ROW_SPLIT_MIN);
+}
 
 /* Threads for a row-parallel pass over B rows: at least 32 rows each. */
 static int pass_threads(int B)

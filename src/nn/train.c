@@ -274,9 +274,9 @@ hpml_status nn_train(const hpml_dataset *d, const uint32_t *rows, size_t n,
             hpml_fail(st, "out of memory building the net");
         goto setup_done;
     }
-    if (nn_net_row_parallel(&l->net)) /* the passes split the rows among OpenMP's threads */
-        openblas_set_num_threads(1);
     const int max_b = z.max_b;
+    if (nn_net_row_parallel(&l->net, max_b)) /* the passes split the rows among OpenMP's threads */
+        openblas_set_num_threads(1);
     /* the inputs of every training row (over a star schema: factorised, see
      * inputs.h), then the validation rows' */
     if ((st = nn_inputs_make(&tr, &l->prep, d, rows, n, p->dist)) != HPML_OK ||
@@ -499,7 +499,7 @@ hpml_status nn_predict(const nn_learner *l, const float *x, size_t n, int thread
         return hpml_fail(HPML_ERR_NOMEM, "out of memory predicting with the net");
     }
     nn_threads saved = nn_threads_enter(threads);
-    if (nn_net_row_parallel(&l->net))
+    if (nn_net_row_parallel(&l->net, max_b))
         openblas_set_num_threads(1);
     for (size_t i0 = 0; i0 < n; i0 += (size_t)max_b) {
         int B = (int)(n - i0 < (size_t)max_b ? n - i0 : (size_t)max_b);

@@ -407,7 +407,15 @@ static void test_row_parallel_passes(void)
     CHECK_OK(nn_net_build(&net, &p, n_in, n_out, 5));
     CHECK_OK(nn_net_alloc_grads(&net));
     CHECK_OK(nn_work_alloc(&w, &net, max_b, 1));
-    CHECK(nn_net_row_parallel(&net));
+    { /* split rows: one thread always; two from NN_ROW_SPLIT_MIN rows each */
+        const int omp0 = omp_get_max_threads();
+        omp_set_num_threads(1);
+        CHECK(nn_net_row_parallel(&net, 40));
+        omp_set_num_threads(2);
+        CHECK(nn_net_row_parallel(&net, 2 * NN_ROW_SPLIT_MIN));
+        CHECK(!nn_net_row_parallel(&net, 2 * NN_ROW_SPLIT_MIN - 1));
+        omp_set_num_threads(omp0);
+    }
     float *x = malloc(sizeof *x * (size_t)(max_b * n_in)), *y = malloc(sizeof *y * max_b * n_out),
           *dz = malloc(sizeof *dz * max_b * n_out), *out[2], *g[2], *dx[2];
     unsigned seed = 99;
