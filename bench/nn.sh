@@ -126,6 +126,15 @@ cached_gen nn "$TRAIN" "rows=$ROWS cols=$COLS seed=$SEED stream=0 gen=$gen_hash"
 cached_gen nn "$TEST" "rows=$TEST_ROWS cols=$COLS seed=$SEED stream=1 gen=$gen_hash" \
     $((TEST_ROWS * (COLS + 1) * 8)) "$GEN" "$TEST_ROWS" "$COLS" "$SEED" 1
 
+# The matrix products of a step alone (bench/gemm_ceiling.c, OpenBLAS's
+# sgemm as hpml calls it): the ceiling of any MLP built on them.
+CEILING=build/bench/gemm_ceiling
+if [ ! -x "$CEILING" ] || [ bench/gemm_ceiling.c -nt "$CEILING" ]; then
+    # shellcheck disable=SC2046 # pkg-config's words are separate flags
+    gcc -std=c11 -O2 -Wall -Wextra -Werror -o "$CEILING" bench/gemm_ceiling.c \
+        $(pkg-config --cflags --libs openblas)
+fi
+
 FAILED=0
 # measure LABEL CMD...: one timed run, appended to $RAW as a JSON line. A
 # command that fails is recorded (status != 0) and the benchmark goes on.
@@ -211,6 +220,10 @@ for nt in "${THREADS[@]}"; do
             run_hpml "$b" "$nt"
         done
     fi
+    for b in "${BATCHES[@]}"; do
+        OPENBLAS_NUM_THREADS=$nt OMP_NUM_THREADS=$nt "$CEILING" "$COLS" "$LAYERS,1" "$b" \
+            "ceiling/t$nt/b$b" >>"$RAW" || { echo "nn: gemm_ceiling failed" >&2; FAILED=1; }
+    done
 done
 
 export BENCH_LOAD_AFTER

@@ -38,7 +38,7 @@ OTHER_WARN = 0.1
 
 
 def load(path):
-    meta, floor, torch_proc, torch_runs, hpml = {}, None, {}, {}, {}
+    meta, floor, torch_proc, torch_runs, hpml, ceiling = {}, None, {}, {}, {}, {}
     with open(path) as f:
         for line in f:
             line = line.strip()
@@ -55,10 +55,12 @@ def load(path):
                 torch_proc[(int(parts[1][1:]), parts[2])] = rec
             elif parts[0] == "pytorch" and len(parts) == 4:      # one batch size
                 torch_runs[(int(parts[1][1:]), parts[2], int(parts[3][1:]))] = rec
+            elif parts[0] == "ceiling" and len(parts) == 3:           # ceiling/tN/bB
+                ceiling[(int(parts[2][1:]), int(parts[1][1:]))] = rec
             elif parts[0] == "hpml" and len(parts) == 4:              # hpml/tN/bB/step
                 key = (int(parts[2][1:]), int(parts[1][1:]))            # (batch, threads)
                 hpml.setdefault(key, {})[parts[3]] = rec
-    return meta, floor, torch_proc, torch_runs, hpml
+    return meta, floor, torch_proc, torch_runs, hpml, ceiling
 
 
 def num(x):
@@ -118,7 +120,7 @@ def main(argv):
     if len(argv) != 2:
         sys.stderr.write(__doc__)
         return 2
-    meta, floor, torch_proc, torch_runs, hpml_recs = load(argv[1])
+    meta, floor, torch_proc, torch_runs, hpml_recs, ceiling = load(argv[1])
     epochs = meta.get("epochs", 3)
     cols = meta.get("cols", 1000)
     layers = [int(v) for v in str(meta.get("layers", "500,100")).split(",") if v]
@@ -258,6 +260,27 @@ def main(argv):
               f"| {f(s['read'], '.1f')} | {s['rss']:.0f} | {f(s['self'], '.0f')} "
               f"| {f(None if s['model_bytes'] is None else s['model_bytes'] / MB, '.1f')} "
               f"| {f(s['rmse'], '.4f')} | {f(s['score'], '.4f')} |")
+
+    if ceiling:
+        p("")
+        p("The matrix products alone (bench/gemm_ceiling.c: the sgemm calls of one training step "
+          "as hpml makes them, OpenBLAS on the same threads, nothing else; best of 5 × 1 s): "
+          "no MLP whose products are OpenBLAS's sgemm can be faster. `% of it` = samples/s / "
+          f"its samples/s; `{BAR_SPEED}× PyTorch needs` the share of it that hpml would have to "
+          "reach, every other part of a step (bias, activation, optimizer, loss, the batch's "
+          "gather) included.")
+        p("")
+        p(f"| batch | thr | products alone samples/s | GFLOP/s | hpml % of it | PyTorch best % of it "
+          f"| {BAR_SPEED}× PyTorch needs |")
+        p("|--:|--:|--:|--:|--:|--:|--:|")
+        for (b, nt), c in sorted(ceiling.items()):
+            s, x = rows.get((b, nt), (None, None))
+            cs = num(c.get("samples_per_s"))
+            hs = s["sps"] if s and not s.get("failed") else None
+            ts = x["sps"] if x and not x.get("failed") else None
+            pct = (lambda v: f(None if v is None or not cs else 100 * v / cs, '.0f'))
+            p(f"| {b} | {nt} | {f(cs, ',.0f')} | {f(num(c.get('gflops')), '.1f')} | {pct(hs)} "
+              f"| {pct(ts)} | {pct(None if ts is None else BAR_SPEED * ts)} |")
 
     # bars
     p("")
