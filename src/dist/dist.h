@@ -66,8 +66,9 @@ hpml_status dist_allreduce_f64(hpml_dist *d, double *buf, size_t n, dist_op op);
  * the node's processes): every process of a node sees the same bytes at p,
  * so a large read-only array is held once per node and its filling can be
  * shared out (node_rank of node_size writes its part; then
- * dist_shared_sync). One process, or one per node: ordinary memory
- * (hpml_big_alloc). Collective: alloc, sync and free are called by every
+ * dist_shared_sync). One process, or one per node, or too little room in
+ * /dev/shm (which backs the window) on any process of the node: ordinary
+ * memory (hpml_big_alloc), node_size 1, and a warning. Collective: alloc, sync and free are called by every
  * process, in the same order; a failure to allocate ends every process (MPI
  * errors are fatal). bytes may be 0 (p NULL). */
 typedef struct dist_shared {

@@ -13,6 +13,7 @@
 #include <mpi.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/statvfs.h>
 #include <time.h>
 
 #include "core/alloc.h"
@@ -334,8 +335,11 @@ static unsigned char *shm_slots(hpml_dist *d, size_t bytes)
         size_t slot = (bytes + 63) & ~(size_t)63;
         slot = slot > 2 * d->shm_slot ? slot : 2 * d->shm_slot;
         dist_shared_free(d, &d->shm);
-        if (dist_shared_alloc(d, 2 * (size_t)d->size * slot, &d->shm) != HPML_OK) {
-            d->shm_slot = 0; /* cannot happen: MPI's failures end the job */
+        if (dist_shared_alloc(d, 2 * (size_t)d->size * slot, &d->shm) != HPML_OK ||
+            !d->shm.has_win) { /* no room to share (the same on every process): MPI's */
+            dist_shared_free(d, &d->shm);
+            d->shm_slot = 0;
+            d->shm_state = -1;
             return NULL;
         }
         d->shm_slot = slot;
@@ -419,7 +423,27 @@ hpml_status dist_shared_alloc(hpml_dist *d, size_t bytes, dist_shared *s)
         MPI_Comm_size(d->node, &ns);
         account(d, 0, t0);
     }
-    if (ns == 1) { /* alone on the node: ordinary memory */
+    if (ns > 1) {
+        /* Open MPI backs the window with a file in /dev/shm, which a
+         * container may keep small (64 MB): touching pages beyond it would
+         * end the process by SIGBUS. Without room on every process of the
+         * node, each takes ordinary memory of its own (node_size 1: each
+         * fills all of it). */
+        struct statvfs v;
+        int room = statvfs("/dev/shm", &v) != 0 ||
+                   (uint64_t)v.f_bavail * (uint64_t)v.f_frsize / 2 >= (uint64_t)bytes;
+        double t0 = MPI_Wtime();
+        MPI_Allreduce(MPI_IN_PLACE, &room, 1, MPI_INT, MPI_MIN, d->node);
+        account(d, 0, t0);
+        if (!room) {
+            hpml_log(HPML_LOG_WARN, "/dev/shm has no room for %zu bytes shared by the node's "
+                     "processes: each holds its own copy (a larger /dev/shm would share it)",
+                     bytes);
+            ns = 1;
+            nr = 0;
+        }
+    }
+    if (ns == 1) { /* alone on the node (or no room to share): ordinary memory */
         if (bytes && !(s->p = hpml_big_alloc(bytes)))
             return HPML_ERR_NOMEM;
         return HPML_OK;
