@@ -310,16 +310,30 @@ hpml_status dist_allreduce_f64(hpml_dist *d, double *buf, size_t n, dist_op op)
     return allreduce(d, buf, n, sizeof *buf, MPI_DOUBLE, op);
 }
 
+/* This node's processes (collective the first time). */
+static MPI_Comm node_comm(hpml_dist *d)
+{
+    if (d->node == MPI_COMM_NULL)
+        MPI_Comm_split_type(d->comm, MPI_COMM_TYPE_SHARED, d->rank, MPI_INFO_NULL, &d->node);
+    return d->node;
+}
+
+/* The window of a dist_shared that has one. */
+static MPI_Win window(const dist_shared *s)
+{
+    MPI_Win win;
+    memcpy(&win, s->win, sizeof win);
+    return win;
+}
+
 /* Whether reductions go through the node's shared memory: several
  * processes, all on this node (collective the first time; the same answer
  * everywhere). Then the slots are a window (shm.has_win). */
 static int shm_on(hpml_dist *d)
 {
     if (d->shm_state == 0) {
-        if (d->node == MPI_COMM_NULL)
-            MPI_Comm_split_type(d->comm, MPI_COMM_TYPE_SHARED, d->rank, MPI_INFO_NULL, &d->node);
         int ns = 1;
-        MPI_Comm_size(d->node, &ns);
+        MPI_Comm_size(node_comm(d), &ns);
         d->shm_state = d->size > 1 && ns == d->size ? 1 : -1;
     }
     return d->shm_state > 0;
@@ -388,9 +402,7 @@ hpml_status dist_reduce_scatter_i64(hpml_dist *d, const int64_t *in, int64_t *ou
     int64_t *x = (int64_t *)(void *)(slots + set * (size_t)d->size * slot);
     const size_t stride = slot / sizeof *x; /* values from one slot to the next */
     memcpy(x + (size_t)d->rank * stride, in, total * sizeof *in);
-    MPI_Win win; /* dist_shared_sync without counting a second call */
-    memcpy(&win, d->shm.win, sizeof win);
-    MPI_Win_fence(0, win);
+    MPI_Win_fence(0, window(&d->shm)); /* dist_shared_sync without counting a second call */
     size_t at = 0;
     for (int r = 0; r < d->rank; r++)
         at += counts[r];
@@ -417,9 +429,7 @@ hpml_status dist_shared_alloc(hpml_dist *d, size_t bytes, dist_shared *s)
     int nr = 0, ns = 1;
     if (!alone(d)) {
         double t0 = MPI_Wtime();
-        if (d->node == MPI_COMM_NULL)
-            MPI_Comm_split_type(d->comm, MPI_COMM_TYPE_SHARED, d->rank, MPI_INFO_NULL, &d->node);
-        MPI_Comm_rank(d->node, &nr);
+        MPI_Comm_rank(node_comm(d), &nr);
         MPI_Comm_size(d->node, &ns);
         account(d, 0, t0);
     }
@@ -473,10 +483,8 @@ hpml_status dist_shared_sync(hpml_dist *d, dist_shared *s)
         return HPML_OK;
     if (!d->usable)
         return out_of_step();
-    MPI_Win win;
-    memcpy(&win, s->win, sizeof win);
     double t0 = MPI_Wtime();
-    MPI_Win_fence(0, win);
+    MPI_Win_fence(0, window(s));
     account(d, 0, t0);
     return HPML_OK;
 }
@@ -484,8 +492,7 @@ hpml_status dist_shared_sync(hpml_dist *d, dist_shared *s)
 void dist_shared_free(hpml_dist *d, dist_shared *s)
 {
     if (s->has_win) {
-        MPI_Win win;
-        memcpy(&win, s->win, sizeof win);
+        MPI_Win win = window(s);
         if (d->usable) /* else the others may never come: left to the end */
             MPI_Win_free(&win);
     } else if (s->p) {
