@@ -262,16 +262,33 @@ static hpml_status find_splits(grower *w, candidate *const *c, int nc)
 #define PART_PREFETCH 16         /* rows ahead whose code is fetched early */
 #define MAX_PART_THREADS 64
 
-static inline int goes_left(gbdt_col col, uint32_t row, const gbdt_split *s)
+/* lut[code] = 1 when a row with that code goes left under split s: the
+ * test of a row is then one load, with no branch on missing values. */
+static void split_lut(const gbdt_split *s, uint8_t lut[256])
 {
-    uint8_t c = gbdt_col_code(col, row);
-    return c == 0 ? s->missing_left : c <= s->bin;
+    lut[0] = (uint8_t)s->missing_left;
+    for (int v = 1; v < 256; v++)
+        lut[v] = v <= s->bin;
 }
 
-/* Fetches the code of `row` into cache ahead of its use. */
-static inline void prefetch_code(gbdt_col col, uint32_t row)
+/* Directions of rows[lo..hi) under lut from column col into dir[lo..hi);
+ * returns how many go left. */
+static size_t directions(gbdt_col col, const uint8_t *lut, const uint32_t *rows, size_t lo,
+                         size_t hi, uint8_t *dir)
 {
-    __builtin_prefetch(col.key ? col.codes + col.key[row] : col.codes + row);
+    size_t nl = 0;
+    const uint8_t *codes = col.codes;
+    if (col.key) {
+        for (size_t k = lo; k < hi; k++)
+            nl += dir[k] = lut[codes[col.key[rows[k]]]];
+    } else {
+        for (size_t k = lo; k < hi; k++) {
+            if (k + PART_PREFETCH < hi)
+                __builtin_prefetch(codes + rows[k + PART_PREFETCH]);
+            nl += dir[k] = lut[codes[rows[k]]];
+        }
+    }
+    return nl;
 }
 
 /* The rows of candidates c[0..m) taken as one range of N rows (c[i]'s rows
@@ -361,17 +378,13 @@ static int partition(grower *w, const candidate *c, int m, size_t *mid)
         for (int i = 0; i < m; i++)
             lefts[(size_t)t * (size_t)m + (size_t)i] = 0;
         for (int i = sh.i; i < sh.i_end; i++) {
-            const gbdt_split *s = &c[i].split;
-            const gbdt_col codes = gbdt_column(b, s->feature);
-            const uint32_t *rows = w->rows_buf[c[i].buf];
-            size_t lo, hi, nl = 0;
+            uint8_t lut[256];
+            split_lut(&c[i].split, lut);
+            size_t lo, hi;
             piece_of(&sh, start, c, i, &lo, &hi);
-            for (size_t k = lo; k < hi; k++) {
-                if (k + PART_PREFETCH < hi)
-                    prefetch_code(codes, rows[k + PART_PREFETCH]);
-                nl += dir[k] = (uint8_t)goes_left(codes, rows[k], s);
-            }
-            lefts[(size_t)t * (size_t)m + (size_t)i] = nl;
+            const gbdt_col col = gbdt_column(b, c[i].split.feature);
+            lefts[(size_t)t * (size_t)m + (size_t)i] =
+                directions(col, lut, w->rows_buf[c[i].buf], lo, hi, dir);
         }
         if (t == 0)
             used = T;
@@ -428,17 +441,15 @@ static int assign_leaves(grower *w, const candidate *c, int m, const double *vl,
         int t = nt > 1 ? omp_get_thread_num() : 0, T = nt > 1 ? omp_get_num_threads() : 1;
         share sh = share_of(start, m, t, T);
         for (int i = sh.i; i < sh.i_end; i++) {
-            const gbdt_split *s = &c[i].split;
-            const gbdt_col codes = gbdt_column(b, s->feature);
             const uint32_t *rows = w->rows_buf[c[i].buf];
-            const double value[2] = {vr[i], vl[i]}; /* indexed by goes_left: no branch */
+            const double value[2] = {vr[i], vl[i]}; /* indexed by direction: no branch */
+            uint8_t lut[256];
+            split_lut(&c[i].split, lut);
             size_t lo, hi;
             piece_of(&sh, start, c, i, &lo, &hi);
-            for (size_t k = lo; k < hi; k++) {
-                if (k + PART_PREFETCH < hi)
-                    prefetch_code(codes, rows[k + PART_PREFETCH]);
-                w->leaf_value[k] = value[goes_left(codes, rows[k], s)];
-            }
+            directions(gbdt_column(b, c[i].split.feature), lut, rows, lo, hi, w->dir);
+            for (size_t k = lo; k < hi; k++)
+                w->leaf_value[k] = value[w->dir[k]];
             if (c[i].buf)
                 memcpy(w->rows + lo, rows + lo, (hi - lo) * sizeof *w->rows);
         }
