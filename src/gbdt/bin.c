@@ -317,6 +317,17 @@ out:
     return k;
 }
 
+size_t gbdt_pitch_for(int n)
+{
+    size_t need = n > 0 ? (size_t)n : 1, p = 1;
+    if (need > 64)
+        p = (need + 63) / 64 * 64;
+    else
+        while (p < need)
+            p *= 2;
+    return p - need <= need / 3 ? p : need;
+}
+
 void gbdt_bins_free(gbdt_bins *b)
 {
     if (!b)
@@ -332,8 +343,9 @@ void gbdt_bins_free(gbdt_bins *b)
     hpml_free(b->n_bins);
     hpml_free(b->categorical);
     hpml_free(b->n_categories);
-    size_t bytes = (size_t)gbdt_n_fact(b) * (b->n_rows ? b->n_rows : 1);
-    hpml_big_free(b->codes, bytes ? bytes : 1);
+    size_t bytes = (size_t)gbdt_n_fact(b) * (b->n_rows ? b->n_rows : 1),
+           row_bytes = gbdt_pitch(b) * (b->n_rows ? b->n_rows : 1);
+    hpml_big_free(b->codes, row_bytes ? row_bytes : 1);
     hpml_big_free(b->codes_col, bytes ? bytes : 1);
     for (int t = 0; b->dims && t < b->n_dims; t++) {
         gbdt_dim *D = &b->dims[t];
@@ -515,8 +527,10 @@ static hpml_status bins_build(const hpml_dataset *d, const uint32_t *all, size_t
     /* Binned column by column (one feature per task), then transposed. */
     const int nfact = gbdt_n_fact(b);
     const size_t fact_bytes = (size_t)nfact * (n ? n : 1);
+    b->pitch = gbdt_pitch_for(nfact);
+    const size_t pitch = b->pitch, row_bytes = pitch * (n ? n : 1);
     uint8_t *cols = hpml_big_alloc(fact_bytes ? fact_bytes : 1);
-    b->codes = hpml_big_alloc(fact_bytes ? fact_bytes : 1);
+    b->codes = hpml_big_alloc(row_bytes ? row_bytes : 1);
     if (!b->codes || !cols) {
         hpml_big_free(cols, fact_bytes ? fact_bytes : 1);
         gbdt_bins_free(b);
@@ -608,9 +622,10 @@ static hpml_status bins_build(const hpml_dataset *d, const uint32_t *all, size_t
 #pragma omp parallel for schedule(static) num_threads(nt)
         for (size_t i0 = 0; i0 < n; i0 += 1024) { /* transpose in blocks of 1024 rows */
             size_t i1 = i0 + 1024 < n ? i0 + 1024 : n;
+            memset(b->codes + i0 * pitch, 0, (i1 - i0) * pitch);
             for (int j = 0; j < nfact; j++)
                 for (size_t i = i0; i < i1; i++)
-                    b->codes[i * (size_t)nfact + (size_t)j] = cols[(size_t)j * n + i];
+                    b->codes[i * pitch + (size_t)j] = cols[(size_t)j * n + i];
         }
         if (b->dims) { /* histogram layout: fact features 256 bins, the others their own */
             if (!(b->hist_off = hpml_malloc_array((size_t)nf + 1, sizeof *b->hist_off)))

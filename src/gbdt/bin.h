@@ -2,7 +2,8 @@
  *
  * Every feature value becomes a uint8 bin code, stored row-major (a row's
  * codes share a cache line, so building a node's histograms touches one line
- * per row rather than one per feature):
+ * per row rather than one per feature; rows are padded to a pitch that keeps
+ * each inside one line, or as few as its size allows, see gbdt_pitch_for):
  *   code 0        missing (NaN, or a category the model has not seen)
  *   code 1..n_bins  values; a numeric value x gets 1 + #{cuts c : c <= x}
  * so "code <= b goes left" is the split "x < cuts[b - 1]" (b >= 1), with
@@ -55,7 +56,9 @@ typedef struct gbdt_bins {
     int32_t *n_categories;  /* n_features: categories of a categorical feature */
     /* Codes of the fact-table features 0..n_fact - 1 (all features without
      * joins), n = gbdt_n_fact(b): */
-    uint8_t *codes;         /* n_rows x n, row-major: codes[i * n + j] */
+    uint8_t *codes;         /* n_rows x pitch, row-major: codes[i * pitch + j], j < n
+                               (the padding is zero and never read) */
+    size_t pitch;           /* bytes per row of codes (0: n; see gbdt_pitch) */
     uint8_t *codes_col;     /* the same, column-major: codes_col[j * n_rows + i] (one
                                feature's codes of a node's rows stay in cache while
                                the node is partitioned) */
@@ -72,6 +75,19 @@ typedef struct gbdt_bins {
 
 /* Features whose codes are in b->codes (the fact table's, or all). */
 static inline int gbdt_n_fact(const gbdt_bins *b) { return b->dims ? b->n_fact : b->n_features; }
+
+/* Bytes per row of b->codes. */
+static inline size_t gbdt_pitch(const gbdt_bins *b)
+{
+    return b->pitch ? b->pitch : (size_t)gbdt_n_fact(b);
+}
+
+/* The pitch for rows of n codes: a power of two up to 64 bytes, else a
+ * multiple of 64, so that no row straddles more 64-byte cache lines than
+ * its size needs (a deep node's rows are scattered: each costs a fetch of
+ * its lines; 28 codes at pitch 28 straddle two lines 42% of the time) —
+ * unless the padding would exceed a third of n, then n. */
+size_t gbdt_pitch_for(int n);
 
 /* One feature's codes over the binned rows: code of row r is
  * codes[key ? key[r] : r]. */

@@ -95,7 +95,7 @@ static inline void build_range(const gbdt_bins *b, const int *feats, int a0, int
                                const uint32_t *rows, size_t row0, size_t n_rows,
                                const int64_t *packed, int64_t *gh, int64_t *cnt, int count)
 {
-    const int nf = gbdt_n_fact(b);
+    const size_t pitch = gbdt_pitch(b);
     const uint8_t *codes = b->codes;
     for (int a = a0; a < a1; a++) {
         size_t base = (size_t)(feats ? feats[a] : a) * HIST_BINS;
@@ -106,7 +106,7 @@ static inline void build_range(const gbdt_bins *b, const int *feats, int a0, int
     if (feats || count) { /* column sample or counts: the general loop */
         for (size_t k = 0; k < n_rows; k++) {
             size_t r = rows ? rows[k] : row0 + k;
-            const uint8_t *c = codes + r * (size_t)nf;
+            const uint8_t *c = codes + r * pitch;
             const int64_t v = packed[k];
             for (int a = a0; a < a1; a++) {
                 int j = feats ? feats[a] : a;
@@ -124,13 +124,13 @@ static inline void build_range(const gbdt_bins *b, const int *feats, int a0, int
     int64_t *const h0 = gh + (size_t)a0 * HIST_BINS;
     for (size_t k = 0; k < n_rows; k++) {
         size_t r = rows ? rows[k] : row0 + k;
-        const uint8_t *c = codes + r * (size_t)nf + a0;
+        const uint8_t *c = codes + r * pitch + a0;
         const int64_t v = packed[k];
         int64_t *h = h0;
         /* a deep node's rows are scattered over the matrix: fetch the codes
          * of a row some steps ahead, so they are in cache when needed */
         if (rows && k + HIST_PREFETCH < n_rows)
-            __builtin_prefetch(codes + (size_t)rows[k + HIST_PREFETCH] * (size_t)nf + a0);
+            __builtin_prefetch(codes + (size_t)rows[k + HIST_PREFETCH] * pitch + a0);
         int j = 0;
         for (; j < n4; j += 4, h += 4 * HIST_BINS) {
             h[c[j]] += v;

@@ -162,17 +162,17 @@ static void test_build_codes(void)
     CHECK(b.n_bins[0] == 3 && b.cuts[0][0] == 1.5 && b.cuts[0][1] == 2.5);
     const uint8_t want_x[5] = {2, 0, 1, 3, 2};
     for (int i = 0; i < 5; i++) /* row-major: feature 0 of row i */
-        CHECK(b.codes[i * 2] == want_x[i]);
+        CHECK(b.codes[i * gbdt_pitch(&b)] == want_x[i]);
     /* c: categories a, b, c (codes 0, 1, 2) -> bins 1, 2, 3; missing 0 */
     CHECK(b.categorical[1] && b.n_bins[1] == 3);
     const uint8_t want_c[5] = {1, 2, 1, 0, 3};
     for (int i = 0; i < 5; i++)
-        CHECK(b.codes[i * 2 + 1] == want_c[i]);
+        CHECK(b.codes[i * gbdt_pitch(&b) + 1] == want_c[i]);
     gbdt_bins_free(&b);
     /* a row subset */
     uint32_t rows[2] = {3, 0};
     CHECK_OK(gbdt_bins_build(d, rows, 2, 255, 1, &b));
-    CHECK(b.n_rows == 2 && b.n_bins[0] == 2 && b.codes[0] == 2 && b.codes[2] == 1);
+    CHECK(b.n_rows == 2 && b.n_bins[0] == 2 && b.codes[0] == 2 && b.codes[gbdt_pitch(&b)] == 1);
     gbdt_bins_free(&b);
     CHECK_FAILS(gbdt_bins_build(d, NULL, 5, 256, 1, &b), HPML_ERR_ARG, "max_bin");
     hpml_dataset_free(d);
@@ -232,7 +232,8 @@ static void test_threads_identical(void)
     size_t mismatched = 0; /* the column-major copy is the transpose */
     for (size_t i = 0; i < n; i++)
         for (int j = 0; j < 3; j++)
-            mismatched += b1.codes_col[(size_t)j * n + i] != b1.codes[i * 3 + (size_t)j];
+            mismatched +=
+                b1.codes_col[(size_t)j * n + i] != b1.codes[i * gbdt_pitch(&b1) + (size_t)j];
     CHECK(mismatched == 0);
     CHECK(b1.n_bins[0] == 255 && b2.n_bins[0] == 255);
     CHECK(memcmp(b1.cuts[0], b2.cuts[0], 254 * sizeof(double)) == 0);
@@ -241,7 +242,7 @@ static void test_threads_identical(void)
     /* every bin of a is used and bins are roughly equal-count (sampled cuts) */
     size_t count[256] = {0};
     for (size_t i = 0; i < n; i++)
-        count[b1.codes[i * 3]]++; /* feature a */
+        count[b1.codes[i * gbdt_pitch(&b1)]]++; /* feature a */
     CHECK(count[0] == 0);
     for (int k = 1; k <= 255; k++)
         CHECK(count[k] > n / 255 / 2 && count[k] < n / 255 * 2);
