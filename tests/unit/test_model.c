@@ -113,6 +113,34 @@ static void test_objective_gradients(void)
     CHECK_NEAR(g[2 * 2 + 0], e2 / s - 1, 1e-6);
     CHECK_NEAR(h[1 * 2 + 0], 2 * (e1 / s) * (1 - e1 / s), 1e-6);
     CHECK_NEAR(g[0 * 2 + 1] + g[1 * 2 + 1] + g[2 * 2 + 1], 0.0, 1e-6);
+    /* logistic, against the closed form in double: g = sigmoid(F) - y,
+     * h = p (1 - p) (at least 1e-16), to float precision, over margins from
+     * far negative to far positive and more rows than one vector step. The
+     * tolerance: 4e-7 relative, plus F rounded to float (half an ulp of F is
+     * up to 6e-8 |F|, which e^-F turns into that relative error), plus 1e-37
+     * (beyond +-87, e^-F is clamped) */
+    {
+        enum { NL = 2 * 41 };
+        double Fl[NL];
+        float yl[NL], gl[NL], hl[NL];
+        for (int i = 0; i < NL; i++) {
+            Fl[i] = -100.0 + 5.0 * (i / 2) + 0.37 * (i % 3);
+            yl[i] = (float)(i % 2);
+        }
+        CHECK_OK(gbdt_loss_for(HPML_GBDT_LOGISTIC, HPML_TASK_BINARY, 2, &p, &l));
+        gbdt_gradients(&l, Fl, yl, NL, 1, gl, hl);
+        int bad = 0;
+        for (int i = 0; i < NL; i++) {
+            double e = exp(-Fl[i]), pr = 1 / (1 + e);
+            double gx = yl[i] ? -e / (1 + e) : pr, hx = e / ((1 + e) * (1 + e));
+            hx = hx > 1e-16 ? hx : 1e-16;
+            double rel = 4e-7 + 6e-8 * fabs(Fl[i]);
+            bad += fabs(gl[i] - gx) > rel * fabs(gx) + 1e-37;
+            bad += fabs(hl[i] - hx) > rel * hx;
+        }
+        CHECK(bad == 0);
+        CHECK(gl[NL / 2] != 0 && hl[NL / 2] > 0.2f); /* F = 0 + ...: p near 1/2 */
+    }
     /* objectives that do not fit the task */
     CHECK_FAILS(gbdt_loss_for(HPML_GBDT_LOGISTIC, HPML_TASK_REGRESSION, 0, &p, &l), HPML_ERR_ARG,
                 "needs a binary task");
