@@ -1,6 +1,7 @@
 /* hist.c — stochastic quantization and integer histogram accumulation. */
 #include "gbdt/hist.h"
 
+#include <float.h>
 #include <math.h>
 #include <stdint.h>
 #include <omp.h>
@@ -38,18 +39,24 @@ hpml_status gbdt_quantize(const float *g, const float *h, size_t n, size_t n_tot
                           uint64_t seed, int round, int threads, hpml_dist *dist, int64_t *packed,
                           gbdt_quant *q)
 {
-    double gmax = 0, hmax = 0;
-    size_t bad = SIZE_MAX;
-    /* max and min are exact in any order: the scales do not depend on threads */
-#pragma omp parallel for schedule(static) num_threads(threads > 0 ? threads : 1) \
-    reduction(max : gmax, hmax) reduction(min : bad) if (n >= GBDT_PAR_ROWS)
+    float gm = 0, hm = 0;
+    int any_bad = 0;
+    /* max is exact in any order: the scales do not depend on threads. No
+     * branch (the loop vectorizes); NaN fails every comparison, so it is
+     * caught as not <= FLT_MAX and never becomes a maximum. */
+#pragma omp parallel for simd schedule(static) num_threads(threads > 0 ? threads : 1) \
+    reduction(max : gm, hm) reduction(| : any_bad) if (n >= GBDT_PAR_ROWS)
     for (size_t i = 0; i < n; i++) {
-        if (!isfinite(g[i]) || !isfinite(h[i]) || h[i] < 0)
-            bad = i < bad ? i : bad;
-        double a = fabs(g[i]);
-        gmax = a > gmax ? a : gmax;
-        hmax = h[i] > hmax ? h[i] : hmax;
+        float a = fabsf(g[i]), b = h[i];
+        any_bad |= !(a <= FLT_MAX) | !(b >= 0 && b <= FLT_MAX);
+        gm = a > gm ? a : gm;
+        hm = b > hm ? b : hm;
     }
+    size_t bad = SIZE_MAX; /* the first bad row, for the message */
+    for (size_t i = 0; any_bad && i < n && bad == SIZE_MAX; i++)
+        if (!(fabsf(g[i]) <= FLT_MAX) || !(h[i] >= 0 && h[i] <= FLT_MAX))
+            bad = i;
+    double gmax = gm, hmax = hm;
     /* every process's largest magnitudes (max is exact in any order), and
      * whether any process has a bad row: all stop together */
     double agree[3] = {gmax, hmax, bad != SIZE_MAX};

@@ -664,6 +664,14 @@ static hpml_status split_candidate(grower *w, size_t i, size_t mid)
  * by all threads, one at a time (their rows split). */
 #define LEVEL_PAIR_ROWS 65536
 
+/* Rows whose codes a level's pair k reads: its smaller child's, or both
+ * children's when it has no parent histogram to subtract from. */
+static size_t pair_rows(const candidate *kid, int k)
+{
+    size_t l = kid[2 * k].end - kid[2 * k].begin, r = kid[2 * k + 1].end - kid[2 * k + 1].begin;
+    return l < r ? l : r;
+}
+
 /* The histograms of children kid[2k], kid[2k+1] of a split: the smaller one
  * built, the larger one the parent's minus it (sub[k]) or built too. */
 static void build_pair(grower *w, candidate *kid, const int *sub, int k, int threads,
@@ -737,20 +745,23 @@ static hpml_status split_level(grower *w, int m, const size_t *mid)
      * thread. Several processes: every process's histograms are summed
      * before the larger children are subtracted from their parents. */
     const int alone = dist_size(w->p->dist) == 1;
-    int n_small = 0;
+    int *order = w->s->level_order, n_small = 0;
     for (int k = 0; k < m; k++) {
-        size_t rows = kid[2 * k].end - kid[2 * k].begin, rr = kid[2 * k + 1].end - kid[2 * k + 1].begin;
-        if ((rows < rr ? rows : rr) >= LEVEL_PAIR_ROWS)
+        size_t work = pair_rows(kid, k);
+        if (work >= LEVEL_PAIR_ROWS) {
             build_pair(w, kid, sub, k, w->p->threads, alone);
-        else
-            n_small++;
+            continue;
+        }
+        /* the small pairs, most rows first: the last ones handed out are
+         * the shortest, so the threads finish close together */
+        int at = n_small++;
+        for (; at > 0 && pair_rows(kid, order[at - 1]) < work; at--)
+            order[at] = order[at - 1];
+        order[at] = k;
     }
 #pragma omp parallel for schedule(dynamic, 1) num_threads(w->p->threads) if (n_small > 1)
-    for (int k = 0; k < m; k++) {
-        size_t rows = kid[2 * k].end - kid[2 * k].begin, rr = kid[2 * k + 1].end - kid[2 * k + 1].begin;
-        if ((rows < rr ? rows : rr) < LEVEL_PAIR_ROWS)
-            build_pair(w, kid, sub, k, 1, alone);
-    }
+    for (int u = 0; u < n_small; u++)
+        build_pair(w, kid, sub, order[u], 1, alone);
     for (int k = 0; !alone && k < m; k++) {
         candidate *L = &kid[2 * k], *R = L + 1;
         candidate *small = L->total.n <= R->total.n ? L : R, *large = small == L ? R : L;
@@ -821,6 +832,7 @@ static int level_fit(gbdt_scratch *s, int m, int nf)
         hpml_free(s->level_ptr);
         hpml_free(s->level_sub);
         hpml_free(s->level_open);
+        hpml_free(s->level_order);
         s->level_mid = hpml_malloc_array(cap, sizeof *s->level_mid);
         s->level_n = hpml_malloc_array(2 * cap, sizeof *s->level_n);
         s->level_vals = hpml_malloc_array(2 * cap, sizeof *s->level_vals);
@@ -828,8 +840,9 @@ static int level_fit(gbdt_scratch *s, int m, int nf)
         s->level_ptr = hpml_malloc_array(2 * cap, sizeof(candidate *));
         s->level_sub = hpml_malloc_array(cap, sizeof *s->level_sub);
         s->level_open = hpml_malloc_array(2 * cap, sizeof *s->level_open);
+        s->level_order = hpml_malloc_array(cap, sizeof *s->level_order);
         s->cap_level = s->level_mid && s->level_n && s->level_vals && s->level_kids && s->level_ptr &&
-                               s->level_sub && s->level_open ? cap : 0;
+                               s->level_sub && s->level_open && s->level_order ? cap : 0;
         if (!s->cap_level)
             return -1;
     }
@@ -855,6 +868,7 @@ void gbdt_scratch_free(gbdt_scratch *s)
     hpml_free(s->level_ptr);
     hpml_free(s->level_sub);
     hpml_free(s->level_open);
+    hpml_free(s->level_order);
     for (int i = 0; s->pool && i < s->n_pool; i++)
         hpml_free(s->pool[i]);
     hpml_free(s->pool);

@@ -94,6 +94,7 @@ typedef struct gbdt_scratch {
     void *level_ptr;        /* 2 x cap_level: pointers to them */
     int *level_sub;         /* cap_level: a pair's larger child comes by subtraction */
     int *level_open;        /* 2 x cap_level: the children whose splits are searched */
+    int *level_order;       /* cap_level: a level's pairs built one per thread, in order */
     size_t cap_level;
 } gbdt_scratch;
 void gbdt_scratch_free(gbdt_scratch *s);
