@@ -980,9 +980,15 @@ hpml_status gbdt_grow_tree(const gbdt_bins *b, uint32_t *rows, size_t n, int64_t
     if (!(root.hist = hist_get(&w)))
         goto nomem;
     build_hist(&w, &root);
-    int64_t sum[2] = {0, (int64_t)n}; /* totals straight from the gradients */
-    for (size_t k = 0; k < n; k++)
-        sum[0] += packed[k];
+    /* the root's totals: every row is in exactly one bin of each feature, so
+     * the bins of the first feature built add up to the rows' packed sum
+     * (integers: exactly), with no pass over the rows (there is at least one
+     * feature, and a column sample keeps at least one) */
+    int64_t sum[2] = {0, (int64_t)n};
+    const int j0 = p->features ? p->features[0] : 0;
+    const int64_t *gh0 = view(&w, root.hist).gh + gbdt_hist_at(b, j0);
+    for (size_t i = 0; i < gbdt_hist_width(b, j0); i++)
+        sum[0] += gh0[i];
     if ((st = reduce_hist(&w, root.hist)) != HPML_OK || (st = reduce_counts(&w, sum, 2)) != HPML_OK) {
         hist_put(&w, root.hist);
         goto out;
