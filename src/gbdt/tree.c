@@ -664,8 +664,9 @@ static hpml_status split_candidate(grower *w, size_t i, size_t mid)
  * by all threads, one at a time (their rows split). */
 #define LEVEL_PAIR_ROWS 65536
 
-/* Rows whose codes a level's pair k reads: its smaller child's, or both
- * children's when it has no parent histogram to subtract from. */
+/* Rows of a level's pair k's smaller child: what its build reads (both
+ * children are read when the parent's histogram was not kept), and so the
+ * measure by which the pairs are routed and ordered. */
 static size_t pair_rows(const candidate *kid, int k)
 {
     size_t l = kid[2 * k].end - kid[2 * k].begin, r = kid[2 * k + 1].end - kid[2 * k + 1].begin;
