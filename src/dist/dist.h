@@ -68,9 +68,10 @@ hpml_status dist_allreduce_f64(hpml_dist *d, double *buf, size_t n, dist_op op);
  * shared out (node_rank of node_size writes its part; then
  * dist_shared_sync). One process, or one per node, or too little room in
  * /dev/shm (which backs the window) on any process of the node: ordinary
- * memory (hpml_big_alloc), node_size 1, and a warning. Collective: alloc, sync and free are called by every
- * process, in the same order; a failure to allocate ends every process (MPI
- * errors are fatal). bytes may be 0 (p NULL). */
+ * memory (hpml_big_alloc), node_size 1, and a warning. Collective: alloc,
+ * sync and free are called by every process, in the same order; a failure
+ * to allocate ends every process (MPI errors are fatal). bytes may be 0 (p
+ * NULL). */
 typedef struct dist_shared {
     void *p;                 /* owned by the handle: dist_shared_free */
     size_t bytes;

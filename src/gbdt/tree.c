@@ -262,22 +262,19 @@ static hpml_status find_splits(grower *w, candidate *const *c, int nc)
 #define PART_PREFETCH 16         /* rows ahead whose code is fetched early */
 #define MAX_PART_THREADS 64
 
-/* lut[code] = 1 when a row with that code goes left under split s: the
- * test of a row is then one load, with no branch on missing values. */
-static void split_lut(const gbdt_split *s, uint8_t lut[256])
+/* Directions (1: left) of rows[lo..hi) under split s into dir[lo..hi);
+ * returns how many go left. The test of a row is one load from a table of
+ * the 256 codes' directions, with no branch on missing values. */
+static size_t directions(const gbdt_bins *b, const gbdt_split *s, const uint32_t *rows,
+                         size_t lo, size_t hi, uint8_t *dir)
 {
+    uint8_t lut[256];
     lut[0] = (uint8_t)s->missing_left;
     for (int v = 1; v < 256; v++)
         lut[v] = v <= s->bin;
-}
-
-/* Directions of rows[lo..hi) under lut from column col into dir[lo..hi);
- * returns how many go left. */
-static size_t directions(gbdt_col col, const uint8_t *lut, const uint32_t *rows, size_t lo,
-                         size_t hi, uint8_t *dir)
-{
-    size_t nl = 0;
+    const gbdt_col col = gbdt_column(b, s->feature);
     const uint8_t *codes = col.codes;
+    size_t nl = 0;
     if (col.key) {
         for (size_t k = lo; k < hi; k++)
             nl += dir[k] = lut[codes[col.key[rows[k]]]];
@@ -378,13 +375,10 @@ static int partition(grower *w, const candidate *c, int m, size_t *mid)
         for (int i = 0; i < m; i++)
             lefts[(size_t)t * (size_t)m + (size_t)i] = 0;
         for (int i = sh.i; i < sh.i_end; i++) {
-            uint8_t lut[256];
-            split_lut(&c[i].split, lut);
             size_t lo, hi;
             piece_of(&sh, start, c, i, &lo, &hi);
-            const gbdt_col col = gbdt_column(b, c[i].split.feature);
             lefts[(size_t)t * (size_t)m + (size_t)i] =
-                directions(col, lut, w->rows_buf[c[i].buf], lo, hi, dir);
+                directions(b, &c[i].split, w->rows_buf[c[i].buf], lo, hi, dir);
         }
         if (t == 0)
             used = T;
@@ -443,11 +437,9 @@ static int assign_leaves(grower *w, const candidate *c, int m, const double *vl,
         for (int i = sh.i; i < sh.i_end; i++) {
             const uint32_t *rows = w->rows_buf[c[i].buf];
             const double value[2] = {vr[i], vl[i]}; /* indexed by direction: no branch */
-            uint8_t lut[256];
-            split_lut(&c[i].split, lut);
             size_t lo, hi;
             piece_of(&sh, start, c, i, &lo, &hi);
-            directions(gbdt_column(b, c[i].split.feature), lut, rows, lo, hi, w->dir);
+            directions(b, &c[i].split, rows, lo, hi, w->dir);
             for (size_t k = lo; k < hi; k++)
                 w->leaf_value[k] = value[w->dir[k]];
             if (c[i].buf)
